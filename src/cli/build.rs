@@ -1,0 +1,59 @@
+//! `oasis build`: the whole pipeline, written atomically to the output folder.
+
+use std::time::Instant;
+
+use crate::config::Overrides;
+use crate::diagnostics::Diagnostic;
+use crate::{compile, write};
+
+use super::{BuildArgs, FAILURE, SUCCESS, report, report_failure};
+
+pub fn execute(args: BuildArgs) -> u8 {
+    let started = Instant::now();
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.site.root.join("public"));
+    if let Err(d) = write::check_output(&args.site.root, &output, args.force) {
+        report(&[d], args.site.format);
+        return FAILURE;
+    }
+    let options = args.site.load_options(Overrides {
+        base_url: args.base_url.clone(),
+        no_minify: args.no_minify,
+    });
+    let (compiled, mut diagnostics) = compile(&options);
+    let Some(compiled) = compiled else {
+        report(&diagnostics, args.site.format);
+        report_failure("the site was not built", &diagnostics, args.site.format);
+        return FAILURE;
+    };
+    if let Err(d) = write::write(&compiled.outputs, &output) {
+        diagnostics.push(d);
+        report(&diagnostics, args.site.format);
+        report_failure("the site was not built", &diagnostics, args.site.format);
+        return FAILURE;
+    }
+    report(&diagnostics, args.site.format);
+    let pages = compiled
+        .outputs
+        .iter()
+        .filter(|o| o.path.ends_with(".html"))
+        .count();
+    if args.site.format == super::OutputFormat::Human {
+        let warnings = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", crate::diagnostics::summary(&diagnostics))
+        };
+        println!(
+            "Built {} documents, {pages} pages and {} files in all into {} in {:.2} s{warnings}",
+            compiled.site.documents.len(),
+            compiled.outputs.len(),
+            output.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let _: &[Diagnostic] = &diagnostics;
+    SUCCESS
+}

@@ -1,0 +1,34 @@
+//! `oasis check`: every validation of `build`, writing nothing.
+
+use crate::compile;
+use crate::config::Overrides;
+
+use super::{CheckArgs, FAILURE, SUCCESS, report, report_failure};
+
+pub fn execute(args: CheckArgs) -> u8 {
+    let options = args.site.load_options(Overrides::default());
+    let (compiled, diagnostics) = compile(&options);
+    report(&diagnostics, args.site.format);
+    let failed = compiled.is_none() || (args.strict && !diagnostics.is_empty());
+    if failed {
+        let what = if compiled.is_some() {
+            "check --strict failed"
+        } else {
+            "the site has errors"
+        };
+        report_failure(what, &diagnostics, args.site.format);
+        return FAILURE;
+    }
+    if args.site.format == super::OutputFormat::Human {
+        let documents = compiled.map_or(0, |c| c.site.documents.len());
+        if diagnostics.is_empty() {
+            println!("No problems found in {documents} documents.");
+        } else {
+            println!(
+                "No errors in {documents} documents ({}).",
+                crate::diagnostics::summary(&diagnostics)
+            );
+        }
+    }
+    SUCCESS
+}

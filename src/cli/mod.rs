@@ -1,0 +1,144 @@
+//! The command line: arguments (clap) and one screen per command.
+
+pub mod build;
+pub mod check;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+use crate::diagnostics::{self, Diagnostic, Format};
+use crate::load;
+
+/// Exit status: success.
+pub const SUCCESS: u8 = 0;
+/// Exit status: content, template or configuration errors.
+pub const FAILURE: u8 = 1;
+/// Exit status: wrong usage.
+pub const USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "oasis", version = version(), about = "Builds the Opportunity Areas publications site", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn version() -> &'static str {
+    concat!(env!("CARGO_PKG_VERSION"), " (", env!("OASIS_COMMIT"), ")")
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+    /// Run every check of `build` and write nothing.
+    Check(CheckArgs),
+}
+
+/// Options shared by every command that reads a site.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's folder (holding site.toml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Include documents marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Include documents dated after today.
+    #[arg(long)]
+    pub future: bool,
+    /// How to print problems: `human` (default) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site (default: <root>/public).
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this address instead of `base_url` from site.toml (e.g. for a preview).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Do not minify HTML, whatever site.toml says.
+    #[arg(long)]
+    pub no_minify: bool,
+    /// Replace the output folder even if oasis did not create it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Runs a command and returns its exit status.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Build(args) => build::execute(args),
+        Command::Check(args) => check::execute(args),
+    }
+}
+
+impl SiteArgs {
+    pub fn load_options(&self, overrides: Overrides) -> load::Options {
+        load::Options {
+            root: self.root.clone(),
+            drafts: self.drafts,
+            future: self.future,
+            overrides,
+        }
+    }
+}
+
+/// Prints diagnostics to stderr in the chosen format, and as workflow
+/// annotations on stdout when running under GitHub Actions.
+pub fn report(diagnostics: &[Diagnostic], format: OutputFormat) {
+    let stderr = std::io::stderr();
+    let format = match format {
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Human => Format::Human {
+            colour: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+    };
+    let mut err = stderr.lock();
+    for diagnostic in diagnostics {
+        let text = match format {
+            Format::Json => diagnostics::render_json(diagnostic) + "\n",
+            Format::Human { colour } => diagnostics::render_human(diagnostic, colour) + "\n",
+        };
+        let _ = err.write_all(text.as_bytes());
+    }
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        let mut out = std::io::stdout().lock();
+        for diagnostic in diagnostics {
+            let _ = writeln!(out, "{}", diagnostics::render_github(diagnostic));
+        }
+    }
+}
+
+/// The last line of a failed run.
+pub fn report_failure(what: &str, diagnostics: &[Diagnostic], format: OutputFormat) {
+    if format == OutputFormat::Human {
+        eprintln!(
+            "error: {what}: {}",
+            diagnostics::summary(diagnostics)
+        );
+    }
+}

@@ -1,0 +1,513 @@
+//! `site.toml`: the site's configuration, parsed strictly.
+//!
+//! In: the text of `site.toml`. Out: a [`Config`] with every default filled
+//! in, or diagnostics pointing at the offending key (unknown keys get a
+//! did-you-mean, slugs are checked for shape and uniqueness).
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The site's configuration with defaults applied.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending in `/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub timezone_name: String,
+    pub timezone: jiff::tz::TimeZone,
+    pub minify: bool,
+    pub per_page: usize,
+    pub unsafe_html: bool,
+    pub areas: Vec<Area>,
+    pub priorities: Vec<Priority>,
+    /// Free-form data for custom templates (`[extra]`).
+    pub extra: serde_json::Value,
+}
+
+/// An Opportunity Area, from `[[areas]]`.
+#[derive(Clone, Debug)]
+pub struct Area {
+    pub slug: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub announced: Option<Date>,
+    pub wave: Option<u8>,
+}
+
+/// A priority, from `[[priorities]]`.
+#[derive(Clone, Debug)]
+pub struct Priority {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "timezone",
+    "minify",
+    "per_page",
+    "markdown",
+    "areas",
+    "priorities",
+    "extra",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<Spanned<String>>,
+    description: Option<String>,
+    base_url: Option<Spanned<String>>,
+    language: Option<String>,
+    theme: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    minify: Option<bool>,
+    per_page: Option<Spanned<i64>>,
+    markdown: Option<RawMarkdown>,
+    #[serde(default)]
+    areas: Vec<RawArea>,
+    #[serde(default)]
+    priorities: Vec<RawPriority>,
+    extra: Option<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    unsafe_html: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArea {
+    slug: Spanned<String>,
+    name: Spanned<String>,
+    region: Option<String>,
+    announced: Option<Spanned<toml::value::Datetime>>,
+    wave: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPriority {
+    slug: Spanned<String>,
+    name: Spanned<String>,
+    description: Option<String>,
+}
+
+/// Options from the command line that change the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub no_minify: bool,
+}
+
+/// Parses `site.toml`. `text` is the file's content.
+pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let source = SourceText::new(CONFIG_FILE, text);
+    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(&source, text, &e)])?;
+    let mut errors = Vec::new();
+    let at = |span: Range<usize>| source.locate(span.start, span.end);
+
+    let title = match &raw.title {
+        Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
+        Some(t) => {
+            errors.push(
+                Diagnostic::error("the site's `title` is empty")
+                    .at(at(t.span()))
+                    .field("title")
+                    .hint("write the site's name, e.g. title = \"Opportunity Areas\""),
+            );
+            String::new()
+        }
+        None => {
+            errors.push(missing_key(
+                "title",
+                "title = \"Opportunity Areas\"",
+                &source,
+            ));
+            String::new()
+        }
+    };
+
+    let base_url = match (&overrides.base_url, &raw.base_url) {
+        (Some(url), _) => match normalise_base_url(url) {
+            Ok(url) => url,
+            Err(why) => {
+                errors.push(
+                    Diagnostic::error(format!("`--base-url {url}` is not usable: {why}"))
+                        .hint("pass an absolute address, e.g. --base-url https://example.org/preview/"),
+                );
+                String::new()
+            }
+        },
+        (None, Some(url)) => match normalise_base_url(url.get_ref()) {
+            Ok(url) => url,
+            Err(why) => {
+                errors.push(
+                    Diagnostic::error(format!("`base_url` is not usable: {why}"))
+                        .at(at(url.span()))
+                        .field("base_url")
+                        .hint("write the address the site is published at, e.g. base_url = \"https://opportunity-areas.example/\""),
+                );
+                String::new()
+            }
+        },
+        (None, None) => {
+            errors.push(missing_key(
+                "base_url",
+                "base_url = \"https://opportunity-areas.example/\"",
+                &source,
+            ));
+            String::new()
+        }
+    };
+    let base_path = base_path_of(&base_url);
+
+    let timezone_name = raw
+        .timezone
+        .as_ref()
+        .map_or("Europe/London".to_string(), |t| t.get_ref().clone());
+    let timezone = match jiff::tz::TimeZone::get(&timezone_name) {
+        Ok(tz) => tz,
+        Err(_) => {
+            let mut d = Diagnostic::error(format!("unknown time zone `{timezone_name}`"))
+                .field("timezone")
+                .hint("use a name from the IANA time zone database, e.g. timezone = \"Europe/London\"");
+            if let Some(t) = &raw.timezone {
+                d = d.at(at(t.span()));
+            }
+            errors.push(d);
+            jiff::tz::TimeZone::UTC
+        }
+    };
+
+    let per_page = match &raw.per_page {
+        None => 20,
+        Some(n) if (1..=1000).contains(n.get_ref()) => *n.get_ref() as usize,
+        Some(n) => {
+            errors.push(
+                Diagnostic::error(format!("`per_page` must be between 1 and 1000, not {}", n.get_ref()))
+                    .at(at(n.span()))
+                    .field("per_page")
+                    .hint("the number of documents on each page of a listing, e.g. per_page = 20"),
+            );
+            20
+        }
+    };
+
+    let theme = raw
+        .theme
+        .as_ref()
+        .map_or("opportunity".to_string(), |t| t.get_ref().clone());
+    if let Some(t) = &raw.theme
+        && !is_slug(t.get_ref())
+    {
+        errors.push(
+            Diagnostic::error(format!("theme name `{}` is not a folder name", t.get_ref()))
+                .at(at(t.span()))
+                .field("theme")
+                .hint("name a folder under themes/, e.g. theme = \"opportunity\""),
+        );
+    }
+
+    let mut areas = Vec::new();
+    let mut seen = HashSet::new();
+    if raw.areas.is_empty() {
+        errors.push(
+            Diagnostic::error("site.toml declares no areas")
+                .in_file(CONFIG_FILE)
+                .field("areas")
+                .hint("add at least one [[areas]] table with a slug and a name, e.g.\n[[areas]]\nslug = \"derby\"\nname = \"Derby\""),
+        );
+    }
+    for raw_area in &raw.areas {
+        check_slug(&raw_area.slug, "area", &mut seen, &source, &mut errors);
+        check_name(&raw_area.name, "area", &source, &mut errors);
+        let announced = raw_area.announced.as_ref().and_then(|d| {
+            toml_date(d.get_ref()).or_else(|| {
+                errors.push(
+                    Diagnostic::error("`announced` must be a date")
+                        .at(at(d.span()))
+                        .field("announced")
+                        .hint("write the date alone, without a time, e.g. announced = 2016-10-04"),
+                );
+                None
+            })
+        });
+        let wave = raw_area.wave.as_ref().and_then(|w| match u8::try_from(*w.get_ref()) {
+            Ok(wave) if wave >= 1 => Some(wave),
+            _ => {
+                errors.push(
+                    Diagnostic::error(format!("`wave` must be a positive whole number, not {}", w.get_ref()))
+                        .at(at(w.span()))
+                        .field("wave")
+                        .hint("1 for the first six areas (2016), 2 for the second six (2017)"),
+                );
+                None
+            }
+        });
+        areas.push(Area {
+            slug: raw_area.slug.get_ref().clone(),
+            name: raw_area.name.get_ref().trim().to_string(),
+            region: raw_area.region.clone(),
+            announced,
+            wave,
+        });
+    }
+
+    let mut priorities = Vec::new();
+    let mut seen = HashSet::new();
+    for raw_priority in &raw.priorities {
+        check_slug(&raw_priority.slug, "priority", &mut seen, &source, &mut errors);
+        check_name(&raw_priority.name, "priority", &source, &mut errors);
+        priorities.push(Priority {
+            slug: raw_priority.slug.get_ref().clone(),
+            name: raw_priority.name.get_ref().trim().to_string(),
+            description: raw_priority.description.clone(),
+        });
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let extra = raw
+        .extra
+        .map(|table| serde_json::to_value(table).expect("TOML tables convert to JSON"))
+        .unwrap_or(serde_json::Value::Object(Default::default()));
+    Ok(Config {
+        title,
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        base_path,
+        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
+        theme,
+        timezone_name,
+        timezone,
+        minify: raw.minify.unwrap_or(true) && !overrides.no_minify,
+        per_page,
+        unsafe_html: raw.markdown.and_then(|m| m.unsafe_html).unwrap_or(false),
+        areas,
+        priorities,
+        extra,
+    })
+}
+
+impl Config {
+    pub fn area(&self, slug: &str) -> Option<&Area> {
+        self.areas.iter().find(|a| a.slug == slug)
+    }
+
+    pub fn priority(&self, slug: &str) -> Option<&Priority> {
+        self.priorities.iter().find(|p| p.slug == slug)
+    }
+
+    /// The absolute URL of a site path such as `/areas/derby/`.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The URL to put in links: the site path under the base path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+fn toml_date(datetime: &toml::value::Datetime) -> Option<Date> {
+    match (datetime.date, datetime.time) {
+        (Some(d), None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
+        _ => None,
+    }
+}
+
+fn missing_key(key: &str, example: &str, source: &SourceText) -> Diagnostic {
+    Diagnostic::error(format!("site.toml has no `{key}`"))
+        .at(source.locate_line_col(1, 1, 1))
+        .field(key)
+        .hint(format!("add a line near the top, e.g. {example}"))
+}
+
+fn check_slug(
+    slug: &Spanned<String>,
+    what: &str,
+    seen: &mut HashSet<String>,
+    source: &SourceText,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let span = slug.span();
+    let value = slug.get_ref();
+    if !is_slug(value) {
+        errors.push(
+            Diagnostic::error(format!("{what} slug `{value}` is not a valid slug"))
+                .at(source.locate(span.start, span.end))
+                .field("slug")
+                .hint(format!(
+                    "use lower-case letters, digits and hyphens only, e.g. slug = \"{}\"",
+                    crate::slug::slugify(value)
+                )),
+        );
+    } else if !seen.insert(value.clone()) {
+        errors.push(
+            Diagnostic::error(format!("{what} slug `{value}` is declared twice"))
+                .at(source.locate(span.start, span.end))
+                .field("slug")
+                .hint(format!("each {what} needs its own slug; remove or rename one of them")),
+        );
+    }
+}
+
+fn check_name(name: &Spanned<String>, what: &str, source: &SourceText, errors: &mut Vec<Diagnostic>) {
+    if name.get_ref().trim().is_empty() {
+        let span = name.span();
+        errors.push(
+            Diagnostic::error(format!("{what} `name` is empty"))
+                .at(source.locate(span.start, span.end))
+                .field("name")
+                .hint(format!("write the {what}'s name as readers should see it")),
+        );
+    }
+}
+
+/// Whether `text` is a URL segment made of `[a-z0-9-]`.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn normalise_base_url(url: &str) -> Result<String, &'static str> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("it has no host name");
+    }
+    if url.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return Err("it may not contain spaces, quotes, `?` or `#`");
+    }
+    Ok(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+fn base_path_of(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// Turns a TOML error into a diagnostic, with a did-you-mean for unknown keys.
+fn toml_error(source: &SourceText, text: &str, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let location = match error.span() {
+        Some(span) => source.locate(span.start, span.end.max(span.start + 1)),
+        None => source.locate_line_col(1, 1, 1),
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split("expected ")
+            .nth(1)
+            .map(|list| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let candidates: Vec<&str> = if expected.is_empty() {
+            TOP_KEYS.to_vec()
+        } else {
+            expected.clone()
+        };
+        let key_span = text[..]
+            .get(error.span().map_or(0..0, |s| s.clone()))
+            .and_then(|slice| slice.find(key).map(|i| i + error.span().map_or(0, |s| s.start)));
+        let location = match key_span {
+            Some(start) => source.locate(start, start + key.len()),
+            None => location,
+        };
+        let suggestion = did_you_mean(key, candidates.iter().copied());
+        return Diagnostic::error(format!("unknown key `{key}` in site.toml"))
+            .at(location)
+            .field(key)
+            .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+            .hint(format!("the keys allowed here are: {}", candidates.join(", ")));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        return Diagnostic::error(format!("`{key}` is missing"))
+            .at(location)
+            .field(key)
+            .hint(format!("add `{key} = \"…\"` to this table"));
+    }
+    let hint = if message.contains("invalid type") && message.contains("expected a boolean") {
+        Some("write true or false, without quotes".to_string())
+    } else if message.contains("expected a datetime") || message.contains("local date") {
+        Some("write dates without quotes, e.g. announced = 2016-10-04".to_string())
+    } else if message.contains("invalid type") && message.contains("string") {
+        Some("put text in double quotes, e.g. name = \"Derby\"".to_string())
+    } else if message.contains("duplicate key") {
+        Some("each key may appear once in a table; remove one of them".to_string())
+    } else {
+        Some("site.toml is TOML: see https://toml.io for its syntax".to_string())
+    };
+    Diagnostic::error(format!("site.toml: {message}"))
+        .at(location)
+        .maybe_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://x.example/sub\"\n[[areas]]\nslug = \"derby\"\nname = \"Derby\"\n";
+
+    #[test]
+    fn fills_in_defaults() {
+        let config = parse(MINIMAL, &Overrides::default()).unwrap();
+        assert_eq!(config.base_url, "https://x.example/sub/");
+        assert_eq!(config.base_path, "/sub/");
+        assert_eq!(config.language, "en-GB");
+        assert_eq!(config.per_page, 20);
+        assert!(config.minify);
+    }
+
+    #[test]
+    fn suggests_a_key_for_a_typo() {
+        let text = MINIMAL.replace("title", "titel");
+        let errors = parse(&text, &Overrides::default()).unwrap_err();
+        assert_eq!(errors[0].message, "unknown key `titel` in site.toml");
+        assert_eq!(errors[0].label.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 1);
+    }
+
+    #[test]
+    fn rejects_a_duplicate_area_slug() {
+        let text = format!("{MINIMAL}[[areas]]\nslug = \"derby\"\nname = \"Derby 2\"\n");
+        let errors = parse(&text, &Overrides::default()).unwrap_err();
+        assert_eq!(errors[0].message, "area slug `derby` is declared twice");
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
+    }
+}

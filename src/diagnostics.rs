@@ -1,0 +1,455 @@
+//! Diagnostics: every content, configuration and template problem of a run.
+//!
+//! A [`Diagnostic`] is data, not a panic: the stages collect them, the command
+//! line sorts them by file and prints them all at once, like rustc does —
+//! the message, `--> path:line:col`, the source line, a caret under the exact
+//! span and a plain-English hint. The same values print as JSON lines for
+//! tools (`--format json`) and as GitHub Actions workflow annotations.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+/// How bad a diagnostic is. Errors stop a build; warnings fail only `check --strict`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a diagnostic points: a file relative to the site root, and a span on one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    /// 1-based line number in the file (not in the front-matter block).
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    /// Width of the span in characters (at least 1).
+    #[serde(skip)]
+    pub width: usize,
+    /// The text of the line, for the caret display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+/// One problem found in the site, with everything a writer needs to fix it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The front-matter key or site.toml key concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A short note printed after the caret ("did you mean `derby`?").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// A sentence on how to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message.into())
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message.into())
+    }
+
+    fn new(severity: Severity, message: String) -> Self {
+        Diagnostic {
+            severity,
+            message,
+            location: None,
+            field: None,
+            label: None,
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Points at a whole file, with no line.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.location = Some(Location {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            width: 0,
+            source_line: None,
+        });
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn maybe_hint(self, hint: Option<String>) -> Self {
+        match hint {
+            Some(hint) => self.hint(hint),
+            None => self,
+        }
+    }
+
+    pub fn maybe_label(self, label: Option<String>) -> Self {
+        match label {
+            Some(label) => self.label(label),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
+        match &self.location {
+            Some(loc) => (&loc.file, loc.line, loc.column, self.severity, &self.message),
+            None => ("", 0, 0, self.severity, &self.message),
+        }
+    }
+}
+
+/// A file's text with a line index, to turn byte offsets into locations.
+pub struct SourceText<'a> {
+    file: &'a str,
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceText<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceText {
+            file,
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The location of a byte range; the span is clipped to its first line.
+    pub fn locate(&self, start: usize, end: usize) -> Location {
+        let start = start.min(self.text.len());
+        let end = end.clamp(start, self.text.len());
+        let line_index = match self.line_starts.binary_search(&start) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line_index];
+        let line_end = self
+            .line_starts
+            .get(line_index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let column = self.text[line_start..floor_char(self.text, start)]
+            .chars()
+            .count()
+            + 1;
+        let span_end = floor_char(self.text, end.min(line_start + line_text.len()));
+        let width = self.text[floor_char(self.text, start)..span_end.max(start)]
+            .chars()
+            .count()
+            .max(1);
+        Location {
+            file: self.file.to_string(),
+            line: line_index + 1,
+            column,
+            width,
+            source_line: Some(line_text.to_string()),
+        }
+    }
+
+    /// The location of a 1-based line and column (in characters), `width` characters wide.
+    pub fn locate_line_col(&self, line: usize, column: usize, width: usize) -> Location {
+        let line_index = line.clamp(1, self.line_starts.len()) - 1;
+        let line_start = self.line_starts[line_index];
+        let line_end = self
+            .line_starts
+            .get(line_index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        Location {
+            file: self.file.to_string(),
+            line: line_index + 1,
+            column: column.max(1),
+            width: width.max(1),
+            source_line: Some(line_text.to_string()),
+        }
+    }
+}
+
+fn floor_char(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Sorts diagnostics by file, line and column, and drops exact duplicates.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// rustc-style frames with a caret, for people.
+    Human { colour: bool },
+    /// One JSON object per line, for tools.
+    Json,
+}
+
+/// Renders one diagnostic in the rustc style.
+pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let (word, code) = match diagnostic.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint(code, word),
+        paint("1", &format!(": {}", diagnostic.message))
+    );
+    let gutter_width = diagnostic
+        .location
+        .as_ref()
+        .map_or(1, |loc| loc.line.to_string().len());
+    let pad = " ".repeat(gutter_width);
+    let bar = paint("1;34", "|");
+    if let Some(loc) = &diagnostic.location {
+        if loc.line == 0 {
+            let _ = writeln!(out, "{pad}{} {}", paint("1;34", "-->"), loc.file);
+        } else {
+            let _ = writeln!(
+                out,
+                "{pad}{} {}:{}:{}",
+                paint("1;34", "-->"),
+                loc.file,
+                loc.line,
+                loc.column
+            );
+        }
+        if let Some(line) = &loc.source_line {
+            let (shown, caret_offset, caret_width) = expand_tabs(line, loc.column, loc.width);
+            let _ = writeln!(out, "{pad} {bar}");
+            let _ = writeln!(
+                out,
+                "{} {bar} {}",
+                paint("1;34", &loc.line.to_string()),
+                shown
+            );
+            let carets = paint(code, &"^".repeat(caret_width));
+            let label = diagnostic
+                .label
+                .as_deref()
+                .map(|l| format!(" {}", paint(code, l)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{pad} {bar} {}{carets}{label}",
+                " ".repeat(caret_offset)
+            );
+        } else if let Some(label) = &diagnostic.label {
+            let _ = writeln!(out, "{pad} {} {label}", paint("1;34", "="));
+        }
+    } else if let Some(label) = &diagnostic.label {
+        let _ = writeln!(out, "{pad} {} {label}", paint("1;34", "="));
+    }
+    if let Some(hint) = &diagnostic.hint {
+        let _ = writeln!(out, "{pad} {} {hint}", paint("1;34", "= help:"));
+    }
+    out
+}
+
+/// Replaces tabs with four spaces and moves the caret to match.
+fn expand_tabs(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(line.len());
+    let mut caret_offset = 0;
+    let mut caret_width = 0;
+    let start = column.saturating_sub(1);
+    let line_chars = line.chars().count();
+    for (i, c) in line.chars().enumerate() {
+        let cell = if c == '\t' { 4 } else { 1 };
+        if i < start {
+            caret_offset += cell;
+        } else if i < start + width {
+            caret_width += cell;
+        }
+        if c == '\t' {
+            shown.push_str("    ");
+        } else {
+            shown.push(c);
+        }
+    }
+    if start >= line_chars {
+        caret_offset += start - line_chars;
+    }
+    (shown, caret_offset, caret_width.max(1))
+}
+
+/// Renders one diagnostic as a JSON object on one line.
+pub fn render_json(diagnostic: &Diagnostic) -> String {
+    serde_json::to_string(diagnostic).expect("a diagnostic always serialises")
+}
+
+/// Renders one diagnostic as a GitHub Actions workflow command, so the error
+/// shows on the changed line of a pull request.
+pub fn render_github(diagnostic: &Diagnostic) -> String {
+    let command = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = Vec::new();
+    if let Some(loc) = &diagnostic.location {
+        properties.push(format!("file={}", escape_github_property(&loc.file)));
+        if loc.line > 0 {
+            properties.push(format!("line={}", loc.line));
+            properties.push(format!("col={}", loc.column));
+        }
+    }
+    properties.push("title=oasis".to_string());
+    let mut message = diagnostic.message.clone();
+    if let Some(label) = &diagnostic.label {
+        let _ = write!(message, ": {label}");
+    }
+    if let Some(hint) = &diagnostic.hint {
+        let _ = write!(message, "\n{hint}");
+    }
+    format!(
+        "::{command} {}::{}",
+        properties.join(","),
+        escape_github_data(&message)
+    )
+}
+
+fn escape_github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_github_property(text: &str) -> String {
+    escape_github_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+/// A count line such as "2 errors and 1 warning".
+pub fn summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let distance = strsim::damerau_levenshtein(&word_lower, &candidate.to_lowercase());
+            (distance, candidate)
+        })
+        .filter(|&(distance, candidate)| {
+            let longest = word.chars().count().max(candidate.chars().count());
+            distance <= (longest / 3).max(1) || candidate.starts_with(&word_lower)
+        })
+        .min_by_key(|&(distance, candidate)| (distance, candidate))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_byte_offsets_on_later_lines() {
+        let text = "---\ntitle: x\nareas: [darby]\n---\n";
+        let source = SourceText::new("a.md", text);
+        let start = text.find("darby").unwrap();
+        let loc = source.locate(start, start + 5);
+        assert_eq!((loc.line, loc.column, loc.width), (3, 9, 5));
+        assert_eq!(loc.source_line.as_deref(), Some("areas: [darby]"));
+    }
+
+    #[test]
+    fn renders_a_caret_under_the_span() {
+        let text = "areas: [darby]\n";
+        let source = SourceText::new("content/a.md", text);
+        let d = Diagnostic::error("unknown area `darby`")
+            .at(source.locate(8, 13))
+            .label("did you mean `derby`?");
+        assert_eq!(
+            render_human(&d, false),
+            "error: unknown area `darby`\n --> content/a.md:1:9\n  |\n1 | areas: [darby]\n  |         ^^^^^ did you mean `derby`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("darby", ["derby", "oldham"]), Some("derby"));
+        assert_eq!(did_you_mean("london", ["derby", "oldham"]), None);
+        assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
+    }
+
+    #[test]
+    fn escapes_github_annotations() {
+        let d = Diagnostic::error("bad: 100%\nnext").in_file("a,b.md");
+        assert_eq!(
+            render_github(&d),
+            "::error file=a%2Cb.md,title=oasis::bad: 100%25%0Anext"
+        );
+    }
+}

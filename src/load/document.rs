@@ -1,0 +1,730 @@
+//! From one Markdown file to a [`Document`]: front matter checked against
+//! the document's kind and the site's vocabularies, body rendered.
+//!
+//! In: the file's text, its kind and path, the config and the attachments.
+//! Out: a [`Document`] (when the front matter is usable) and diagnostics, each
+//! located at the exact key or list item at fault.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::config::{Config, is_slug};
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+use crate::document::{
+    Alias, AttachedFile, Document, Kind, PlanDetails, ProjectDetails,
+};
+use crate::markdown;
+
+use super::fields::{self, AreaList, FrontMatter};
+use super::frontmatter::{self, TopKey};
+
+/// Keys every announcement, plan and project may use.
+const PUBLICATION_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "summary",
+    "areas",
+    "priorities",
+    "updated",
+    "changes",
+    "draft",
+    "slug",
+    "aliases",
+    "extra",
+];
+
+/// The keys a kind may use, in the order the docs list them.
+pub fn allowed_keys(kind: Kind) -> Vec<&'static str> {
+    let mut keys = match kind {
+        Kind::Announcement | Kind::Plan | Kind::Project => PUBLICATION_KEYS.to_vec(),
+        Kind::Page => vec!["title", "summary", "draft", "slug", "aliases", "extra"],
+        Kind::AreaIntro | Kind::PriorityIntro | Kind::Home => {
+            vec!["title", "summary", "draft", "aliases", "extra"]
+        }
+    };
+    match kind {
+        Kind::Announcement => keys.push("organisation"),
+        Kind::Plan => keys.extend(["starts", "ends", "document"]),
+        Kind::Project => keys.extend([
+            "status", "funding", "funder", "provider", "partners", "starts", "ends", "website",
+        ]),
+        _ => {}
+    }
+    keys
+}
+
+/// Which kinds use a key, for "`status` is only used by projects".
+fn kinds_using(key: &str) -> Vec<&'static str> {
+    [Kind::Announcement, Kind::Plan, Kind::Project, Kind::Page]
+        .into_iter()
+        .filter(|kind| allowed_keys(*kind).contains(&key))
+        .map(|kind| kind.plural_title())
+        .collect()
+}
+
+/// An attachment under `content/`, by its path relative to `content/`.
+pub struct AttachmentInfo {
+    pub size: u64,
+}
+
+/// What a document needs from the rest of the site while loading.
+pub struct LoadContext<'a> {
+    pub config: &'a Config,
+    pub attachments: &'a HashMap<String, AttachmentInfo>,
+}
+
+/// Parses and validates one Markdown file.
+pub fn load_document(
+    text: &str,
+    file: &str,
+    content_path: &str,
+    kind: Kind,
+    cx: &LoadContext,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    let source = SourceText::new(file, text);
+    let mut diagnostics = Vec::new();
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(problem) => {
+            let d = Diagnostic::error(problem.message)
+                .at(source.locate(problem.range.start, problem.range.end))
+                .hint(problem.hint);
+            return (None, vec![d]);
+        }
+    };
+    let (keys, problems) = frontmatter::scan(split.yaml, split.yaml_offset);
+    let fatal = problems.iter().any(|p| p.field.is_none());
+    for problem in problems {
+        let mut d = Diagnostic::error(problem.message)
+            .at(source.locate(problem.range.start, problem.range.end))
+            .hint(problem.hint);
+        if let Some(field) = problem.field {
+            d = d.field(field);
+        }
+        diagnostics.push(d);
+    }
+    if fatal {
+        return (None, diagnostics);
+    }
+
+    // Keys this kind does not use: all reported, with suggestions, before parsing.
+    let allowed = allowed_keys(kind);
+    let mut yaml = split.yaml.to_string();
+    let yaml_line = line_of(text, split.yaml_offset);
+    let mut usable_keys = Vec::new();
+    for key in &keys {
+        if allowed.contains(&key.name.as_str()) {
+            usable_keys.push(key.clone());
+            continue;
+        }
+        diagnostics.push(unknown_key(key, kind, &allowed, &source));
+        yaml = blank_key(&yaml, key);
+    }
+    // Duplicates were reported by the scan; parse only the first of each.
+    let mut seen = std::collections::HashSet::new();
+    for key in &keys {
+        if !seen.insert(key.name.as_str()) {
+            yaml = blank_key(&yaml, key);
+        }
+    }
+
+    let (front_matter, errors) = fields::parse(&yaml, &usable_keys);
+    let mut broken_keys = std::collections::HashSet::new();
+    for error in errors {
+        let location = match error.position {
+            Some((line, column)) => {
+                let line = yaml_line + line - 1;
+                source.locate_line_col(line, column, token_width(text, &source, line, column))
+            }
+            None => source.locate(split.yaml_offset, split.yaml_offset),
+        };
+        if let Some(field) = &error.field {
+            broken_keys.insert(field.clone());
+        }
+        let mut d = Diagnostic::error(error.message)
+            .at(location)
+            .maybe_hint(error.hint);
+        if let Some(field) = error.field {
+            d = d.field(field);
+        }
+        diagnostics.push(d);
+    }
+
+    let checker = Checker {
+        cx,
+        kind,
+        source: &source,
+        keys: &keys,
+        opening: 0..3usize.min(text.len()),
+        broken: &broken_keys,
+        file,
+        content_path,
+    };
+    let document = checker.build(front_matter, &mut diagnostics, split.body, split.body_offset);
+    (document, diagnostics)
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].bytes().filter(|b| *b == b'\n').count() + 1
+}
+
+/// The width of the token at a 1-based line and column, for the caret.
+fn token_width(_text: &str, source: &SourceText, line: usize, column: usize) -> usize {
+    let loc = source.locate_line_col(line, column, 1);
+    let Some(line_text) = loc.source_line else {
+        return 1;
+    };
+    let rest: String = line_text.chars().skip(column.saturating_sub(1)).collect();
+    let rest = rest.trim_end();
+    if rest.starts_with('"') || rest.starts_with('\'') {
+        return rest.chars().count().max(1);
+    }
+    let width = rest
+        .chars()
+        .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
+        .count();
+    rest.chars().take(width).collect::<String>().trim_end().chars().count().max(1)
+}
+
+fn blank_key(yaml: &str, key: &TopKey) -> String {
+    yaml.split('\n')
+        .enumerate()
+        .map(|(i, line)| if key.lines.contains(&i) { "" } else { line })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) -> Diagnostic {
+    let location = source.locate(key.key.start, key.key.end);
+    let users = kinds_using(&key.name);
+    if !users.is_empty() {
+        let who = users.join(", ").to_lowercase();
+        return Diagnostic::error(format!("`{}` is not used in {}s", key.name, kind.name()))
+            .at(location)
+            .field(key.name.clone())
+            .label(format!("only {who} use `{}`", key.name))
+            .hint(format!(
+                "remove this line; a {} can have: {}",
+                kind.name(),
+                allowed.join(", ")
+            ));
+    }
+    let suggestion = did_you_mean(&key.name, allowed.iter().copied());
+    Diagnostic::error(format!("unknown key `{}`", key.name))
+        .at(location)
+        .field(key.name.clone())
+        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+        .hint(format!(
+            "a {} can have: {}; put your own data under `extra:`",
+            kind.name(),
+            allowed.join(", ")
+        ))
+}
+
+struct Checker<'a> {
+    cx: &'a LoadContext<'a>,
+    kind: Kind,
+    source: &'a SourceText<'a>,
+    keys: &'a [TopKey],
+    opening: Range<usize>,
+    broken: &'a std::collections::HashSet<String>,
+    file: &'a str,
+    content_path: &'a str,
+}
+
+impl Checker<'_> {
+    fn key(&self, name: &str) -> Option<&TopKey> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    /// Where a key's value (or, failing that, the key) is.
+    fn at_value(&self, name: &str) -> crate::diagnostics::Location {
+        match self.key(name) {
+            Some(key) => {
+                let text = &self.source_text()[key.value.clone()];
+                let skip = text.len() - text.trim_start().len();
+                let value = text.trim();
+                if value.is_empty() {
+                    self.source.locate(key.key.start, key.key.end)
+                } else {
+                    let start = key.value.start + skip;
+                    let end = start + value.find('\n').unwrap_or(value.len());
+                    self.source.locate(start, end)
+                }
+            }
+            None => self.source.locate(self.opening.start, self.opening.end),
+        }
+    }
+
+    /// Where one item (`darby`) of a key's list is.
+    fn at_item(&self, name: &str, item: &str) -> crate::diagnostics::Location {
+        if let Some(key) = self.key(name) {
+            let region = &self.source_text()[key.value.clone()];
+            let mut search = 0;
+            while let Some(found) = region[search..].find(item) {
+                let start = search + found;
+                let end = start + item.len();
+                let before = region[..start].chars().next_back();
+                let after = region[end..].chars().next();
+                let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+                if boundary(before) && boundary(after) {
+                    return self.source.locate(key.value.start + start, key.value.start + end);
+                }
+                search = end;
+            }
+        }
+        self.at_value(name)
+    }
+
+    fn source_text(&self) -> &str {
+        self.source.text()
+    }
+
+    fn missing(&self, name: &str, example: &str, diagnostics: &mut Vec<Diagnostic>) {
+        if self.broken.contains(name) {
+            return;
+        }
+        diagnostics.push(
+            Diagnostic::error(format!("this {} has no `{name}`", self.kind.name()))
+                .at(self.source.locate(self.opening.start, self.opening.end))
+                .field(name)
+                .hint(format!("add a line to the front matter, e.g. {example}")),
+        );
+    }
+}
+
+impl Checker<'_> {
+    fn build(
+        &self,
+        front_matter: FrontMatter,
+        diagnostics: &mut Vec<Diagnostic>,
+        body: &str,
+        body_offset: usize,
+    ) -> Option<Document> {
+        let config = self.cx.config;
+        let kind = self.kind;
+        if front_matter.title.is_none() {
+            self.missing("title", "title: \"Derby's delivery plan\"", diagnostics);
+        }
+        if kind.is_publication() {
+            if front_matter.date.is_none() {
+                self.missing("date", "date: 2017-10-09", diagnostics);
+            }
+            if front_matter.summary.is_none() {
+                self.missing(
+                    "summary",
+                    "summary: \"One plain sentence on what this is.\"",
+                    diagnostics,
+                );
+            }
+            if front_matter.areas.is_none() {
+                self.missing("areas", "areas: [derby]", diagnostics);
+            }
+        }
+        if kind == Kind::Project && front_matter.status.is_none() {
+            self.missing("status", "status: active", diagnostics);
+        }
+        if let Some(summary) = &front_matter.summary {
+            let length = summary.chars().count();
+            if length > 160 {
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "the summary is {length} characters long; listings and search engines show about 160"
+                    ))
+                    .at(self.at_value("summary"))
+                    .field("summary")
+                    .hint("shorten it to one plain sentence of 160 characters or fewer"),
+                );
+            }
+        }
+
+        let (all_areas, areas) = self.areas(front_matter.areas.as_ref(), diagnostics);
+        let priorities = self.priorities(front_matter.priorities.as_deref(), diagnostics);
+        let slug = self.slug(front_matter.slug.as_deref(), diagnostics);
+        let url = match kind {
+            Kind::Home => "/".to_string(),
+            Kind::Page => format!("/{slug}/"),
+            _ => format!("/{}/{slug}/", kind.folder()),
+        };
+        let aliases = self.aliases(front_matter.aliases.as_deref(), diagnostics);
+
+        for (earlier, later) in [("date", "updated"), ("starts", "ends")] {
+            let pick = |name: &str| match name {
+                "date" => front_matter.date,
+                "updated" => front_matter.updated,
+                "starts" => front_matter.starts,
+                _ => front_matter.ends,
+            };
+            if let (Some(a), Some(b)) = (pick(earlier), pick(later))
+                && b < a
+            {
+                diagnostics.push(
+                    Diagnostic::error(format!("`{later}` ({b}) is before `{earlier}` ({a})"))
+                        .at(self.at_value(later))
+                        .field(later)
+                        .hint(format!("check both dates: `{later}` cannot come before `{earlier}`")),
+                );
+            }
+        }
+
+        let extra = match &front_matter.extra {
+            None => serde_json::Value::Object(Default::default()),
+            Some(value) => serde_json::to_value(value).unwrap_or_else(|error| {
+                diagnostics.push(
+                    Diagnostic::error(format!("`extra` cannot be passed to templates: {error}"))
+                        .at(self.at_value("extra"))
+                        .field("extra")
+                        .hint("use text keys in `extra`, e.g. extra:\n  colour: blue"),
+                );
+                serde_json::Value::Null
+            }),
+        };
+
+        let website = front_matter.website.clone().filter(|site| {
+            let ok = (site.starts_with("https://") || site.starts_with("http://"))
+                && site.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+                && !site.contains(char::is_whitespace);
+            if !ok {
+                diagnostics.push(
+                    Diagnostic::error(format!("`website` must be a web address, not `{site}`"))
+                        .at(self.at_value("website"))
+                        .field("website")
+                        .hint("write the full address starting with https://, e.g. website: \"https://example.org/\""),
+                );
+            }
+            ok
+        });
+
+        let plan = (kind == Kind::Plan).then(|| PlanDetails {
+            starts: front_matter.starts,
+            ends: front_matter.ends,
+            document: front_matter
+                .document
+                .as_deref()
+                .and_then(|name| self.attached_file(name, diagnostics)),
+        });
+        let project = (kind == Kind::Project).then(|| ProjectDetails {
+            status: front_matter.status.unwrap_or(fields::Status::Active),
+            funding: front_matter.funding,
+            funder: front_matter.funder.clone(),
+            provider: front_matter.provider.clone(),
+            partners: front_matter.partners.clone().unwrap_or_default(),
+            starts: front_matter.starts,
+            ends: front_matter.ends,
+            website,
+        });
+
+        let options = markdown::Options {
+            unsafe_html: config.unsafe_html,
+            base_path: &config.base_path,
+        };
+        let (body, body_diagnostics) = markdown::render(body, body_offset, self.source, &options);
+        diagnostics.extend(body_diagnostics);
+
+        Some(Document {
+            kind,
+            file: self.file.to_string(),
+            content_path: self.content_path.to_string(),
+            slug,
+            url,
+            title: front_matter.title.unwrap_or_default(),
+            summary: front_matter.summary,
+            date: front_matter.date,
+            updated: front_matter.updated,
+            changes: front_matter.changes.unwrap_or_default(),
+            all_areas,
+            areas,
+            priorities,
+            draft: front_matter.draft.unwrap_or(false),
+            aliases,
+            extra,
+            organisation: front_matter.organisation,
+            plan,
+            project,
+            body,
+        })
+    }
+
+    fn areas(&self, list: Option<&AreaList>, diagnostics: &mut Vec<Diagnostic>) -> (bool, Vec<String>) {
+        let config = self.cx.config;
+        let declared = || config.areas.iter().map(|a| a.slug.as_str());
+        let (all, slugs) = match list {
+            None => return (false, Vec::new()),
+            Some(AreaList::All) => (true, declared().map(String::from).collect::<Vec<_>>()),
+            Some(AreaList::Slugs(slugs)) => {
+                if slugs.is_empty() {
+                    diagnostics.push(
+                        Diagnostic::error("`areas` is an empty list")
+                            .at(self.at_value("areas"))
+                            .field("areas")
+                            .hint("name at least one area, e.g. areas: [derby], or write areas: all"),
+                    );
+                }
+                let mut kept = Vec::new();
+                for slug in slugs {
+                    if config.area(slug).is_none() {
+                        let suggestion = did_you_mean(slug, declared());
+                        diagnostics.push(
+                            Diagnostic::error(format!("unknown area `{slug}`"))
+                                .at(self.at_item("areas", slug))
+                                .field("areas")
+                                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                                .hint(format!(
+                                    "areas are declared in site.toml: {}",
+                                    declared().collect::<Vec<_>>().join(", ")
+                                )),
+                        );
+                    } else if kept.contains(slug) {
+                        diagnostics.push(
+                            Diagnostic::warning(format!("area `{slug}` is listed twice"))
+                                .at(self.at_item("areas", slug))
+                                .field("areas")
+                                .hint("remove one of them"),
+                        );
+                    } else {
+                        kept.push(slug.clone());
+                    }
+                }
+                (false, kept)
+            }
+        };
+        if self.kind == Kind::Plan && (all || slugs.len() > 1) {
+            diagnostics.push(
+                Diagnostic::error("a delivery plan belongs to exactly one area")
+                    .at(self.at_value("areas"))
+                    .field("areas")
+                    .hint("name one area, e.g. areas: [derby]; write one plan per area"),
+            );
+        }
+        (all, slugs)
+    }
+
+    fn priorities(&self, list: Option<&[String]>, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+        let config = self.cx.config;
+        let declared = || config.priorities.iter().map(|p| p.slug.as_str());
+        let mut kept: Vec<String> = Vec::new();
+        for slug in list.unwrap_or_default() {
+            if config.priority(slug).is_none() {
+                let suggestion = did_you_mean(slug, declared());
+                let known: Vec<&str> = declared().collect();
+                diagnostics.push(
+                    Diagnostic::error(format!("unknown priority `{slug}`"))
+                        .at(self.at_item("priorities", slug))
+                        .field("priorities")
+                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                        .hint(if known.is_empty() {
+                            "site.toml declares no priorities; add [[priorities]] tables to it".to_string()
+                        } else {
+                            format!("priorities are declared in site.toml: {}", known.join(", "))
+                        }),
+                );
+            } else if kept.contains(slug) {
+                diagnostics.push(
+                    Diagnostic::warning(format!("priority `{slug}` is listed twice"))
+                        .at(self.at_item("priorities", slug))
+                        .field("priorities")
+                        .hint("remove one of them"),
+                );
+            } else {
+                kept.push(slug.clone());
+            }
+        }
+        kept
+    }
+
+    /// The document's URL segment: `slug:` or the file name.
+    fn slug(&self, explicit: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> String {
+        let stem = self
+            .content_path
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(".md")
+            .trim_end_matches(".MD");
+        match self.kind {
+            Kind::Home => return String::new(),
+            Kind::AreaIntro | Kind::PriorityIntro => {
+                let (what, declared): (&str, Vec<&str>) = if self.kind == Kind::AreaIntro {
+                    ("area", self.cx.config.areas.iter().map(|a| a.slug.as_str()).collect())
+                } else {
+                    (
+                        "priority",
+                        self.cx.config.priorities.iter().map(|p| p.slug.as_str()).collect(),
+                    )
+                };
+                if !declared.contains(&stem) {
+                    let suggestion = did_you_mean(stem, declared.iter().copied());
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "`{}` introduces an {what} that site.toml does not declare: `{stem}`",
+                            self.file
+                        ).replace("an priority", "a priority"))
+                        .in_file(self.file)
+                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}.md`?")))
+                        .hint(format!(
+                            "name the file after a declared {what} slug ({}), or declare `{stem}` in site.toml",
+                            declared.join(", ")
+                        )),
+                    );
+                }
+                return stem.to_string();
+            }
+            _ => {}
+        }
+        if let Some(slug) = explicit {
+            if is_slug(slug) {
+                return slug.to_string();
+            }
+            diagnostics.push(
+                Diagnostic::error(format!("`slug` must be lower-case letters, digits and hyphens, not `{slug}`"))
+                    .at(self.at_value("slug"))
+                    .field("slug")
+                    .hint(format!("write slug: {}", crate::slug::slugify(slug))),
+            );
+            return crate::slug::slugify(slug);
+        }
+        let slug = crate::slug::slugify(stem);
+        if slug.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(format!("the file name `{stem}.md` gives no web address"))
+                    .in_file(self.file)
+                    .hint("rename the file with letters or digits, e.g. derby-plan.md, or set slug: in the front matter"),
+            );
+        }
+        slug
+    }
+
+    fn aliases(&self, list: Option<&[String]>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Alias> {
+        let mut aliases = Vec::new();
+        for alias in list.unwrap_or_default() {
+            let location = self.at_item("aliases", alias);
+            match alias_output(alias) {
+                Ok(output) => aliases.push(Alias { output, location }),
+                Err(why) => diagnostics.push(
+                    Diagnostic::error(format!("alias `{alias}` {why}"))
+                        .at(location)
+                        .field("aliases")
+                        .hint("an alias is an old address on this site, starting with /, e.g. aliases: [\"/news/derby-plan/\"]"),
+                ),
+            }
+        }
+        aliases
+    }
+
+    fn attached_file(&self, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<AttachedFile> {
+        let folder = self
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let relative = name.trim_start_matches("./");
+        let path = if folder.is_empty() {
+            relative.to_string()
+        } else {
+            format!("{folder}/{relative}")
+        };
+        let safe = !relative.starts_with('/')
+            && !relative.contains('\\')
+            && relative.split('/').all(|part| part != ".." && !part.is_empty());
+        match self.cx.attachments.get(&path) {
+            Some(info) if safe => Some(AttachedFile {
+                url: format!("/{path}"),
+                file_type: file_type(&path),
+                size: info.size,
+            }),
+            _ => {
+                let siblings: Vec<&str> = self
+                    .cx
+                    .attachments
+                    .keys()
+                    .filter_map(|p| p.strip_prefix(&format!("{folder}/")))
+                    .filter(|p| !p.contains('/'))
+                    .collect();
+                let suggestion = did_you_mean(relative, siblings.iter().copied());
+                diagnostics.push(
+                    Diagnostic::error(format!("the plan's `document` file `content/{path}` does not exist"))
+                        .at(self.at_value("document"))
+                        .field("document")
+                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                        .hint(format!(
+                            "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
+                        )),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// "PDF", "CSV"… from a file name.
+fn file_type(path: &str) -> String {
+    path.rsplit_once('.')
+        .map(|(_, ext)| ext.to_uppercase())
+        .unwrap_or_else(|| "File".to_string())
+}
+
+/// The output file of an alias, or why the alias is refused.
+pub fn alias_output(alias: &str) -> Result<String, &'static str> {
+    if alias.contains("://") || alias.split('/').next().is_some_and(|first| first.contains(':')) {
+        return Err("has a scheme; aliases are addresses on this site only");
+    }
+    if alias.starts_with("//") {
+        return Err("names another host; aliases are addresses on this site only");
+    }
+    if !alias.starts_with('/') {
+        return Err("must start with `/`");
+    }
+    let decoded = percent_decode(alias).ok_or("has a broken %-escape")?;
+    if decoded.contains('\\') {
+        return Err("contains a backslash");
+    }
+    if decoded.contains(['?', '#']) || decoded.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("may not contain spaces, `?` or `#`");
+    }
+    if decoded.split('/').any(|part| part == ".." || part == ".") {
+        return Err("may not contain `..` or `.` segments");
+    }
+    if decoded.split('/').skip(1).any(|part| part.starts_with('.')) || decoded.contains("//") {
+        return Err("may not contain hidden or empty segments");
+    }
+    let trimmed = decoded.trim_end_matches('/');
+    if trimmed.is_empty() {
+        return Err("would replace the home page");
+    }
+    if trimmed.ends_with(".html") || trimmed.ends_with(".htm") {
+        Ok(trimmed.to_string())
+    } else {
+        Ok(format!("{trimmed}/index.html"))
+    }
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_output;
+
+    #[test]
+    fn aliases_stay_on_the_site() {
+        assert_eq!(alias_output("/old/derby/").unwrap(), "/old/derby/index.html");
+        assert_eq!(alias_output("/old.html").unwrap(), "/old.html");
+        for bad in ["old", "/../etc", "/a/%2e%2e/b", "https://x.org/a", "//evil.org/a", "/a\\b", "/", "javascript:alert(1)"] {
+            assert!(alias_output(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,656 @@
+//! Typed front matter: the YAML block deserialised into [`FrontMatter`].
+//!
+//! In: the YAML text of one document and its top-level keys (from
+//! [`super::frontmatter::scan`]). Out: a [`FrontMatter`] plus diagnostics.
+//! Every field goes through a deserializer that refuses coercions YAML would
+//! otherwise allow (`title: 2024`, `title: ~`, `draft: yes`, `2019-02-30`).
+//! After a type error the offending key is blanked out and parsing resumes,
+//! so one run reports every broken key of a file, each at its own line.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use super::frontmatter::TopKey;
+
+/// Separates a message from its hint inside a serde error string.
+const HINT_SEPARATOR: char = '\u{1f}';
+
+/// The project status vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Planned,
+    Active,
+    Completed,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 3] = [
+        ("planned", Status::Planned),
+        ("active", Status::Active),
+        ("completed", Status::Completed),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Active => "active",
+            Status::Completed => "completed",
+        }
+    }
+}
+
+/// `areas:` is a list of slugs, or the word `all`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AreaList {
+    All,
+    Slugs(Vec<String>),
+}
+
+/// One entry of `changes:`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    #[serde(deserialize_with = "required_date")]
+    pub date: Date,
+    #[serde(deserialize_with = "required_text")]
+    pub note: String,
+}
+
+/// Every front-matter key of every kind. Which keys a kind may use is
+/// checked separately (see [`super::document`]) so that a key of the wrong
+/// kind gets its own message.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(default, deserialize_with = "text")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "date")]
+    pub date: Option<Date>,
+    #[serde(default, deserialize_with = "text")]
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "areas")]
+    pub areas: Option<AreaList>,
+    #[serde(default, deserialize_with = "text_list")]
+    pub priorities: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "date")]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub changes: Option<Vec<Change>>,
+    #[serde(default, deserialize_with = "boolean")]
+    pub draft: Option<bool>,
+    #[serde(default, deserialize_with = "text")]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "text_list")]
+    pub aliases: Option<Vec<String>>,
+    #[serde(default)]
+    pub extra: Option<serde_yaml::Value>,
+    #[serde(default, deserialize_with = "date")]
+    pub starts: Option<Date>,
+    #[serde(default, deserialize_with = "date")]
+    pub ends: Option<Date>,
+    #[serde(default, deserialize_with = "text")]
+    pub document: Option<String>,
+    #[serde(default, deserialize_with = "status")]
+    pub status: Option<Status>,
+    #[serde(default, deserialize_with = "pounds")]
+    pub funding: Option<u64>,
+    #[serde(default, deserialize_with = "text")]
+    pub funder: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub provider: Option<String>,
+    #[serde(default, deserialize_with = "text_list")]
+    pub partners: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "text")]
+    pub website: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    pub organisation: Option<String>,
+}
+
+/// Every key [`FrontMatter`] knows.
+pub const ALL_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "summary",
+    "areas",
+    "priorities",
+    "updated",
+    "changes",
+    "draft",
+    "slug",
+    "aliases",
+    "extra",
+    "starts",
+    "ends",
+    "document",
+    "status",
+    "funding",
+    "funder",
+    "provider",
+    "partners",
+    "website",
+    "organisation",
+];
+
+/// A front-matter problem, with a 1-based line and column in the YAML block.
+#[derive(Debug)]
+pub struct FieldError {
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+    /// (line, column), both 1-based, in the YAML block.
+    pub position: Option<(usize, usize)>,
+}
+
+/// Parses the YAML block. Broken keys are reported and left unset.
+pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
+    let mut errors = Vec::new();
+    let mut text = yaml.to_string();
+    // Each round blanks one broken key, so this ends after at most keys.len() + 1 rounds.
+    for _ in 0..=keys.len() {
+        match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
+            Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
+            Err(error) => {
+                let field_error = describe(&error, keys);
+                let position = field_error.position;
+                errors.push(field_error);
+                let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
+                    return (FrontMatter::default(), errors);
+                };
+                text = blank_lines(&text, key.lines.clone());
+            }
+        }
+    }
+    (FrontMatter::default(), errors)
+}
+
+fn key_at_line(keys: &[TopKey], line: usize) -> Option<&TopKey> {
+    keys.iter().find(|k| k.lines.contains(&(line - 1)))
+}
+
+/// Empties the given 0-based lines, keeping line numbers of the rest.
+fn blank_lines(text: &str, lines: std::ops::Range<usize>) -> String {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, line)| if lines.contains(&i) { "" } else { line })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Turns a serde_yaml error into a message a writer can act on.
+fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
+    let position = error.location().map(|l| (l.line(), l.column()));
+    let full = error.to_string();
+    let without_location = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => &full,
+    };
+    let (path, message) = split_path(without_location);
+    let field_from_line = position
+        .and_then(|(line, _)| key_at_line(keys, line))
+        .map(|k| k.name.clone());
+    let field = path
+        .map(|p| p.split(['.', '[']).next().unwrap_or(p).to_string())
+        .or(field_from_line);
+    let field_name = field.as_deref().unwrap_or("value");
+    let shown = path.unwrap_or(field_name);
+
+    let (message, hint) = if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
+        (format!("`{shown}` {message}"), Some(hint.to_string()))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "something else"));
+        (
+            format!("`{shown}` must be {expected}, not {}", describe_found(found)),
+            hint_for(field_name),
+        )
+    } else if message.starts_with("mapping values are not allowed") {
+        (
+            format!("`{field_name}` contains a colon that YAML cannot read"),
+            Some(format!(
+                "put the {field_name} in quotes because it contains a colon, e.g. {field_name}: \"Derby: the plan\""
+            )),
+        )
+    } else if message.starts_with("unknown field") {
+        // Unknown keys are reported with suggestions before parsing; this is a nested one.
+        (message.replace("unknown field", "unknown key"), hint_for(field_name))
+    } else if message.starts_with("missing field") {
+        let missing = message.split('`').nth(1).unwrap_or("a key");
+        (
+            format!("an entry of `{field_name}` has no `{missing}`"),
+            Some(format!("each entry needs `{missing}`, e.g. - date: 2019-11-01\n    note: \"What changed\"")),
+        )
+    } else if message.contains("recursion limit exceeded") {
+        (
+            "the front matter is nested too deeply".to_string(),
+            Some("front matter only needs a few levels of nesting".to_string()),
+        )
+    } else if message.contains("repetition limit exceeded") {
+        (
+            "YAML aliases in the front matter expand to too much data".to_string(),
+            Some("write values out instead of repeating them with `*aliases`".to_string()),
+        )
+    } else if message.contains("more than one document") {
+        (
+            "the front matter contains a second `---` document".to_string(),
+            Some("front matter ends at the first line that is exactly `---`".to_string()),
+        )
+    } else if message.contains("found character that cannot start any token") {
+        (
+            format!("YAML cannot read this line: {message}"),
+            Some("put text values in double quotes, and indent with spaces, not tabs".to_string()),
+        )
+    } else {
+        (
+            format!("the front matter is not valid YAML: {message}"),
+            Some("each line is `key: value`; put text in double quotes if it contains `:`, `#`, `[` or `{`".to_string()),
+        )
+    };
+    FieldError {
+        field,
+        message,
+        hint,
+        position,
+    }
+}
+
+/// Splits `title: invalid type…` into its key path and its message.
+fn split_path(text: &str) -> (Option<&str>, &str) {
+    if let Some((path, rest)) = text.split_once(": ")
+        && !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']'))
+    {
+        return (Some(path), rest);
+    }
+    (None, text)
+}
+
+fn describe_found(found: &str) -> String {
+    match found {
+        "unit value" => "empty".to_string(),
+        "sequence" => "a list".to_string(),
+        "map" => "a map of keys".to_string(),
+        f if f.starts_with("string ") => format!("the text {}", &f[7..]),
+        f if f.starts_with("integer ") => format!("the number {}", &f[8..]),
+        f if f.starts_with("floating point ") => format!("the number {}", &f[15..]),
+        f if f.starts_with("boolean ") => format!("{}", &f[8..]),
+        f => f.to_string(),
+    }
+}
+
+fn hint_for(field: &str) -> Option<String> {
+    let hint = match field {
+        "title" => "put the title in double quotes, e.g. title: \"Derby's delivery plan\"",
+        "summary" => "write one plain sentence in double quotes, e.g. summary: \"What the plan does.\"",
+        "date" | "updated" | "starts" | "ends" => "dates are written 2017-10-09 (year, month, day)",
+        "areas" => "list area slugs from site.toml, e.g. areas: [derby, oldham], or write areas: all",
+        "priorities" => "list priority slugs from site.toml, e.g. priorities: [early-years]",
+        "aliases" => "list old addresses, e.g. aliases: [\"/old/derby-plan/\"]",
+        "partners" => "list names, e.g. partners: [\"Derby City Council\"]",
+        "changes" => "list changes, e.g. changes:\n  - date: 2019-11-01\n    note: \"Added the extension\"",
+        "draft" => "write draft: true or draft: false",
+        "funding" => "write whole pounds as a number, without £ or commas, e.g. funding: 22000000",
+        "status" => "write status: planned, status: active or status: completed",
+        "extra" => "extra holds keys and values for custom templates, e.g. extra:\n  colour: blue",
+        _ => "put text values in double quotes",
+    };
+    Some(hint.to_string())
+}
+
+fn fail<E: de::Error>(message: &str, hint: &str) -> E {
+    E::custom(format!("{message}{HINT_SEPARATOR}{hint}"))
+}
+
+/// A non-empty string; numbers, booleans and null are refused, not coerced.
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("text")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<String, E> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(fail("is empty", "write some text, or remove the line"));
+        }
+        Ok(trimmed.to_string())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Err(fail(
+            "is empty",
+            "write some text in double quotes, or remove the line",
+        ))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        self.visit_unit()
+    }
+}
+
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(TextVisitor).map(Some)
+}
+
+fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(TextVisitor)
+}
+
+/// A list of non-empty strings.
+#[derive(Debug)]
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor).map(Text)
+    }
+}
+
+fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct ListVisitor;
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list, e.g. [first, second]")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Text(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Vec<String>, E> {
+            Err(fail(
+                &format!("must be a list, not the text \"{value}\""),
+                &format!("put the value in square brackets: [{value}]"),
+            ))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+            Err(fail("is empty", "write a list in square brackets, or remove the line"))
+        }
+    }
+    d.deserialize_any(ListVisitor).map(Some)
+}
+
+fn areas<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AreaList>, D::Error> {
+    struct AreasVisitor;
+    impl<'de> Visitor<'de> for AreasVisitor {
+        type Value = AreaList;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of area slugs, or `all`")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<AreaList, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Text(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(AreaList::Slugs(items))
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<AreaList, E> {
+            if value.trim() == "all" {
+                Ok(AreaList::All)
+            } else {
+                Err(fail(
+                    &format!("must be a list of areas or `all`, not the text \"{value}\""),
+                    &format!("put the areas in square brackets: areas: [{value}]"),
+                ))
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<AreaList, E> {
+            Err(fail(
+                "is empty",
+                "name at least one area, e.g. areas: [derby], or write areas: all",
+            ))
+        }
+    }
+    d.deserialize_any(AreasVisitor).map(Some)
+}
+
+fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct BoolVisitor;
+    impl<'de> Visitor<'de> for BoolVisitor {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: de::Error>(self, value: bool) -> Result<bool, E> {
+            Ok(value)
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<bool, E> {
+            Err(fail(
+                &format!("must be true or false, not `{value}`"),
+                "write true or false without quotes (yes, no, on and off are not accepted)",
+            ))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+            Err(fail("is empty", "write true or false, or remove the line"))
+        }
+    }
+    d.deserialize_any(BoolVisitor).map(Some)
+}
+
+struct DateVisitor;
+
+impl<'de> Visitor<'de> for DateVisitor {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a date such as 2017-10-09")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Date, E> {
+        parse_date(value.trim()).map_err(|(message, hint)| fail::<E>(&message, &hint))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Date, E> {
+        Err(fail("is empty", "write a date such as 2017-10-09, or remove the line"))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Date, E> {
+        Err(fail(
+            &format!("must be a date, not the number {value}"),
+            "dates are written 2017-10-09 (year, month, day)",
+        ))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Date, E> {
+        self.visit_u64(value.unsigned_abs())
+    }
+}
+
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    d.deserialize_any(DateVisitor).map(Some)
+}
+
+fn required_date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    d.deserialize_any(DateVisitor)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Parses `YYYY-MM-DD`, explaining what is wrong with anything else.
+pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
+    let shape = "dates are written 2017-10-09 (year, month, day)".to_string();
+    let bytes = value.as_bytes();
+    let well_formed = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !well_formed {
+        if value.len() > 10 && value.as_bytes().get(10).is_some_and(|b| *b == b'T' || *b == b' ') {
+            return Err((
+                format!("must be a date without a time, not `{value}`"),
+                format!("write only the day: {}", &value[..10]),
+            ));
+        }
+        return Err((format!("is not a date: `{value}`"), shape));
+    }
+    let year: i16 = value[0..4].parse().expect("four digits");
+    let month: i8 = value[5..7].parse().expect("two digits");
+    let day: i8 = value[8..10].parse().expect("two digits");
+    if !(1..=12).contains(&month) {
+        return Err((
+            format!("`{value}` is not a real date: there is no month {month}"),
+            shape,
+        ));
+    }
+    match Date::new(year, month, day) {
+        Ok(date) => Ok(date),
+        Err(_) => {
+            let days = jiff::civil::date(year, month, 1).days_in_month();
+            Err((
+                format!(
+                    "`{value}` is not a real date: {} {year} has {days} days",
+                    MONTHS[month as usize - 1]
+                ),
+                shape,
+            ))
+        }
+    }
+}
+
+/// The English name of a month, 1-based.
+pub fn month_name(month: i8) -> &'static str {
+    MONTHS[(month as usize).clamp(1, 12) - 1]
+}
+
+fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
+    struct StatusVisitor;
+    impl<'de> Visitor<'de> for StatusVisitor {
+        type Value = Status;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("planned, active or completed")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Status, E> {
+            let wanted = value.trim().to_lowercase();
+            if let Some((_, status)) = Status::ALL.iter().find(|(name, _)| *name == wanted) {
+                return Ok(*status);
+            }
+            let suggestion = crate::diagnostics::did_you_mean(&wanted, Status::ALL.map(|(n, _)| n));
+            let hint = match suggestion {
+                Some(s) => format!("did you mean `{s}`? A status is planned, active or completed"),
+                None => "a status is planned, active or completed".to_string(),
+            };
+            Err(fail(&format!("is not a known status: `{value}`"), &hint))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Status, E> {
+            Err(fail("is empty", "write planned, active or completed"))
+        }
+    }
+    d.deserialize_any(StatusVisitor).map(Some)
+}
+
+fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    struct PoundsVisitor;
+    const HINT: &str = "write whole pounds as a number, without £ or commas, e.g. funding: 22000000";
+    impl<'de> Visitor<'de> for PoundsVisitor {
+        type Value = u64;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("whole pounds")
+        }
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<u64, E> {
+            Ok(value)
+        }
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<u64, E> {
+            u64::try_from(value).map_err(|_| fail(&format!("cannot be negative ({value})"), HINT))
+        }
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<u64, E> {
+            Err(fail(&format!("must be whole pounds, not {value}"), HINT))
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<u64, E> {
+            let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
+            let hint = if !digits.is_empty() && !value.contains(['m', 'k', '.']) {
+                format!("write the number alone: funding: {digits}")
+            } else {
+                HINT.to_string()
+            };
+            Err(fail(&format!("must be a number of pounds, not \"{value}\""), &hint))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<u64, E> {
+            Err(fail("is empty", HINT))
+        }
+    }
+    d.deserialize_any(PoundsVisitor).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::frontmatter::scan;
+    use super::*;
+
+    fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
+        let (keys, problems) = scan(yaml, 0);
+        assert!(problems.is_empty(), "{problems:?}");
+        parse(yaml, &keys)
+    }
+
+    #[test]
+    fn refuses_coercions() {
+        for (yaml, message) in [
+            ("title: 2024\n", "`title` must be text, not the number `2024`"),
+            ("title: ~\n", "`title` is empty"),
+            ("title: null\n", "`title` is empty"),
+            ("title: \"\"\n", "`title` is empty"),
+            ("draft: yes\n", "`draft` must be true or false, not `yes`"),
+            ("date: 2019-02-30\n", "`date` `2019-02-30` is not a real date: February 2019 has 28 days"),
+            ("funding: \"£22m\"\n", "`funding` must be a number of pounds, not \"£22m\""),
+            ("status: complete\n", "`status` is not a known status: `complete`"),
+        ] {
+            let (_, errors) = parse_all(yaml);
+            assert_eq!(errors.len(), 1, "{yaml}");
+            assert_eq!(errors[0].message, message, "{yaml}");
+            assert_eq!(errors[0].position.unwrap().0, 1, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn reports_every_broken_key() {
+        let (front_matter, errors) =
+            parse_all("title: 2024\ndate: 2017-10-09\ndraft: yes\nsummary: \"fine\"\n");
+        let lines: Vec<usize> = errors.iter().map(|e| e.position.unwrap().0).collect();
+        assert_eq!(lines, [1, 3]);
+        assert_eq!(front_matter.summary.as_deref(), Some("fine"));
+        assert_eq!(front_matter.date, Some(jiff::civil::date(2017, 10, 9)));
+    }
+
+    #[test]
+    fn reads_areas_all_and_lists() {
+        assert_eq!(parse_all("areas: all\n").0.areas, Some(AreaList::All));
+        assert_eq!(
+            parse_all("areas:\n  - derby\n").0.areas,
+            Some(AreaList::Slugs(vec!["derby".into()]))
+        );
+    }
+
+    #[test]
+    fn explains_an_unquoted_colon() {
+        let (keys, _) = scan("title: Derby: the plan\n", 0);
+        let (_, errors) = parse("title: Derby: the plan\n", &keys);
+        assert_eq!(errors[0].message, "`title` contains a colon that YAML cannot read");
+        assert!(errors[0].hint.as_ref().unwrap().contains("in quotes"));
+    }
+}

@@ -1,0 +1,461 @@
+//! Splitting a document into front matter and body, and a lexical guard over
+//! the YAML before any parser sees it.
+//!
+//! In: a file's text. Out: the YAML block and the body with their byte
+//! offsets in the file (so every later diagnostic has the file's own line
+//! numbers), the top-level keys with their spans, and errors for what oasis
+//! refuses outright: unclosed or oversized front matter, tab indentation,
+//! YAML tags, merge keys, duplicate keys and deep nesting. The guard runs in
+//! linear time, so no input can make the YAML parser slow or overflow.
+
+use std::ops::Range;
+
+/// Front matter larger than this is refused before parsing.
+pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+
+/// Flow collections (`[`, `{`) nested deeper than this are refused.
+const MAX_FLOW_DEPTH: usize = 16;
+
+/// Block sequences opened on one line (`- - - x`) beyond this are refused.
+const MAX_LINE_NESTING: usize = 16;
+
+/// Lines indented further than this are refused (deep block nesting).
+const MAX_INDENT: usize = 128;
+
+/// A document split at its front-matter fences. Offsets are into the whole file.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub yaml_offset: usize,
+    pub body: &'a str,
+    pub body_offset: usize,
+}
+
+/// A problem found while splitting or scanning, as a byte range in the file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub range: Range<usize>,
+    pub message: String,
+    pub hint: String,
+    pub field: Option<String>,
+}
+
+impl Problem {
+    fn new(range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Problem {
+            range,
+            message: message.into(),
+            hint: hint.into(),
+            field: None,
+        }
+    }
+}
+
+/// A top-level front-matter key, with where it and its value stand in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopKey {
+    pub name: String,
+    /// The key itself.
+    pub key: Range<usize>,
+    /// From just after the colon to the end of the key's last line.
+    pub value: Range<usize>,
+    /// 0-based index of the key's line within the YAML block, and of the line after its region.
+    pub lines: Range<usize>,
+}
+
+/// Splits `text` at its front-matter fences.
+pub fn split(text: &str) -> Result<Split<'_>, Problem> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = LineIter::new(text, start);
+    let Some((first_start, first)) = lines.next() else {
+        return Err(Problem::new(
+            start..start,
+            "the file is empty",
+            "start the file with a line `---`, then the front matter (title, date, …), then another `---`",
+        ));
+    };
+    if first.trim_end() != "---" {
+        let (message, hint) = if first.trim_end() == "+++" {
+            (
+                "front matter in TOML (`+++`) is not supported",
+                "write the front matter in YAML between two lines of `---`",
+            )
+        } else {
+            (
+                "the file does not start with front matter",
+                "the first line must be `---`, followed by the front matter (title: …) and another line `---`",
+            )
+        };
+        return Err(Problem::new(
+            first_start..first_start + first.len().max(1),
+            message,
+            hint,
+        ));
+    }
+    let yaml_offset = lines.position();
+    for (line_start, line) in lines.by_ref() {
+        if line.trim_end_matches('\r') == "---" {
+            let body_offset = lines.position();
+            let yaml = &text[yaml_offset..line_start];
+            if yaml.len() > MAX_FRONT_MATTER {
+                return Err(Problem::new(
+                    first_start..first_start + 3,
+                    format!(
+                        "the front matter is {} KiB; the limit is {} KiB",
+                        yaml.len().div_ceil(1024),
+                        MAX_FRONT_MATTER / 1024
+                    ),
+                    "keep long text in the body, below the closing `---`",
+                ));
+            }
+            return Ok(Split {
+                yaml,
+                yaml_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+    }
+    Err(Problem::new(
+        first_start..first_start + 3,
+        "the front matter is never closed",
+        "add a line with just `---` after the last front-matter line (e.g. after `areas: …`)",
+    ))
+}
+
+/// Iterates over lines with their byte offsets, without the `\n`.
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> LineIter<'a> {
+    fn new(text: &'a str, pos: usize) -> Self {
+        LineIter { text, pos }
+    }
+
+    fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl<'a> Iterator for LineIter<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let start = self.pos;
+        let rest = &self.text[start..];
+        let (line, advance) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += advance;
+        Some((start, line))
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quote {
+    Single,
+    Double,
+}
+
+/// Scans the YAML block: finds the top-level keys and refuses what oasis does
+/// not accept. `offset` is the block's byte offset in the file.
+pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
+    let mut keys: Vec<TopKey> = Vec::new();
+    let mut problems = Vec::new();
+    let mut quote: Option<Quote> = None;
+    let mut flow_depth = 0usize;
+    let mut block_scalar_indent: Option<usize> = None;
+
+    for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
+        let line = raw_line.trim_end_matches('\r');
+        let at = |i: usize, len: usize| offset + line_start + i..offset + line_start + i + len;
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+
+        if let Some(parent) = block_scalar_indent {
+            if line.trim().is_empty() || indent > parent {
+                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+                continue;
+            }
+            block_scalar_indent = None;
+        }
+
+        if quote.is_none() && flow_depth == 0 {
+            if let Some(tab) = line[..indent].find('\t') {
+                problems.push(Problem::new(
+                    at(tab, 1),
+                    "a tab is used for indentation",
+                    "YAML only allows spaces for indentation: replace the tab with spaces",
+                ));
+                return (keys, problems);
+            }
+            if indent > MAX_INDENT {
+                problems.push(Problem::new(
+                    at(0, indent),
+                    "the front matter is nested too deeply",
+                    "front matter only needs a few levels of indentation",
+                ));
+                return (keys, problems);
+            }
+            if indent == 0
+                && let Some((name, name_range)) = top_level_key(line)
+            {
+                if name == "<<" {
+                    problems.push(Problem::new(
+                        at(name_range.start, 2),
+                        "YAML merge keys (`<<`) are not allowed in front matter",
+                        "write each key out in full",
+                    ));
+                } else {
+                    if let Some(first) = keys.iter().find(|k| k.name == name) {
+                        let mut problem = Problem::new(
+                            at(name_range.start, name_range.len()),
+                            format!("`{name}` is given twice"),
+                            format!(
+                                "the first `{name}` is on line {} of the front matter; keep one of them",
+                                first.lines.start + 1
+                            ),
+                        );
+                        problem.field = Some(name.clone());
+                        problems.push(problem);
+                    }
+                    let colon = name_range.end + line[name_range.end..].find(':').unwrap_or(0);
+                    keys.push(TopKey {
+                        name,
+                        key: at(name_range.start, name_range.len()),
+                        value: offset + line_start + colon + 1..offset + line_start + line.len(),
+                        lines: line_index..line_index + 1,
+                    });
+                }
+            } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+            }
+        } else {
+            extend_last(&mut keys, offset + line_start + line.len(), line_index);
+        }
+
+        // Character scan: quotes, flow depth, tags, comments, block scalars.
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        let mut token_start = quote.is_none();
+        let mut dashes = 0;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if let Some(q) = quote {
+                match (q, c) {
+                    (Quote::Double, b'\\') => i += 1,
+                    (Quote::Double, b'"') => quote = None,
+                    (Quote::Single, b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                    (Quote::Single, b'\'') => quote = None,
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                b' ' | b'\t' => {
+                    i += 1;
+                    continue;
+                }
+                b'#' if token_start || i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => break,
+                _ => {}
+            }
+            if token_start {
+                match c {
+                    b'!' => {
+                        let len = bytes[i..]
+                            .iter()
+                            .take_while(|b| !matches!(b, b' ' | b',' | b']' | b'}'))
+                            .count();
+                        problems.push(Problem::new(
+                            at(i, len),
+                            format!("YAML tags such as `{}` are not allowed in front matter", &line[i..i + len]),
+                            "remove the tag; if the value starts with `!`, put it in quotes",
+                        ));
+                        return (keys, problems);
+                    }
+                    b'"' => {
+                        quote = Some(Quote::Double);
+                        token_start = false;
+                        i += 1;
+                        continue;
+                    }
+                    b'\'' => {
+                        quote = Some(Quote::Single);
+                        token_start = false;
+                        i += 1;
+                        continue;
+                    }
+                    b'|' | b'>' if flow_depth == 0 => {
+                        let rest = line[i + 1..].split(" #").next().unwrap_or_default();
+                        if rest
+                            .trim()
+                            .bytes()
+                            .all(|b| b == b'+' || b == b'-' || b.is_ascii_digit())
+                        {
+                            block_scalar_indent = Some(indent);
+                            break;
+                        }
+                    }
+                    b'-' if bytes.get(i + 1).is_none_or(|b| *b == b' ') && flow_depth == 0 => {
+                        dashes += 1;
+                        if dashes > MAX_LINE_NESTING {
+                            problems.push(Problem::new(
+                                at(i, 1),
+                                "the front matter is nested too deeply",
+                                "front matter only needs a few levels of lists",
+                            ));
+                            return (keys, problems);
+                        }
+                        i += 1;
+                        continue;
+                    }
+                    b'<' if bytes.get(i + 1) == Some(&b'<')
+                        && line[i + 2..].trim_start().starts_with(':') =>
+                    {
+                        problems.push(Problem::new(
+                            at(i, 2),
+                            "YAML merge keys (`<<`) are not allowed in front matter",
+                            "write each key out in full",
+                        ));
+                        return (keys, problems);
+                    }
+                    _ => {}
+                }
+            }
+            token_start = false;
+            match c {
+                b'[' | b'{' if flow_depth > 0 || i == 0 || is_after_indicator(bytes, i) => {
+                    flow_depth += 1;
+                    token_start = true;
+                    if flow_depth > MAX_FLOW_DEPTH {
+                        problems.push(Problem::new(
+                            at(i, 1),
+                            "the front matter is nested too deeply",
+                            format!(
+                                "lists and maps may be nested at most {MAX_FLOW_DEPTH} levels deep"
+                            ),
+                        ));
+                        return (keys, problems);
+                    }
+                }
+                b']' | b'}' if flow_depth > 0 => flow_depth -= 1,
+                b',' if flow_depth > 0 => token_start = true,
+                b':' if bytes.get(i + 1).is_none_or(|b| *b == b' ' || *b == b'\t')
+                    || (flow_depth > 0 && bytes.get(i + 1).is_some_and(|b| b",]}".contains(b))) =>
+                {
+                    token_start = true
+                }
+                b'?' if bytes.get(i + 1).is_none_or(|b| *b == b' ') => token_start = true,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    (keys, problems)
+}
+
+/// Whether the byte before `i` (ignoring spaces) ends an indicator after which a value starts.
+fn is_after_indicator(bytes: &[u8], i: usize) -> bool {
+    bytes[..i]
+        .iter()
+        .rev()
+        .find(|b| **b != b' ' && **b != b'\t')
+        .is_none_or(|b| matches!(b, b':' | b'-' | b'[' | b'{' | b',' | b'?'))
+}
+
+fn extend_last(keys: &mut [TopKey], value_end: usize, line_index: usize) {
+    if let Some(last) = keys.last_mut() {
+        last.value.end = value_end;
+        last.lines.end = line_index + 1;
+    }
+}
+
+/// The key of a line such as `title: x` or `"title": x`, with its byte range.
+fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
+    let first = line.as_bytes().first()?;
+    if matches!(first, b'#' | b'-' | b'[' | b'{' | b' ' | b'\t' | b'|' | b'>') {
+        return None;
+    }
+    if *first == b'"' || *first == b'\'' {
+        let close = line[1..].find(*first as char)? + 1;
+        let rest = line[close + 1..].trim_start();
+        if !rest.starts_with(':') {
+            return None;
+        }
+        return Some((line[1..close].to_string(), 1..close));
+    }
+    let mut search = 0;
+    while let Some(found) = line[search..].find(':') {
+        let colon = search + found;
+        let next = line.as_bytes().get(colon + 1);
+        if next.is_none_or(|b| *b == b' ' || *b == b'\t') {
+            let name = line[..colon].trim_end();
+            if name.contains(" #") {
+                return None;
+            }
+            return Some((name.to_string(), 0..name.len()));
+        }
+        search = colon + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: x\r\n---\r\nbody\r\n";
+        let split = split(text).unwrap();
+        assert_eq!(split.yaml, "title: x\r\n");
+        assert_eq!(split.body, "body\r\n");
+        assert_eq!(&text[split.yaml_offset..split.yaml_offset + 5], "title");
+    }
+
+    #[test]
+    fn refuses_unclosed_front_matter() {
+        let problem = split("---\ntitle: x\nbody\n").unwrap_err();
+        assert_eq!(problem.message, "the front matter is never closed");
+    }
+
+    #[test]
+    fn finds_keys_and_their_values() {
+        let yaml = "title: \"a: b\"\nareas:\n  - derby\n  - oldham\ndraft: true\n";
+        let (keys, problems) = scan(yaml, 4);
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["title", "areas", "draft"]);
+        assert_eq!(&yaml[keys[1].value.start - 4..keys[1].value.end - 4], "\n  - derby\n  - oldham");
+        assert_eq!(keys[1].lines, 1..4);
+    }
+
+    #[test]
+    fn reports_a_duplicate_at_the_second_key() {
+        let (_, problems) = scan("title: a\ndate: 2017-01-01\ntitle: b\n", 0);
+        assert_eq!(problems[0].message, "`title` is given twice");
+        assert_eq!(problems[0].range, 26..31);
+    }
+
+    #[test]
+    fn refuses_tags_merge_keys_and_deep_nesting() {
+        assert!(scan("title: !foo x\n", 0).1[0].message.contains("tags"));
+        assert!(scan("extra:\n  <<: *a\n", 0).1[0].message.contains("merge"));
+        let deep = format!("extra: {}{}\n", "[".repeat(100), "]".repeat(100));
+        assert!(scan(&deep, 0).1[0].message.contains("nested too deeply"));
+    }
+
+    #[test]
+    fn accepts_punctuation_inside_values() {
+        let yaml = "title: Fund [round 2] is here!\nsummary: 'It''s #1: great'\nextra: {a: [1, 2]}\nbody: |\n  !not a tag\n  - x\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(keys.len(), 4);
+    }
+}

@@ -1,0 +1,284 @@
+//! Load: `site.toml` and `content/` into typed values.
+//!
+//! In: the site root and the build options. Out: [`Loaded`] — the config,
+//! every published document (parsed in parallel), the attachments to copy,
+//! and what was left out (drafts, scheduled documents) — plus every
+//! diagnostic found on the way. Nothing is written.
+
+pub mod document;
+pub mod fields;
+pub mod frontmatter;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{self, CONFIG_FILE, Config, Overrides};
+use crate::diagnostics::{Diagnostic, SourceText};
+use crate::document::{Document, Kind};
+use crate::files::{self, SourceFile};
+
+use self::document::{AttachmentInfo, LoadContext, load_document};
+
+/// What the user asked for on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub future: bool,
+    pub overrides: Overrides,
+}
+
+/// A non-Markdown file under `content/`, copied to the same path in the output.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub source: PathBuf,
+    /// Path relative to the root: `content/plans/derby.pdf`.
+    pub file: String,
+    /// Site path: `/plans/derby.pdf`.
+    pub url: String,
+}
+
+/// Why a valid document is not in this build.
+#[derive(Clone, Debug)]
+pub enum Excluded {
+    Draft,
+    Scheduled(Date),
+}
+
+/// The loaded site, before linking.
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub today: Date,
+    pub documents: Vec<Document>,
+    pub attachments: Vec<Attachment>,
+    /// Documents left out, by their path relative to `content/`.
+    pub excluded: HashMap<String, Excluded>,
+}
+
+/// Reads `site.toml`; the first stage of every command.
+pub fn read_config(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => return Err(vec![not_utf8(CONFIG_FILE, error.as_bytes(), error.utf8_error())]),
+        },
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Diagnostic::error(format!(
+                "there is no site.toml in `{}`",
+                root.display()
+            ))
+            .hint("run oasis in the site's folder, or pass --root DIR; `oasis init DIR` creates a new site")]);
+        }
+        Err(error) => {
+            return Err(vec![Diagnostic::error(format!("cannot read site.toml: {error}"))
+                .in_file(CONFIG_FILE)]);
+        }
+    };
+    config::parse(&text, overrides)
+}
+
+/// The date that decides what is scheduled: today in the site's time zone,
+/// or `OASIS_TODAY` (YYYY-MM-DD) when set, for reproducible builds and tests.
+pub fn today(config: &Config) -> Result<Date, Diagnostic> {
+    if let Ok(value) = std::env::var("OASIS_TODAY") {
+        return fields::parse_date(value.trim()).map_err(|(message, hint)| {
+            Diagnostic::error(format!("OASIS_TODAY {message}")).hint(hint)
+        });
+    }
+    Ok(jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone()).date())
+}
+
+/// Loads the whole site. Returns `None` when the configuration is unusable.
+pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let root = options.root.as_path();
+    let config = match read_config(root, &options.overrides) {
+        Ok(config) => config,
+        Err(diagnostics) => return (None, diagnostics),
+    };
+    let today = match today(&config) {
+        Ok(today) => today,
+        Err(d) => return (None, vec![d]),
+    };
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        return (
+            None,
+            vec![Diagnostic::error(format!("there is no content/ folder in `{}`", root.display()))
+                .hint("create content/ with announcements/, plans/, projects/ and pages/ in it")],
+        );
+    }
+    let (files, mut diagnostics) = files::walk(root, &content_dir);
+
+    let mut markdown = Vec::new();
+    let mut attachments = Vec::new();
+    let mut attachment_info = HashMap::new();
+    for file in files {
+        let content_path = file
+            .relative
+            .strip_prefix("content/")
+            .unwrap_or(&file.relative)
+            .to_string();
+        if content_path.to_ascii_lowercase().ends_with(".md") {
+            match classify(&content_path) {
+                Ok(kind) => markdown.push((file, content_path, kind)),
+                Err(d) => diagnostics.push(d.in_file(file.relative.clone())),
+            }
+        } else {
+            attachment_info.insert(content_path.clone(), AttachmentInfo { size: file.size });
+            attachments.push(Attachment {
+                url: format!("/{content_path}"),
+                file: file.relative,
+                source: file.path,
+            });
+        }
+    }
+
+    let cx = LoadContext {
+        config: &config,
+        attachments: &attachment_info,
+    };
+    let results: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|(file, content_path, kind)| load_file(file, content_path, *kind, &cx))
+        .collect();
+
+    let mut documents = Vec::new();
+    let mut excluded = HashMap::new();
+    for (document, file_diagnostics) in results {
+        diagnostics.extend(file_diagnostics);
+        let Some(document) = document else { continue };
+        if document.draft && !options.drafts {
+            excluded.insert(document.content_path.clone(), Excluded::Draft);
+            continue;
+        }
+        if let Some(date) = document.date
+            && date > today
+            && !options.future
+        {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "scheduled for {}: left out of this build",
+                    crate::render::format_date(date)
+                ))
+                .in_file(document.file.clone())
+                .field("date")
+                .hint("it is published by the first build on or after that date; pass --future to preview it now"),
+            );
+            excluded.insert(document.content_path.clone(), Excluded::Scheduled(date));
+            continue;
+        }
+        documents.push(document);
+    }
+    (
+        Some(Loaded {
+            root: root.to_path_buf(),
+            config,
+            today,
+            documents,
+            attachments,
+            excluded,
+        }),
+        diagnostics,
+    )
+}
+
+/// The kind of a Markdown file, from its folder under `content/`.
+fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
+    if content_path == "_index.md" {
+        return Ok(Kind::Home);
+    }
+    let (folder, rest) = content_path.split_once('/').unwrap_or(("", content_path));
+    let hint = "documents go in content/announcements/, content/plans/, content/projects/ or content/pages/; area and priority introductions in content/areas/ and content/priorities/";
+    let Some(kind) = Kind::from_folder(folder) else {
+        return Err(if folder.is_empty() {
+            Diagnostic::error(format!("`content/{content_path}` is not in a folder"))
+        } else {
+            let suggestion = crate::diagnostics::did_you_mean(
+                folder,
+                ["announcements", "plans", "projects", "pages", "areas", "priorities"],
+            );
+            Diagnostic::error(format!("`content/{folder}/` is not a folder oasis knows"))
+                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+        }
+        .hint(hint));
+    };
+    if rest.rsplit('/').next() == Some("_index.md") {
+        return Err(Diagnostic::error(format!(
+            "`content/{content_path}`: only the home page has an `_index.md`"
+        ))
+        .hint("introductions of areas and priorities are content/areas/<area>.md and content/priorities/<priority>.md"));
+    }
+    if matches!(kind, Kind::AreaIntro | Kind::PriorityIntro | Kind::Page) && rest.contains('/') {
+        return Err(Diagnostic::error(format!(
+            "`content/{content_path}` is in a sub-folder of content/{folder}/"
+        ))
+        .hint(format!("move it directly into content/{folder}/")));
+    }
+    Ok(kind)
+}
+
+fn load_file(
+    file: &SourceFile,
+    content_path: &str,
+    kind: Kind,
+    cx: &LoadContext,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(&file.path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return (
+                None,
+                vec![Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
+                    .in_file(file.relative.clone())],
+            );
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            return (
+                None,
+                vec![not_utf8(&file.relative, error.as_bytes(), error.utf8_error())],
+            );
+        }
+    };
+    if let Some(nul) = text.find('\0') {
+        let source = SourceText::new(&file.relative, &text);
+        return (
+            None,
+            vec![Diagnostic::error("the file contains a NUL byte")
+                .at(source.locate(nul, nul + 1))
+                .hint("the file is probably not text: save it again as plain UTF-8 text")],
+        );
+    }
+    load_document(&text, &file.relative, content_path, kind, cx)
+}
+
+/// An error for bytes that are not UTF-8, at the first bad byte.
+fn not_utf8(file: &str, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic {
+    let valid = error.valid_up_to();
+    let line = bytes[..valid].iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = bytes[..valid]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+    let mut d = Diagnostic::error(format!(
+        "`{file}` is not UTF-8 text (byte 0x{:02x} at line {line}, column {column})",
+        bytes[valid]
+    ))
+    .hint("save the file as UTF-8 (in most editors: Save As… → Encoding → UTF-8)");
+    d.location = Some(crate::diagnostics::Location {
+        file: file.to_string(),
+        line,
+        column,
+        width: 1,
+        source_line: None,
+    });
+    d
+}

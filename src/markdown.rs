@@ -1,0 +1,368 @@
+//! Markdown bodies to HTML, with the site's rules applied on the way.
+//!
+//! In: a document's body and where it starts in the file. Out: a [`Body`]
+//! (HTML, heading ids, links to check) and diagnostics. CommonMark with
+//! tables, footnotes, strikethrough, task lists and smart punctuation; every
+//! heading gets a unique id and an anchor link; raw HTML is escaped unless
+//! the site allows it; `javascript:`, `vbscript:` and `data:` targets are
+//! dropped; `@/` links become numbered placeholders that the link stage
+//! resolves; root-relative links get the base path and are recorded for
+//! checking.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, SourceText};
+use crate::document::{Body, Heading, InternalLink, SiteLink};
+use crate::slug::slugify;
+
+/// Site settings the renderer needs.
+pub struct Options<'a> {
+    pub unsafe_html: bool,
+    /// Prefix for root-relative links: `/` or `/preview/`.
+    pub base_path: &'a str,
+}
+
+/// The placeholder prefix of an unresolved `@/` link in rendered HTML.
+pub const PLACEHOLDER: &str = "@/";
+
+fn parser_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    O::ENABLE_TABLES
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_SMART_PUNCTUATION
+        | O::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a body. `offset` is the body's byte offset in `source`.
+pub fn render(body: &str, offset: usize, source: &SourceText, options: &Options) -> (Body, Vec<Diagnostic>) {
+    let mut renderer = Renderer {
+        source,
+        offset,
+        body,
+        options,
+        out: Body::default(),
+        diagnostics: Vec::new(),
+        ids: HashMap::new(),
+        dropped_links: Vec::new(),
+    };
+    let events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    renderer.out.html = html;
+    (renderer.out, renderer.diagnostics)
+}
+
+struct Renderer<'s, 'o> {
+    source: &'s SourceText<'s>,
+    offset: usize,
+    body: &'s str,
+    options: &'o Options<'o>,
+    out: Body,
+    diagnostics: Vec<Diagnostic>,
+    /// How many times each heading id has been used.
+    ids: HashMap<String, usize>,
+    /// Whether each open link/image was dropped (unsafe target).
+    dropped_links: Vec<bool>,
+}
+
+impl<'s> Renderer<'s, '_> {
+    fn transform(
+        &mut self,
+        events: impl Iterator<Item = (Event<'s>, std::ops::Range<usize>)>,
+    ) -> Vec<Event<'s>> {
+        let mut out = Vec::new();
+        let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<Event<'s>>)> = None;
+        for (event, range) in events {
+            let event = match event {
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    if level == HeadingLevel::H1 {
+                        self.diagnostics.push(
+                            Diagnostic::warning("a level-1 heading (`#`) in the body")
+                                .at(self.locate(range.start, range.start + 1))
+                                .hint("the title is the page's only level-1 heading: start body headings with `##`"),
+                        );
+                    }
+                    heading = Some((level, id, Vec::new()));
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, id, inner)) = heading.take() {
+                        self.heading(level, id, inner, &mut out);
+                    }
+                    continue;
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => match self.link_target(&dest_url, link_type, &range, false) {
+                    Some(dest_url) => {
+                        self.dropped_links.push(false);
+                        Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    }
+                    None => {
+                        self.dropped_links.push(true);
+                        continue;
+                    }
+                },
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => match self.link_target(&dest_url, link_type, &range, true) {
+                    Some(dest_url) => {
+                        self.dropped_links.push(false);
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    }
+                    None => {
+                        self.dropped_links.push(true);
+                        continue;
+                    }
+                },
+                Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                    if self.dropped_links.pop().unwrap_or(false) {
+                        continue;
+                    }
+                    event
+                }
+                Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
+                    Event::Text(html)
+                }
+                Event::TaskListMarker(done) => Event::InlineHtml(CowStr::Borrowed(if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                })),
+                other => other,
+            };
+            match &mut heading {
+                Some((_, _, inner)) => inner.push(event),
+                None => out.push(event),
+            }
+        }
+        out
+    }
+
+    fn locate(&self, start: usize, end: usize) -> crate::diagnostics::Location {
+        self.source.locate(self.offset + start, self.offset + end)
+    }
+
+    /// Emits a heading with a unique id and an anchor link.
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        explicit_id: Option<CowStr<'s>>,
+        inner: Vec<Event<'s>>,
+        out: &mut Vec<Event<'s>>,
+    ) {
+        let text: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = explicit_id
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let id = self.unique_id(base);
+        let level = match level {
+            HeadingLevel::H1 => 2,
+            other => other as u8,
+        };
+        let escaped_id = escape(&id);
+        out.push(Event::Html(CowStr::from(format!(
+            "<div class=\"heading\"><h{level} id=\"{escaped_id}\">"
+        ))));
+        out.extend(inner);
+        out.push(Event::Html(CowStr::from(format!(
+            "</h{level}><a class=\"heading-anchor\" href=\"#{escaped_id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: {}</span></a></div>\n",
+            escape(&text)
+        ))));
+        self.out.headings.push(Heading { level, id, text });
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut candidate = base.clone();
+        while let Some(count) = self.ids.get_mut(&candidate) {
+            *count += 1;
+            let next = format!("{base}-{count}");
+            if !self.ids.contains_key(&next) {
+                candidate = next;
+                break;
+            }
+        }
+        self.ids.entry(candidate.clone()).or_insert(0);
+        candidate
+    }
+
+    /// The href to emit for a link, or `None` to drop the link.
+    fn link_target(
+        &mut self,
+        dest: &CowStr<'s>,
+        link_type: LinkType,
+        range: &std::ops::Range<usize>,
+        image: bool,
+    ) -> Option<CowStr<'s>> {
+        let span = self.dest_span(dest, range);
+        let compact: String = dest
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if ["javascript:", "vbscript:", "data:"]
+            .iter()
+            .any(|scheme| compact.starts_with(scheme))
+        {
+            let scheme = compact.split(':').next().unwrap_or_default();
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "{} to a `{scheme}:` address was removed",
+                    if image { "an image" } else { "a link" }
+                ))
+                .at(self.locate(span.start, span.end))
+                .hint("links may go to web pages, email addresses and files; the text is kept without the link"),
+            );
+            return None;
+        }
+        if let Some(target) = dest.strip_prefix("@/") {
+            let (path, anchor) = match target.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor.to_string())),
+                None => (target, None),
+            };
+            let index = self.out.internal_links.len();
+            self.out.internal_links.push(InternalLink {
+                path: path.to_string(),
+                anchor,
+                location: self.locate(span.start, span.end),
+            });
+            return Some(CowStr::from(format!("{PLACEHOLDER}{index}")));
+        }
+        if dest.starts_with('/') && !dest.starts_with("//") && link_type != LinkType::Email {
+            let path = dest
+                .split(['#', '?'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            self.out.site_links.push(SiteLink {
+                path,
+                location: self.locate(span.start, span.end),
+            });
+            if self.options.base_path != "/" {
+                return Some(CowStr::from(format!(
+                    "{}{}",
+                    self.options.base_path,
+                    &dest[1..]
+                )));
+            }
+        }
+        Some(dest.clone())
+    }
+
+    /// The byte range of a link's destination within the link's source range.
+    fn dest_span(&self, dest: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let text = &self.body[range.clone()];
+        match text.rfind(dest) {
+            Some(i) if !dest.is_empty() => range.start + i..range.start + i + dest.len(),
+            _ => range.clone(),
+        }
+    }
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_str(body: &str, unsafe_html: bool) -> (Body, Vec<Diagnostic>) {
+        let source = SourceText::new("a.md", body);
+        render(
+            body,
+            0,
+            &source,
+            &Options {
+                unsafe_html,
+                base_path: "/",
+            },
+        )
+    }
+
+    #[test]
+    fn gives_headings_unique_ids() {
+        let (body, _) = render_str("## Early years\n\n## Early years\n\n## Early years\n", false);
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["early-years", "early-years-1", "early-years-2"]);
+        assert!(body.html.contains("<h2 id=\"early-years-1\">Early years</h2>"));
+    }
+
+    #[test]
+    fn escapes_raw_html_unless_allowed() {
+        let (body, _) = render_str("<script>alert(1)</script>\n\nhi <b>x</b>\n", false);
+        assert!(!body.html.contains("<script>"), "{}", body.html);
+        assert!(body.html.contains("&lt;b&gt;"));
+        let (body, _) = render_str("hi <b>x</b>\n", true);
+        assert!(body.html.contains("<b>x</b>"));
+    }
+
+    #[test]
+    fn drops_script_links() {
+        for dest in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:x", "data:text/html,x", "java\tscript:x"] {
+            let (body, diagnostics) = render_str(&format!("[click](<{dest}>)\n"), false);
+            assert!(!body.html.to_lowercase().contains("script:"), "{}", body.html);
+            assert!(!body.html.contains("data:"), "{}", body.html);
+            assert!(body.html.contains("click"));
+            assert_eq!(diagnostics.len(), 1, "{dest}");
+        }
+    }
+
+    #[test]
+    fn records_internal_links_with_their_position() {
+        let (body, _) = render_str("Intro.\n\nSee [the plan](@/plans/derby.md#early-years).\n", false);
+        assert!(body.html.contains("href=\"@/0\""));
+        let link = &body.internal_links[0];
+        assert_eq!(link.path, "plans/derby.md");
+        assert_eq!(link.anchor.as_deref(), Some("early-years"));
+        assert_eq!((link.location.line, link.location.column), (3, 16));
+    }
+
+    #[test]
+    fn uses_smart_punctuation_and_extensions() {
+        let (body, _) = render_str("\"Derby's\" -- ~~old~~\n\n| a |\n|---|\n| b |\n\n- [x] done\n", false);
+        assert!(body.html.contains("“Derby’s”"), "{}", body.html);
+        assert!(body.html.contains("<del>old</del>"));
+        assert!(body.html.contains("<table>"));
+        assert!(body.html.contains("checkbox"));
+    }
+}

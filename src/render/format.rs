@@ -1,0 +1,69 @@
+//! How dates, money and file sizes are written on the site, GOV.UK style.
+
+use jiff::civil::Date;
+
+use crate::load::fields::month_name;
+
+/// "9 October 2017"
+pub fn format_date(date: Date) -> String {
+    format!("{} {} {}", date.day(), month_name(date.month()), date.year())
+}
+
+/// "£22,000,000"
+pub fn format_money(pounds: u64) -> String {
+    let digits = pounds.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    out.push('£');
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "2.1 MB", "340 KB", "512 bytes"
+pub fn format_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b >= KB * KB {
+        format!("{:.1} MB", b / (KB * KB))
+    } else if b >= KB {
+        format!("{} KB", (b / KB).round() as u64)
+    } else if bytes == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// An Atom timestamp: midnight of `date` in the site's time zone.
+pub fn rfc3339(date: Date, timezone: &jiff::tz::TimeZone) -> String {
+    match date.to_zoned_datetime(timezone.clone()) {
+        Ok(zoned) => zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Err(_) => format!("{date}T00:00:00Z"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_like_gov_uk() {
+        assert_eq!(format_date(jiff::civil::date(2017, 10, 9)), "9 October 2017");
+        assert_eq!(format_money(22_000_000), "£22,000,000");
+        assert_eq!(format_money(999), "£999");
+        assert_eq!(format_money(1_000), "£1,000");
+        assert_eq!(format_size(2_202_010), "2.1 MB");
+        assert_eq!(format_size(348_160), "340 KB");
+    }
+
+    #[test]
+    fn stamps_feeds_in_the_site_time_zone() {
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        assert_eq!(rfc3339(jiff::civil::date(2017, 10, 9), &london), "2017-10-09T00:00:00+01:00");
+        assert_eq!(rfc3339(jiff::civil::date(2017, 1, 9), &london), "2017-01-09T00:00:00+00:00");
+    }
+}

@@ -1,0 +1,1076 @@
+//! Render: the linked site to output files, in parallel.
+//!
+//! In: a [`Site`] and a [`Theme`]. Out: every [`OutputFile`] of SPEC §4 but
+//! `/search/`'s index — pages, listings with pagination, area, priority and
+//! timeline pages, Atom feeds, sitemap, robots.txt, 404, alias redirects,
+//! theme static files and attachments — and diagnostics for template errors.
+//! Each page is one job; jobs run on rayon's pool and HTML is minified in the
+//! same job when the site asks for it.
+
+pub mod context;
+pub mod format;
+pub mod theme;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Area, Priority};
+use crate::diagnostics::Diagnostic;
+use crate::document::Kind;
+use crate::link::{DocId, Site};
+
+use self::context::*;
+pub use self::format::format_date;
+use self::theme::{StaticContent, Theme};
+
+/// How many entries a feed carries.
+pub const FEED_LIMIT: usize = 20;
+
+/// How many related documents a document page lists.
+const RELATED_LIMIT: usize = 5;
+
+/// How many announcements the home page lists.
+const HOME_LATEST: usize = 6;
+
+/// One file of the built site.
+#[derive(Debug)]
+pub struct OutputFile {
+    /// Path under the output folder, with `/`: `areas/derby/index.html`.
+    pub path: String,
+    pub content: OutputContent,
+    /// The source file that made it, for collision messages.
+    pub owner: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum OutputContent {
+    Bytes(Vec<u8>),
+    Builtin(&'static [u8]),
+    Copy(PathBuf),
+}
+
+impl OutputFile {
+    /// The site path readers see: `/areas/derby/` for `areas/derby/index.html`.
+    pub fn url_path(&self) -> String {
+        match self.path.strip_suffix("index.html") {
+            Some(dir) => format!("/{dir}"),
+            None => format!("/{}", self.path),
+        }
+    }
+}
+
+/// Renders every page of the site.
+pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut tera = theme.tera.clone();
+    tera.global_context().insert("site", &SiteView::new(site));
+    let summaries: Vec<tera::Value> = site
+        .documents
+        .par_iter()
+        .map(|d| tera::Value::from_serializable(&DocSummary::new(&site.config, d)))
+        .collect();
+    let renderer = Renderer {
+        site,
+        theme,
+        tera,
+        summaries,
+    };
+    let jobs = renderer.jobs();
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> =
+        jobs.par_iter().map(|job| renderer.run(job)).collect();
+    let mut outputs = Vec::with_capacity(results.len() + site.attachments.len() + 8);
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    match renderer.sitemap(&outputs) {
+        Ok(output) => outputs.push(output),
+        Err(found) => diagnostics.extend(found),
+    }
+    for file in &theme.static_files {
+        outputs.push(OutputFile {
+            path: file.path.clone(),
+            content: match &file.content {
+                StaticContent::Builtin(bytes) => OutputContent::Builtin(bytes),
+                StaticContent::File(path) => OutputContent::Copy(path.clone()),
+            },
+            owner: Some(file.display.clone()),
+        });
+    }
+    for attachment in &site.attachments {
+        outputs.push(OutputFile {
+            path: attachment.url.trim_start_matches('/').to_string(),
+            content: OutputContent::Copy(attachment.source.clone()),
+            owner: Some(attachment.file.clone()),
+        });
+    }
+    (outputs, diagnostics)
+}
+
+/// One page to render.
+enum Job<'a> {
+    Home,
+    Listing { kind: Kind, page: usize },
+    Document(DocId),
+    Areas,
+    Area(&'a Area),
+    Priorities,
+    Priority(&'a Priority),
+    Timeline,
+    TimelineYear(usize),
+    SiteFeed,
+    AreaFeed(&'a Area),
+    PriorityFeed(&'a Priority),
+    Search,
+    Robots,
+    NotFound,
+    Alias { output: String, target: String, owner: String },
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    tera: tera::Tera,
+    /// A [`DocSummary`] of every document, by [`DocId`].
+    summaries: Vec<tera::Value>,
+}
+
+#[derive(Serialize)]
+struct HomeContext<'a> {
+    page: PageMeta,
+    intro: Option<IntroView<'a>>,
+    latest: Vec<&'a tera::Value>,
+    areas: Vec<AreaSummary>,
+    priorities: Vec<PrioritySummary>,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct ListContext<'a> {
+    page: PageMeta,
+    kind: KindView,
+    documents: Vec<&'a tera::Value>,
+    pagination: Pagination,
+}
+
+#[derive(Serialize)]
+struct DocumentContext<'a> {
+    page: PageMeta,
+    doc: DocView<'a>,
+    related: Vec<&'a tera::Value>,
+}
+
+#[derive(Serialize)]
+struct AreasContext {
+    page: PageMeta,
+    areas: Vec<AreaSummary>,
+    chart: Chart,
+}
+
+#[derive(Serialize)]
+struct AreaContext<'a> {
+    page: PageMeta,
+    area: AreaSummary,
+    intro: Option<IntroView<'a>>,
+    plans: Vec<&'a tera::Value>,
+    project_groups: Vec<Group<'a>>,
+    announcements: Vec<&'a tera::Value>,
+    funding: FundingView,
+    chart: Chart,
+}
+
+#[derive(Serialize)]
+struct PrioritiesContext {
+    page: PageMeta,
+    priorities: Vec<PrioritySummary>,
+}
+
+#[derive(Serialize)]
+struct PriorityContext<'a> {
+    page: PageMeta,
+    priority: PrioritySummary,
+    intro: Option<IntroView<'a>>,
+    plans: Vec<&'a tera::Value>,
+    project_groups: Vec<Group<'a>>,
+    announcements: Vec<&'a tera::Value>,
+    funding: FundingView,
+    chart: Chart,
+}
+
+#[derive(Serialize)]
+struct TimelineContext<'a> {
+    page: PageMeta,
+    years: Vec<YearView<'a>>,
+    milestones: Vec<Milestone>,
+}
+
+#[derive(Serialize)]
+struct TimelineYearContext<'a> {
+    page: PageMeta,
+    year: YearView<'a>,
+    years: Vec<YearLink>,
+}
+
+#[derive(Serialize)]
+struct FeedContext {
+    feed: FeedView,
+}
+
+#[derive(Serialize)]
+struct SitemapContext {
+    urls: Vec<SitemapUrl>,
+}
+
+#[derive(Serialize)]
+struct RobotsContext {
+    sitemap_url: String,
+}
+
+#[derive(Serialize)]
+struct PlainContext {
+    page: PageMeta,
+}
+
+#[derive(Serialize)]
+struct AliasContext {
+    page: PageMeta,
+    target: AliasTarget,
+}
+
+#[derive(Serialize)]
+struct AliasTarget {
+    url: String,
+    absolute: String,
+}
+
+impl<'a> Renderer<'a> {
+    fn jobs(&self) -> Vec<Job<'a>> {
+        let site = self.site;
+        let config = &site.config;
+        let mut jobs = vec![
+            Job::Home,
+            Job::Areas,
+            Job::Priorities,
+            Job::Timeline,
+            Job::SiteFeed,
+            Job::Search,
+            Job::Robots,
+            Job::NotFound,
+        ];
+        for kind in Kind::PUBLICATIONS {
+            let count = site.by_kind.get(&kind).map_or(0, Vec::len);
+            let pages = count.div_ceil(config.per_page).max(1);
+            jobs.extend((1..=pages).map(|page| Job::Listing { kind, page }));
+            jobs.push(Job::Alias {
+                output: format!("/{}/page/1/index.html", kind.folder()),
+                target: format!("/{}/", kind.folder()),
+                owner: format!("the {} listing", kind.name()),
+            });
+        }
+        for (id, document) in site.documents.iter().enumerate() {
+            if matches!(document.kind, Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page) {
+                jobs.push(Job::Document(id));
+            }
+            for alias in &document.aliases {
+                jobs.push(Job::Alias {
+                    output: alias.output.clone(),
+                    target: document.url.clone(),
+                    owner: document.file.clone(),
+                });
+            }
+        }
+        for area in &config.areas {
+            jobs.push(Job::Area(area));
+            jobs.push(Job::AreaFeed(area));
+        }
+        for priority in &config.priorities {
+            jobs.push(Job::Priority(priority));
+            jobs.push(Job::PriorityFeed(priority));
+        }
+        jobs.extend((0..site.by_year.len()).map(Job::TimelineYear));
+        jobs
+    }
+
+    fn run(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
+        let site = self.site;
+        let config = &site.config;
+        let (path, template, context, owner) = match job {
+            Job::Home => ("index.html".to_string(), "home.html", self.home(), site.home.map(|id| site.document(id).file.clone())),
+            Job::Listing { kind, page } => (
+                listing_path(*kind, *page),
+                "list.html",
+                self.listing(*kind, *page),
+                None,
+            ),
+            Job::Document(id) => {
+                let document = site.document(*id);
+                (
+                    format!("{}index.html", document.url.trim_start_matches('/')),
+                    document.kind.template(),
+                    self.document(*id),
+                    Some(document.file.clone()),
+                )
+            }
+            Job::Areas => ("areas/index.html".to_string(), "areas.html", self.areas(), None),
+            Job::Area(area) => (
+                format!("areas/{}/index.html", area.slug),
+                "area.html",
+                self.area(area),
+                site.area_intros.get(&area.slug).map(|id| site.document(*id).file.clone()),
+            ),
+            Job::Priorities => (
+                "priorities/index.html".to_string(),
+                "priorities.html",
+                self.priorities(),
+                None,
+            ),
+            Job::Priority(priority) => (
+                format!("priorities/{}/index.html", priority.slug),
+                "priority.html",
+                self.priority(priority),
+                site.priority_intros.get(&priority.slug).map(|id| site.document(*id).file.clone()),
+            ),
+            Job::Timeline => ("timeline/index.html".to_string(), "timeline.html", self.timeline(), None),
+            Job::TimelineYear(index) => (
+                format!("timeline/{}/index.html", site.by_year[*index].0),
+                "timeline_year.html",
+                self.timeline_year(*index),
+                None,
+            ),
+            Job::SiteFeed => (
+                "feed.xml".to_string(),
+                "atom.xml",
+                self.feed(config.title.clone(), "/", "/feed.xml", &site.publications),
+                None,
+            ),
+            Job::AreaFeed(area) => (
+                format!("areas/{}/feed.xml", area.slug),
+                "atom.xml",
+                self.feed(
+                    format!("{}: {}", config.title, area.name),
+                    &format!("/areas/{}/", area.slug),
+                    &format!("/areas/{}/feed.xml", area.slug),
+                    &site.by_area[&area.slug],
+                ),
+                None,
+            ),
+            Job::PriorityFeed(priority) => (
+                format!("priorities/{}/feed.xml", priority.slug),
+                "atom.xml",
+                self.feed(
+                    format!("{}: {}", config.title, priority.name),
+                    &format!("/priorities/{}/", priority.slug),
+                    &format!("/priorities/{}/feed.xml", priority.slug),
+                    &site.by_priority[&priority.slug],
+                ),
+                None,
+            ),
+            Job::Search => (
+                "search/index.html".to_string(),
+                "search.html",
+                context(&PlainContext {
+                    page: self.meta("Search", "Search the site", "/search/", vec![self.home_crumb()], "search", None),
+                }),
+                None,
+            ),
+            Job::Robots => (
+                "robots.txt".to_string(),
+                "robots.txt",
+                context(&RobotsContext {
+                    sitemap_url: config.absolute_url("/sitemap.xml"),
+                }),
+                None,
+            ),
+            Job::NotFound => (
+                "404.html".to_string(),
+                "404.html",
+                context(&PlainContext {
+                    page: self.meta("Page not found", "This page does not exist.", "/404.html", vec![self.home_crumb()], "", None),
+                }),
+                None,
+            ),
+            Job::Alias { output, target, owner } => (
+                output.trim_start_matches('/').to_string(),
+                "alias.html",
+                context(&AliasContext {
+                    page: self.meta("This page has moved", "This page has moved.", target, vec![], "", None),
+                    target: AliasTarget {
+                        url: config.link(target),
+                        absolute: config.absolute_url(target),
+                    },
+                }),
+                Some(owner.clone()),
+            ),
+        };
+        let context = context.map_err(|e| self.theme.error(&e))?;
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| self.theme.error(&e))?;
+        let bytes = if config.minify && path.ends_with(".html") {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
+        };
+        Ok(OutputFile {
+            path,
+            content: OutputContent::Bytes(bytes),
+            owner,
+        })
+    }
+
+    fn summaries<'i>(&self, ids: impl IntoIterator<Item = &'i DocId>) -> Vec<&tera::Value> {
+        ids.into_iter().map(|id| &self.summaries[*id]).collect()
+    }
+
+    fn home_crumb(&self) -> Crumb {
+        Crumb {
+            title: "Home".to_string(),
+            url: self.site.config.link("/"),
+        }
+    }
+
+    fn crumb(&self, title: &str, path: &str) -> Crumb {
+        Crumb {
+            title: title.to_string(),
+            url: self.site.config.link(path),
+        }
+    }
+
+    fn meta(
+        &self,
+        title: &str,
+        description: &str,
+        path: &str,
+        breadcrumbs: Vec<Crumb>,
+        section: &'static str,
+        feed: Option<(String, &str)>,
+    ) -> PageMeta {
+        let config = &self.site.config;
+        PageMeta {
+            title: title.to_string(),
+            description: description.to_string(),
+            url: config.link(path),
+            canonical: config.absolute_url(path),
+            breadcrumbs,
+            section,
+            feed: feed.map(|(title, url)| FeedLink {
+                title,
+                url: config.link(url),
+            }),
+            og_type: "website",
+        }
+    }
+
+    fn intro(&self, id: Option<&DocId>) -> Option<IntroView<'a>> {
+        id.map(|id| {
+            let d = self.site.document(*id);
+            IntroView {
+                title: &d.title,
+                summary: d.summary.as_deref(),
+                content: &d.body.html,
+            }
+        })
+    }
+
+    fn home(&self) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let intro = self.intro(site.home.as_ref());
+        let description = site
+            .home
+            .and_then(|id| site.document(id).summary.clone())
+            .unwrap_or_else(|| config.description.clone());
+        let announcements = &site.by_kind[&Kind::Announcement];
+        context(&HomeContext {
+            page: self.meta(&config.title, &description, "/", vec![], "", Some((format!("{}: all publications", config.title), "/feed.xml"))),
+            intro,
+            latest: self.summaries(announcements.iter().take(HOME_LATEST)),
+            areas: config.areas.iter().map(|a| self.area_summary(a)).collect(),
+            priorities: config.priorities.iter().map(|p| self.priority_summary(p)).collect(),
+            counts: self.counts(&site.publications),
+        })
+    }
+
+    fn listing(&self, kind: Kind, page: usize) -> tera::TeraResult<tera::Context> {
+        let config = &self.site.config;
+        let ids = &self.site.by_kind[&kind];
+        let per_page = config.per_page;
+        let total = ids.len().div_ceil(per_page).max(1);
+        let start = (page - 1) * per_page;
+        let shown = &ids[start.min(ids.len())..(start + per_page).min(ids.len())];
+        let url_of = |n: usize| config.link(&listing_url(kind, n));
+        let title = if page == 1 {
+            kind.plural_title().to_string()
+        } else {
+            format!("{} (page {page} of {total})", kind.plural_title())
+        };
+        context(&ListContext {
+            page: self.meta(
+                &title,
+                &format!("{} from the Opportunity Areas programme, newest first.", kind.plural_title()),
+                &listing_url(kind, page),
+                vec![self.home_crumb()],
+                kind.folder(),
+                Some((format!("{}: all publications", config.title), "/feed.xml")),
+            ),
+            kind: KindView {
+                key: kind_key(kind),
+                folder: kind.folder(),
+                title: kind.plural_title(),
+                url: url_of(1),
+            },
+            documents: self.summaries(shown),
+            pagination: Pagination {
+                current: page,
+                total,
+                previous_url: (page > 1).then(|| url_of(page - 1)),
+                next_url: (page < total).then(|| url_of(page + 1)),
+                pages: (1..=total)
+                    .map(|n| PageLink {
+                        number: n,
+                        url: url_of(n),
+                        current: n == page,
+                    })
+                    .collect(),
+                first_item: if shown.is_empty() { 0 } else { start + 1 },
+                last_item: start + shown.len(),
+                total_items: ids.len(),
+            },
+        })
+    }
+
+    fn document(&self, id: DocId) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let document = site.document(id);
+        let mut breadcrumbs = vec![self.home_crumb()];
+        let section = if document.kind == Kind::Page {
+            ""
+        } else {
+            breadcrumbs.push(self.crumb(
+                document.kind.plural_title(),
+                &format!("/{}/", document.kind.folder()),
+            ));
+            document.kind.folder()
+        };
+        let mut page = self.meta(
+            &document.title,
+            document.summary.as_deref().unwrap_or(&config.description),
+            &document.url,
+            breadcrumbs,
+            section,
+            None,
+        );
+        page.og_type = if document.kind.is_publication() { "article" } else { "website" };
+        context(&DocumentContext {
+            page,
+            doc: DocView::new(config, document),
+            related: self.summaries(self.related(id).iter()),
+        })
+    }
+
+    /// Up to five other publications sharing an area or a priority, newest first.
+    fn related(&self, id: DocId) -> Vec<DocId> {
+        let site = self.site;
+        let document = site.document(id);
+        if !document.kind.is_publication() {
+            return Vec::new();
+        }
+        let mut candidates: Vec<DocId> = Vec::new();
+        let lists = document
+            .areas
+            .iter()
+            .filter_map(|a| site.by_area.get(a))
+            .chain(document.priorities.iter().filter_map(|p| site.by_priority.get(p)));
+        for list in lists {
+            candidates.extend(list.iter().filter(|other| **other != id).take(RELATED_LIMIT));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.sort_by(|a, b| crate::link::newest_first(site.document(*a), site.document(*b)));
+        candidates.truncate(RELATED_LIMIT);
+        candidates
+    }
+
+    fn counts(&self, ids: &[DocId]) -> Counts {
+        let mut counts = Counts::default();
+        for id in ids {
+            match self.site.document(*id).kind {
+                Kind::Announcement => counts.announcements += 1,
+                Kind::Plan => counts.plans += 1,
+                Kind::Project => counts.projects += 1,
+                _ => {}
+            }
+        }
+        counts.total = counts.announcements + counts.plans + counts.projects;
+        counts
+    }
+
+    fn funding(&self, ids: &[DocId]) -> FundingView {
+        let mut total = 0u64;
+        let mut with_funding = 0;
+        let mut shared = false;
+        for id in ids {
+            let document = self.site.document(*id);
+            if let Some(amount) = document.project.as_ref().and_then(|p| p.funding) {
+                total = total.saturating_add(amount);
+                with_funding += 1;
+                shared |= document.areas.len() > 1;
+            }
+        }
+        FundingView {
+            total: MoneyView::new(total),
+            projects_with_funding: with_funding,
+            includes_shared: shared,
+        }
+    }
+
+    fn area_summary(&self, area: &Area) -> AreaSummary {
+        let site = self.site;
+        let ids = &site.by_area[&area.slug];
+        AreaSummary {
+            slug: area.slug.clone(),
+            name: area.name.clone(),
+            region: area.region.clone(),
+            wave: area.wave,
+            announced: area.announced.map(DateView::new),
+            url: site.config.link(&format!("/areas/{}/", area.slug)),
+            feed_url: site.config.link(&format!("/areas/{}/feed.xml", area.slug)),
+            summary: site
+                .area_intros
+                .get(&area.slug)
+                .and_then(|id| site.document(*id).summary.clone()),
+            counts: self.counts(ids),
+            funding: self.funding(ids).total,
+        }
+    }
+
+    fn priority_summary(&self, priority: &Priority) -> PrioritySummary {
+        let site = self.site;
+        let ids = &site.by_priority[&priority.slug];
+        PrioritySummary {
+            slug: priority.slug.clone(),
+            name: priority.name.clone(),
+            description: priority.description.clone(),
+            url: site.config.link(&format!("/priorities/{}/", priority.slug)),
+            feed_url: site.config.link(&format!("/priorities/{}/feed.xml", priority.slug)),
+            summary: site
+                .priority_intros
+                .get(&priority.slug)
+                .and_then(|id| site.document(*id).summary.clone()),
+            counts: self.counts(ids),
+            funding: self.funding(ids).total,
+        }
+    }
+
+    fn chart(&self, title: String, rows: Vec<(String, String, u64)>) -> Chart {
+        let max = rows.iter().map(|r| r.2).max().unwrap_or(0);
+        let total = rows.iter().map(|r| r.2).fold(0u64, u64::saturating_add);
+        Chart {
+            title,
+            rows: rows
+                .into_iter()
+                .map(|(label, url, value)| ChartRow {
+                    label,
+                    url,
+                    percent: if max == 0 {
+                        0.0
+                    } else {
+                        (value as f64 * 1000.0 / max as f64).round() / 10.0
+                    },
+                    value: MoneyView::new(value),
+                })
+                .collect(),
+            max: MoneyView::new(max),
+            total: MoneyView::new(total),
+        }
+    }
+
+    fn of_kind(&self, ids: &[DocId], kind: Kind) -> Vec<DocId> {
+        ids.iter()
+            .copied()
+            .filter(|id| self.site.document(*id).kind == kind)
+            .collect()
+    }
+
+    fn areas(&self) -> tera::TeraResult<tera::Context> {
+        let config = &self.site.config;
+        let areas: Vec<AreaSummary> = config.areas.iter().map(|a| self.area_summary(a)).collect();
+        let chart = self.chart(
+            "Listed project funding by area".to_string(),
+            areas
+                .iter()
+                .map(|a| (a.name.clone(), a.url.clone(), a.funding.pounds))
+                .collect(),
+        );
+        context(&AreasContext {
+            page: self.meta(
+                "Areas",
+                &format!("The {} Opportunity Areas and what was published for each.", config.areas.len()),
+                "/areas/",
+                vec![self.home_crumb()],
+                "areas",
+                None,
+            ),
+            areas,
+            chart,
+        })
+    }
+
+    fn area(&self, area: &Area) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let ids = &site.by_area[&area.slug];
+        let projects = self.of_kind(ids, Kind::Project);
+        let mut groups = Vec::new();
+        let mut funding_rows = Vec::new();
+        for priority in &config.priorities {
+            let in_group: Vec<DocId> = projects
+                .iter()
+                .copied()
+                .filter(|id| site.document(*id).priorities.contains(&priority.slug))
+                .collect();
+            if !in_group.is_empty() {
+                funding_rows.push((
+                    priority.name.clone(),
+                    config.link(&format!("/priorities/{}/", priority.slug)),
+                    self.funding(&in_group).total.pounds,
+                ));
+                groups.push(Group {
+                    title: priority.name.clone(),
+                    url: Some(config.link(&format!("/priorities/{}/", priority.slug))),
+                    documents: self.summaries(in_group.iter()),
+                });
+            }
+        }
+        let unprioritised: Vec<DocId> = projects
+            .iter()
+            .copied()
+            .filter(|id| site.document(*id).priorities.is_empty())
+            .collect();
+        if !unprioritised.is_empty() {
+            groups.push(Group {
+                title: "Other projects".to_string(),
+                url: None,
+                documents: self.summaries(unprioritised.iter()),
+            });
+        }
+        let intro_id = site.area_intros.get(&area.slug);
+        let description = intro_id
+            .and_then(|id| site.document(*id).summary.clone())
+            .unwrap_or_else(|| format!("Announcements, delivery plans and projects for {}.", area.name));
+        let plans = self.of_kind(ids, Kind::Plan);
+        let announcements = self.of_kind(ids, Kind::Announcement);
+        context(&AreaContext {
+            page: self.meta(
+                &area.name,
+                &description,
+                &format!("/areas/{}/", area.slug),
+                vec![self.home_crumb(), self.crumb("Areas", "/areas/")],
+                "areas",
+                Some((format!("{}: {}", config.title, area.name), &format!("/areas/{}/feed.xml", area.slug))),
+            ),
+            area: self.area_summary(area),
+            intro: self.intro(intro_id),
+            plans: self.summaries(plans.iter()),
+            project_groups: groups,
+            announcements: self.summaries(announcements.iter()),
+            funding: self.funding(&projects),
+            chart: self.chart(format!("Listed project funding in {} by priority", area.name), funding_rows),
+        })
+    }
+
+    fn priorities(&self) -> tera::TeraResult<tera::Context> {
+        let config = &self.site.config;
+        context(&PrioritiesContext {
+            page: self.meta(
+                "Priorities",
+                "The priorities the Opportunity Areas work on.",
+                "/priorities/",
+                vec![self.home_crumb()],
+                "priorities",
+                None,
+            ),
+            priorities: config.priorities.iter().map(|p| self.priority_summary(p)).collect(),
+        })
+    }
+
+    fn priority(&self, priority: &Priority) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let ids = &site.by_priority[&priority.slug];
+        let projects = self.of_kind(ids, Kind::Project);
+        let mut groups = Vec::new();
+        let mut funding_rows = Vec::new();
+        for area in &config.areas {
+            let in_group: Vec<DocId> = projects
+                .iter()
+                .copied()
+                .filter(|id| site.document(*id).areas.contains(&area.slug))
+                .collect();
+            if !in_group.is_empty() {
+                funding_rows.push((
+                    area.name.clone(),
+                    config.link(&format!("/areas/{}/", area.slug)),
+                    self.funding(&in_group).total.pounds,
+                ));
+                groups.push(Group {
+                    title: area.name.clone(),
+                    url: Some(config.link(&format!("/areas/{}/", area.slug))),
+                    documents: self.summaries(in_group.iter()),
+                });
+            }
+        }
+        let intro_id = site.priority_intros.get(&priority.slug);
+        let description = intro_id
+            .and_then(|id| site.document(*id).summary.clone())
+            .or_else(|| priority.description.clone())
+            .unwrap_or_else(|| format!("Publications about {}.", priority.name.to_lowercase()));
+        let plans = self.of_kind(ids, Kind::Plan);
+        let announcements = self.of_kind(ids, Kind::Announcement);
+        context(&PriorityContext {
+            page: self.meta(
+                &priority.name,
+                &description,
+                &format!("/priorities/{}/", priority.slug),
+                vec![self.home_crumb(), self.crumb("Priorities", "/priorities/")],
+                "priorities",
+                Some((
+                    format!("{}: {}", config.title, priority.name),
+                    &format!("/priorities/{}/feed.xml", priority.slug),
+                )),
+            ),
+            priority: self.priority_summary(priority),
+            intro: self.intro(intro_id),
+            plans: self.summaries(plans.iter()),
+            project_groups: groups,
+            announcements: self.summaries(announcements.iter()),
+            funding: self.funding(&projects),
+            chart: self.chart(format!("Listed project funding for {} by area", priority.name.to_lowercase()), funding_rows),
+        })
+    }
+
+    fn year_view(&self, index: usize) -> YearView<'_> {
+        let (year, ids) = &self.site.by_year[index];
+        let mut months: Vec<MonthView> = Vec::new();
+        for id in ids {
+            let month = self.site.document(*id).date.map_or(1, |d| d.month());
+            match months.last_mut() {
+                Some(last) if last.number == month => last.documents.push(&self.summaries[*id]),
+                _ => months.push(MonthView {
+                    number: month,
+                    name: crate::load::fields::month_name(month),
+                    documents: vec![&self.summaries[*id]],
+                }),
+            }
+        }
+        YearView {
+            year: *year,
+            url: self.site.config.link(&format!("/timeline/{year}/")),
+            count: ids.len(),
+            months,
+        }
+    }
+
+    fn timeline(&self) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let mut milestones: Vec<Milestone> = Vec::new();
+        let mut announced: HashMap<jiff::civil::Date, Vec<&str>> = HashMap::new();
+        for area in &config.areas {
+            if let Some(date) = area.announced {
+                announced.entry(date).or_default().push(&area.name);
+            }
+        }
+        for (date, names) in announced {
+            milestones.push(Milestone {
+                date: DateView::new(date),
+                label: format!(
+                    "{} {} announced: {}",
+                    names.len(),
+                    if names.len() == 1 { "area" } else { "areas" },
+                    names.join(", ")
+                ),
+                url: None,
+                kind: "areas-announced",
+            });
+        }
+        for id in &site.publications {
+            let document = site.document(*id);
+            if document.kind == Kind::Announcement || document.kind == Kind::Plan {
+                if let Some(date) = document.date {
+                    milestones.push(Milestone {
+                        date: DateView::new(date),
+                        label: document.title.clone(),
+                        url: Some(config.link(&document.url)),
+                        kind: kind_key(document.kind),
+                    });
+                }
+            }
+        }
+        milestones.sort_by(|a, b| a.date.iso.cmp(&b.date.iso).then_with(|| a.label.cmp(&b.label)));
+        context(&TimelineContext {
+            page: self.meta(
+                "Timeline",
+                "Everything the programme published, by year and month, newest first.",
+                "/timeline/",
+                vec![self.home_crumb()],
+                "timeline",
+                None,
+            ),
+            years: (0..site.by_year.len()).map(|i| self.year_view(i)).collect(),
+            milestones,
+        })
+    }
+
+    fn timeline_year(&self, index: usize) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let year = site.by_year[index].0;
+        context(&TimelineYearContext {
+            page: self.meta(
+                &format!("Timeline: {year}"),
+                &format!("Everything the programme published in {year}, newest first."),
+                &format!("/timeline/{year}/"),
+                vec![self.home_crumb(), self.crumb("Timeline", "/timeline/")],
+                "timeline",
+                None,
+            ),
+            year: self.year_view(index),
+            years: site
+                .by_year
+                .iter()
+                .map(|(y, ids)| YearLink {
+                    year: *y,
+                    url: site.config.link(&format!("/timeline/{y}/")),
+                    count: ids.len(),
+                    current: *y == year,
+                })
+                .collect(),
+        })
+    }
+
+    fn feed(&self, title: String, page: &str, path: &str, ids: &[DocId]) -> tera::TeraResult<tera::Context> {
+        let site = self.site;
+        let config = &site.config;
+        let tz = &config.timezone;
+        let entries: Vec<FeedEntry> = ids
+            .iter()
+            .take(FEED_LIMIT)
+            .map(|id| {
+                let document = site.document(*id);
+                let date = document.date.unwrap_or(site.today);
+                let updated = document.last_updated().unwrap_or(date).max(date);
+                FeedEntry {
+                    title: document.title.clone(),
+                    url: config.absolute_url(&document.url),
+                    published: format::rfc3339(date, tz),
+                    updated: format::rfc3339(updated, tz),
+                    summary: document.summary.clone().unwrap_or_default(),
+                    kind_title: kind_title(document.kind),
+                    categories: document
+                        .areas
+                        .iter()
+                        .filter_map(|a| config.area(a).map(|a| a.name.clone()))
+                        .chain(
+                            document
+                                .priorities
+                                .iter()
+                                .filter_map(|p| config.priority(p).map(|p| p.name.clone())),
+                        )
+                        .collect(),
+                }
+            })
+            .collect();
+        let newest = ids
+            .iter()
+            .take(FEED_LIMIT)
+            .filter_map(|id| {
+                let d = site.document(*id);
+                d.last_updated().max(d.date)
+            })
+            .max();
+        let updated = newest
+            .or_else(|| config.areas.iter().filter_map(|a| a.announced).max())
+            .unwrap_or(jiff::civil::date(2016, 1, 1));
+        context(&FeedContext {
+            feed: FeedView {
+                title,
+                id: config.absolute_url(path),
+                self_url: config.absolute_url(path),
+                alternate_url: config.absolute_url(page),
+                updated: format::rfc3339(updated, tz),
+                entries,
+            },
+        })
+    }
+
+    fn sitemap(&self, outputs: &[OutputFile]) -> Result<OutputFile, Vec<Diagnostic>> {
+        let site = self.site;
+        let config = &site.config;
+        let lastmod: HashMap<&str, jiff::civil::Date> = site
+            .documents
+            .iter()
+            .filter_map(|d| d.last_updated().max(d.date).map(|date| (d.url.as_str(), date)))
+            .collect();
+        // Alias redirects are not pages of their own.
+        let aliases: std::collections::HashSet<&str> = site
+            .documents
+            .iter()
+            .flat_map(|d| d.aliases.iter().map(|a| a.output.trim_start_matches('/')))
+            .collect();
+        let mut urls: Vec<SitemapUrl> = outputs
+            .iter()
+            .filter(|o| o.path.ends_with("index.html") && !o.path.ends_with("/page/1/index.html"))
+            .filter(|o| !aliases.contains(o.path.as_str()))
+            .map(|o| {
+                let path = o.url_path();
+                SitemapUrl {
+                    loc: config.absolute_url(&path),
+                    lastmod: lastmod.get(path.as_str()).map(|d| d.to_string()),
+                }
+            })
+            .collect();
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+        let context = context(&SitemapContext { urls }).map_err(|e| self.theme.error(&e))?;
+        let xml = self
+            .tera
+            .render("sitemap.xml", &context)
+            .map_err(|e| self.theme.error(&e))?;
+        Ok(OutputFile {
+            path: "sitemap.xml".to_string(),
+            content: OutputContent::Bytes(xml.into_bytes()),
+            owner: None,
+        })
+    }
+}
+
+fn listing_url(kind: Kind, page: usize) -> String {
+    if page == 1 {
+        format!("/{}/", kind.folder())
+    } else {
+        format!("/{}/page/{page}/", kind.folder())
+    }
+}
+
+fn listing_path(kind: Kind, page: usize) -> String {
+    format!("{}index.html", listing_url(kind, page).trim_start_matches('/'))
+}
+
+fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {
+    tera::Context::from_serialize(value)
+}
+
+/// Minifies one HTML page.
+fn minify(html: &[u8]) -> Vec<u8> {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_closing_tags = true;
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.minify_css = true;
+    minify_html::minify(html, &cfg)
+}

@@ -1,0 +1,336 @@
+//! Themes: the built-in `opportunity` theme, overridden file by file by the
+//! site's own `themes/<name>/`.
+//!
+//! In: the site root and config. Out: a [`Theme`] — a Tera instance with
+//! every template parsed and checked (syntax, unknown filters and functions,
+//! missing parents and includes, include cycles) and the static files to
+//! copy — or diagnostics naming the template, line and column.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Location, SourceText, did_you_mean};
+use crate::files;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_theme.rs"));
+}
+
+/// The name of the built-in theme.
+pub const BUILTIN: &str = "opportunity";
+
+/// Where a template's text came from.
+#[derive(Clone, Debug)]
+pub struct TemplateSource {
+    /// Path shown in messages: `themes/opportunity/templates/base.html`.
+    pub display: String,
+    pub text: String,
+}
+
+/// A theme file copied to the output.
+#[derive(Clone, Debug)]
+pub enum StaticContent {
+    Builtin(&'static [u8]),
+    File(PathBuf),
+}
+
+#[derive(Clone, Debug)]
+pub struct StaticFile {
+    /// Path under `static/`, which is its path in the output.
+    pub path: String,
+    pub content: StaticContent,
+    pub display: String,
+}
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub sources: BTreeMap<String, TemplateSource>,
+    pub static_files: Vec<StaticFile>,
+}
+
+/// Loads and checks the theme.
+pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut sources: BTreeMap<String, TemplateSource> = BTreeMap::new();
+    let mut statics: BTreeMap<String, StaticFile> = BTreeMap::new();
+    for (path, bytes) in builtin::FILES {
+        let display = format!("themes/{BUILTIN}/{path} (built into oasis)");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            sources.insert(name.to_string(), TemplateSource { display, text });
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(
+                name.to_string(),
+                StaticFile {
+                    path: name.to_string(),
+                    content: StaticContent::Builtin(bytes),
+                    display,
+                },
+            );
+        }
+    }
+
+    let theme_dir = root.join("themes").join(&config.theme);
+    if theme_dir.is_dir() {
+        let (files, found) = files::walk(root, &theme_dir);
+        diagnostics.extend(found);
+        let prefix = format!("themes/{}/", config.theme);
+        for file in files {
+            let inner = file.relative.strip_prefix(&prefix).unwrap_or(&file.relative);
+            if let Some(name) = inner.strip_prefix("templates/") {
+                match std::fs::read(&file.path).map(String::from_utf8) {
+                    Ok(Ok(text)) => {
+                        sources.insert(
+                            name.to_string(),
+                            TemplateSource {
+                                display: file.relative.clone(),
+                                text,
+                            },
+                        );
+                    }
+                    Ok(Err(_)) => diagnostics.push(
+                        Diagnostic::error(format!("the template `{}` is not UTF-8 text", file.relative))
+                            .in_file(file.relative.clone())
+                            .hint("save the template as UTF-8"),
+                    ),
+                    Err(error) => diagnostics.push(
+                        Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
+                            .in_file(file.relative.clone()),
+                    ),
+                }
+            } else if let Some(name) = inner.strip_prefix("static/") {
+                statics.insert(
+                    name.to_string(),
+                    StaticFile {
+                        path: name.to_string(),
+                        content: StaticContent::File(file.path.clone()),
+                        display: file.relative.clone(),
+                    },
+                );
+            }
+        }
+    } else if config.theme != BUILTIN {
+        let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .chain(std::iter::once(BUILTIN.to_string()))
+                    .collect()
+            })
+            .unwrap_or_else(|_| vec![BUILTIN.to_string()]);
+        let suggestion = did_you_mean(&config.theme, available.iter().map(String::as_str));
+        return Err(vec![
+            Diagnostic::error(format!("the theme `{}` has no folder themes/{}/", config.theme, config.theme))
+                .in_file(crate::config::CONFIG_FILE)
+                .field("theme")
+                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                .hint(format!(
+                    "the themes available are: {}; or remove `theme` to use the built-in one",
+                    available.join(", ")
+                )),
+        ]);
+    }
+
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".htm", ".xml", ".json"]);
+    // Add templates; after an error, drop the broken template and retry so
+    // that one run reports every broken template.
+    let mut pending: BTreeMap<String, TemplateSource> = sources.clone();
+    for _ in 0..=sources.len() {
+        match tera.add_raw_templates(pending.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
+            Ok(()) => break,
+            Err(error) => {
+                let found = template_error(&error, &sources);
+                let broken: Vec<String> = found
+                    .iter()
+                    .filter_map(|(name, _)| name.clone())
+                    .collect();
+                diagnostics.extend(found.into_iter().map(|(_, d)| d));
+                if broken.is_empty() || !broken.iter().any(|b| pending.remove(b).is_some()) {
+                    break;
+                }
+            }
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Ok(Theme {
+        tera,
+        sources,
+        static_files: statics.into_values().collect(),
+    })
+}
+
+impl Theme {
+    /// Turns a rendering error into diagnostics pointing into the template.
+    pub fn error(&self, error: &tera::Error) -> Vec<Diagnostic> {
+        template_error(error, &self.sources)
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect()
+    }
+}
+
+/// Diagnostics for a Tera error, each with the template it blames.
+fn template_error(
+    error: &tera::Error,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> Vec<(Option<String>, Diagnostic)> {
+    use tera::ErrorKind;
+    let available = || sources.keys().cloned().collect::<Vec<_>>().join(", ");
+    let display = |name: &str| {
+        sources
+            .get(name)
+            .map_or_else(|| format!("template `{name}`"), |s| s.display.clone())
+    };
+    let mut found = match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            vec![(
+                Some(report.filename().to_string()),
+                located(
+                    report.message(),
+                    report.filename(),
+                    report.span().start_line,
+                    report.span().start_col + 1,
+                    report.span().end_col.saturating_sub(report.span().start_col),
+                    sources,
+                ),
+            )]
+        }
+        ErrorKind::Msg(text) if text.contains("\n") && text.contains("--> ") => parse_reports(text, sources),
+        ErrorKind::CircularInclude { tpl, include_chain } => vec![(
+            Some(tpl.clone()),
+            Diagnostic::error(format!(
+                "templates include each other in a loop: {}",
+                include_chain.join(" → ")
+            ))
+            .in_file(display(tpl))
+            .hint("remove one of the includes so the chain ends"),
+        )],
+        ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => vec![(
+            Some(tpl.clone()),
+            Diagnostic::error(format!(
+                "templates extend each other in a loop: {} → {tpl}",
+                inheritance_chain.join(" → ")
+            ))
+            .in_file(display(tpl))
+            .hint("a template may extend a parent, but the chain must end at a template that extends nothing"),
+        )],
+        ErrorKind::MissingParent { current, parent } => {
+            let suggestion = did_you_mean(parent, sources.keys().map(String::as_str));
+            vec![(
+                Some(current.clone()),
+                Diagnostic::error(format!("`{current}` extends `{parent}`, which does not exist"))
+                    .in_file(display(current))
+                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint(format!("the templates available are: {}", available())),
+            )]
+        }
+        ErrorKind::TemplateNotFound(name) => {
+            let suggestion = did_you_mean(name, sources.keys().map(String::as_str));
+            vec![(
+                None,
+                Diagnostic::error(format!("there is no template `{name}`"))
+                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint(format!("the templates available are: {}", available())),
+            )]
+        }
+        other => vec![(None, Diagnostic::error(format!("template error: {other}")))],
+    };
+    // Rendering errors may wrap the real cause.
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(d) = found.last_mut() {
+            d.1.message.push_str(&format!(": {inner}"));
+        }
+        cause = inner.source();
+    }
+    for (_, d) in &mut found {
+        add_template_hint(d, sources);
+    }
+    found
+}
+
+fn located(
+    message: &str,
+    name: &str,
+    line: usize,
+    column: usize,
+    width: usize,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> Diagnostic {
+    let d = Diagnostic::error(message.to_string());
+    match sources.get(name) {
+        Some(source) => {
+            let text = SourceText::new(&source.display, &source.text);
+            d.at(text.locate_line_col(line, column, width.max(1)))
+        }
+        None => d.at(Location {
+            file: format!("template `{name}`"),
+            line,
+            column,
+            width: width.max(1),
+            source_line: None,
+        }),
+    }
+}
+
+/// Parses Tera's joined text reports (`error: …\n --> name:line:col`).
+fn parse_reports(text: &str, sources: &BTreeMap<String, TemplateSource>) -> Vec<(Option<String>, Diagnostic)> {
+    let mut found = Vec::new();
+    let mut message: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m);
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+            let mut parts = place.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line_number = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or(place).to_string();
+            let width = text_width_hint(message.unwrap_or_default());
+            found.push((
+                Some(name.clone()),
+                located(message.unwrap_or("template error"), &name, line_number, column, width, sources),
+            ));
+            message = None;
+        }
+    }
+    if found.is_empty() {
+        found.push((None, Diagnostic::error(format!("template error: {text}"))));
+    }
+    found
+}
+
+/// The width of the name quoted in a message such as "Unknown filter `foo`".
+fn text_width_hint(message: &str) -> usize {
+    message.split('`').nth(1).map_or(1, |name| name.chars().count())
+}
+
+fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSource>) {
+    if d.hint.is_some() {
+        return;
+    }
+    let message = d.message.clone();
+    let name = message.split('`').nth(1).unwrap_or_default();
+    if message.starts_with("Unknown filter") {
+        d.hint = Some("the filters available are Tera's built-in ones (safe, default, upper, lower, trim, truncate, length, join, first, last, sort, replace, …); see docs/TEMPLATES.md".to_string());
+    } else if message.starts_with("Unknown template") {
+        let suggestion = did_you_mean(name, sources.keys().map(String::as_str));
+        d.label = suggestion.map(|s| format!("did you mean `{s}`?"));
+        d.hint = Some(format!(
+            "the templates available are: {}",
+            sources.keys().cloned().collect::<Vec<_>>().join(", ")
+        ));
+    } else if message.contains("not found") || message.contains("undefined") {
+        d.hint = Some("the variables each template receives are listed in docs/TEMPLATES.md; use `{% if x is defined %}` for optional ones".to_string());
+    } else {
+        d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
+    }
+}

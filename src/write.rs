@@ -1,0 +1,161 @@
+//! Write: output files to disk, all or nothing.
+//!
+//! In: the rendered [`OutputFile`]s and the output folder. Out: the folder
+//! replaced by the new build, or an error and the previous output untouched.
+//! Files go to a fresh staging folder beside the output, which is renamed
+//! into place only when every file was written. The output folder must not
+//! be the site root (or contain it), nor lie in `content/` or `themes/`; an
+//! existing folder is only replaced if oasis made it (a marker file) or
+//! `--force` is given.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::render::{OutputContent, OutputFile};
+
+/// The file that marks a folder as oasis output.
+pub const MARKER: &str = ".oasis-build";
+const MARKER_TEXT: &str = "This folder is written by `oasis build` and replaced on every build.\n";
+
+/// Checks that `output` may be written, before any work is done.
+pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| Diagnostic::error(format!("cannot read the site folder `{}`: {e}", root.display())))?;
+    let output = absolute(output)?;
+    let shown = output.display().to_string();
+    if root.starts_with(&output) {
+        return Err(Diagnostic::error(format!(
+            "the output folder `{shown}` is the site folder or contains it"
+        ))
+        .hint("building there would delete your content; use the default (public/) or another folder"));
+    }
+    for protected in ["content", "themes"] {
+        if output.starts_with(root.join(protected)) {
+            return Err(Diagnostic::error(format!(
+                "the output folder `{shown}` is inside {protected}/"
+            ))
+            .hint("write the site somewhere else, e.g. --output public"));
+        }
+    }
+    if output.is_file() {
+        return Err(Diagnostic::error(format!("the output `{shown}` is a file, not a folder"))
+            .hint("choose a folder name for --output"));
+    }
+    if output.is_dir() && !force && !output.join(MARKER).is_file() {
+        let empty = std::fs::read_dir(&output).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty {
+            return Err(Diagnostic::error(format!(
+                "the output folder `{shown}` was not made by oasis, so it is not replaced"
+            ))
+            .hint("choose another folder, empty this one, or pass --force to replace it"));
+        }
+    }
+    Ok(())
+}
+
+/// The absolute form of a path that may not exist yet, with `..` resolved
+/// against its nearest existing ancestor.
+fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Diagnostic::error(format!("cannot read the current folder: {e}")))?
+            .join(path)
+    };
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    for name in rest.iter().rev() {
+        if name == ".." {
+            resolved.pop();
+        } else if name != "." {
+            resolved.push(name);
+        }
+    }
+    Ok(resolved)
+}
+
+/// Writes the files into a staging folder and swaps it in.
+pub fn write(outputs: &[OutputFile], output: &Path) -> Result<(), Diagnostic> {
+    let output = absolute(output)?;
+    let parent = output
+        .parent()
+        .ok_or_else(|| Diagnostic::error("the output folder has no parent folder"))?;
+    std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.oasis-new-{pid}"));
+    let old = parent.join(format!(".{name}.oasis-old-{pid}"));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| io_error("remove", &staging, &e))?;
+    }
+    if let Err(error) = fill(outputs, &staging) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    if output.exists() {
+        std::fs::rename(&output, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            io_error("move aside", &output, &e)
+        })?;
+        if let Err(e) = std::fs::rename(&staging, &output) {
+            let _ = std::fs::rename(&old, &output);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io_error("move into place", &output, &e));
+        }
+        // The new build is in place; the old one is only clean-up now.
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        std::fs::rename(&staging, &output).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            io_error("move into place", &output, &e)
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes every file under `dir`, which must not exist yet.
+fn fill(outputs: &[OutputFile], dir: &Path) -> Result<(), Diagnostic> {
+    std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
+    let folders: BTreeSet<&str> = outputs
+        .iter()
+        .filter_map(|o| o.path.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let path = dir.join(folder);
+        std::fs::create_dir_all(&path).map_err(|e| io_error("create", &path, &e))?;
+    }
+    outputs.par_iter().try_for_each(|output| {
+        let path = dir.join(&output.path);
+        let result = match &output.content {
+            OutputContent::Bytes(bytes) => std::fs::write(&path, bytes),
+            OutputContent::Builtin(bytes) => std::fs::write(&path, bytes),
+            OutputContent::Copy(source) => std::fs::copy(source, &path).map(|_| ()),
+        };
+        result.map_err(|e| io_error("write", &path, &e))
+    })?;
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))
+}
+
+fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("could not {action} `{}`: {error}", path.display()))
+        .hint("check that the disk is not full and that you may write there")
+}
