@@ -5,4 +5,5 @@
 mod bad_input;
 mod build;
 mod output_folder;
+mod real_site;
 mod support;
