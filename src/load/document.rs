@@ -94,6 +94,23 @@ pub fn load_document(
             return (None, vec![d]);
         }
     };
+    if split.yaml.trim().is_empty() && kind.is_publication() {
+        let required = match kind {
+            Kind::Project => "title, date, summary, areas and status",
+            _ => "title, date, summary and areas",
+        };
+        return (
+            None,
+            vec![
+                Diagnostic::error("the front matter is empty")
+                    .at(source.locate(0, 3.min(text.len())))
+                    .hint(format!(
+                        "{} needs at least {required} between the two `---` lines, e.g.\ntitle: \"Careers fair in Derby\"\ndate: 2018-03-01\nsummary: \"One plain sentence.\"\nareas: [derby]",
+                        kind.with_article()
+                    )),
+            ],
+        );
+    }
     let (keys, problems) = frontmatter::scan(split.yaml, split.yaml_offset);
     let fatal = problems.iter().any(|p| p.field.is_none());
     for problem in problems {
@@ -148,7 +165,7 @@ pub fn load_document(
                 let width = if error.message.contains("colon") {
                     1
                 } else {
-                    token_width(text, &source, line, column)
+                    token_width(&source, line, column)
                 };
                 source.locate_line_col(line, column, width)
             }
@@ -202,7 +219,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The width of the token at a 1-based line and column, for the caret.
-fn token_width(_text: &str, source: &SourceText, line: usize, column: usize) -> usize {
+fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
     let loc = source.locate_line_col(line, column, 1);
     let Some(line_text) = loc.source_line else {
         return 1;

@@ -444,6 +444,13 @@ fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
             Ok(value)
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<bool, E> {
+            let lower = value.trim().to_lowercase();
+            if lower == "true" || lower == "false" {
+                return Err(fail(
+                    &format!("must be true or false without quotes, not the text \"{value}\""),
+                    &format!("remove the quotes: {lower}"),
+                ));
+            }
             Err(fail(
                 &format!("must be true or false, not `{value}`"),
                 "write true or false without quotes (yes, no, on and off are not accepted)",
@@ -534,7 +541,11 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
                 format!("write only the day: {}", &value[..10]),
             ));
         }
-        return Err((format!("is not a date: `{value}`"), shape));
+        let hint = match written_out(value) {
+            Some(date) => format!("write it as {date} (year, month, day)"),
+            None => shape,
+        };
+        return Err((format!("is not a date: `{value}`"), hint));
     }
     let year: i16 = value[0..4].parse().expect("four digits");
     let month: i8 = value[5..7].parse().expect("two digits");
@@ -558,6 +569,37 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             ))
         }
     }
+}
+
+/// Reads dates as people write them ("9 October 2017", "9 Oct 2017",
+/// "09/10/2017", UK order) to suggest the `2017-10-09` form.
+fn written_out(value: &str) -> Option<Date> {
+    let parts: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == '/' || c == ',' || c == '.')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let day: i8 = day
+        .trim_end_matches(|c: char| c.is_alphabetic())
+        .parse()
+        .ok()?;
+    let year: i16 = year.parse().ok()?;
+    let month: i8 = match month.parse() {
+        Ok(number) => number,
+        Err(_) => {
+            let lower = month.to_lowercase();
+            let index = MONTHS
+                .iter()
+                .position(|m| lower.len() >= 3 && m.to_lowercase().starts_with(&lower))?;
+            index as i8 + 1
+        }
+    };
+    if year < 1000 {
+        return None;
+    }
+    Date::new(year, month, day).ok()
 }
 
 /// The English name of a month, 1-based.
@@ -667,6 +709,17 @@ mod tests {
             assert_eq!(errors.len(), 1, "{yaml}");
             assert_eq!(errors[0].message, message, "{yaml}");
             assert_eq!(errors[0].position.unwrap().0, 1, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn suggests_the_iso_form_of_a_written_date() {
+        for written in ["9 October 2017", "9th Oct 2017", "09/10/2017", "9.10.2017"] {
+            let (_, hint) = parse_date(written).unwrap_err();
+            assert_eq!(
+                hint, "write it as 2017-10-09 (year, month, day)",
+                "{written}"
+            );
         }
     }
 
