@@ -813,7 +813,7 @@ pub fn alias_output(alias: &str) -> Result<String, &'static str> {
     }
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
