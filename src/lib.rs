@@ -6,10 +6,13 @@
 //! site.toml + content/ ──load──▶ Loaded (config, documents, attachments)
 //!                      ──link──▶ Site (resolved @/ links, indexes)
 //!                      ──render─▶ Vec<OutputFile>, in parallel
+//!                      ──search─▶ the search index's files (build only)
 //!                      ──write──▶ staging folder, swapped in atomically
 //! ```
 //!
 //! `build`, `check` and `serve` share [`compile`]; only `build` writes.
+//! [`search::index`] runs after [`compile`] in `build`: it is the slowest
+//! optional step and `check`, which writes nothing, does not need it.
 
 // Diagnostics are large (a location, a source line, a hint) but only travel on
 // the cold path where a writer must be told what is wrong; boxing them would
@@ -25,6 +28,7 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod write;
 
