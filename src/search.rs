@@ -68,6 +68,8 @@ pub fn index(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .force_language(site.config.language.to_lowercase())
+            // The hidden "Link to this section: …" of every heading.
+            .exclude_selectors(vec![".heading-anchor".to_string()])
             .build();
         let mut index = PagefindIndex::new(Some(options))?;
         for (url, html) in pages {
@@ -140,10 +142,12 @@ fn page(site: &Site, document: &Document) -> String {
     let areas = if document.all_areas {
         "All areas".to_string()
     } else {
-        document
+        // In site.toml's order, as area pages and listings show them.
+        config
             .areas
             .iter()
-            .filter_map(|slug| config.area(slug).map(|a| a.name.as_str()))
+            .filter(|area| document.areas.contains(&area.slug))
+            .map(|area| area.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
