@@ -35,9 +35,10 @@ use crate::render::{OutputContent, OutputFile, format_date};
 pub const BUNDLE: &str = "pagefind";
 
 /// Files of pagefind's bundle that oasis does not use: its ready-made user
-/// interfaces (the theme has its own, smaller and accessible one) and the
-/// highlighter for destination pages.
-const UNUSED: [&str; 7] = [
+/// interfaces (the theme has its own, smaller and accessible one), the
+/// highlighter for destination pages, and the web worker (the theme's
+/// script searches on the page's thread: one less file to fetch).
+const UNUSED: [&str; 8] = [
     "pagefind-ui.js",
     "pagefind-ui.css",
     "pagefind-modular-ui.js",
@@ -45,6 +46,7 @@ const UNUSED: [&str; 7] = [
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
     "pagefind-highlight.js",
+    "pagefind-worker.js",
 ];
 
 /// The filters a document carries, as the search page names them.

@@ -1,0 +1,300 @@
+//! Benchmark of the search index against issue 7's two budgets, on the
+//! 10,000-document corpus of `../shared/bench/gen_corpus.py`:
+//!
+//! 1. indexing adds at most 30% to a full build: full builds (load, link,
+//!    render, verify, write) with and without [`oasis::search::index`], run
+//!    alternately, medians compared;
+//! 2. a first query transfers at most 300 kB: the built site is served on
+//!    loopback and `benches/search_transfer.js` runs queries in headless
+//!    Chromium, counting every byte fetched (skipped, with the reason, when
+//!    node, Chromium or playwright-core are missing).
+//!
+//! ```text
+//! cargo bench --bench search                        # 10,000 documents, 3 runs each
+//! cargo bench --bench search -- --pages 1000 --runs 5
+//! cargo bench --bench search -- --site DIR          # an existing site instead
+//! ```
+//!
+//! The corpus is generated once into `target/bench-corpus/`. Under
+//! `cargo test --all-targets` (no `--bench` argument) it only checks, on the
+//! repository's own site, that the measured pipeline runs.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use oasis::config::Overrides;
+use oasis::render::OutputFile;
+use oasis::{compile, load, search, write};
+
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Settings {
+    pages: usize,
+    runs: usize,
+    site: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.iter().any(|a| a == "--bench") {
+        return smoke();
+    }
+    let mut settings = Settings {
+        pages: 10_000,
+        runs: 3,
+        site: None,
+    };
+    let mut rest = args.iter().filter(|a| *a != "--bench");
+    while let Some(arg) = rest.next() {
+        let value = rest.next();
+        match (arg.as_str(), value) {
+            ("--pages", Some(v)) => settings.pages = v.parse().expect("--pages takes a number"),
+            ("--runs", Some(v)) => settings.runs = v.parse().expect("--runs takes a number"),
+            ("--site", Some(v)) => settings.site = Some(PathBuf::from(v)),
+            _ => {
+                eprintln!("usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    bench(&settings)
+}
+
+/// `cargo test --all-targets` runs benches without `--bench`: check that the
+/// pipeline the benchmark measures works, on the repository's own site.
+fn smoke() -> ExitCode {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let timings = build(&repository(), &out.path().join("site"), true);
+    println!(
+        "search bench smoke test: the repository's site builds with its index ({} search files)",
+        timings.search_files
+    );
+    ExitCode::SUCCESS
+}
+
+fn bench(settings: &Settings) -> ExitCode {
+    let site = match &settings.site {
+        Some(site) => site.clone(),
+        None => match corpus(settings.pages) {
+            Ok(site) => site,
+            Err(why) => {
+                eprintln!("cannot make the corpus: {why}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let out = tempfile::tempdir_in(repository().join("target")).expect("a temporary folder");
+    let output = out.path().join("site");
+    println!("site: {}", site.display());
+    // One warm-up build of each kind fills the page cache and rayon's pool.
+    build(&site, &output, false);
+    build(&site, &output, true);
+    let mut without = Vec::new();
+    let mut with = Vec::new();
+    let mut index = Vec::new();
+    for run in 0..settings.runs {
+        // Alternate which goes first, so drift on a shared machine hits both.
+        let order = if run % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        for searchable in order {
+            let timings = build(&site, &output, searchable);
+            if searchable {
+                with.push(timings.total);
+                index.push(timings.index);
+            } else {
+                without.push(timings.total);
+            }
+        }
+    }
+    let (without, with, index) = (median(without), median(with), median(index));
+    let added = (with.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0;
+    println!(
+        "full build without search: {:.2} s (median of {})",
+        without.as_secs_f64(),
+        settings.runs
+    );
+    println!(
+        "full build with search:    {:.2} s (median of {})",
+        with.as_secs_f64(),
+        settings.runs
+    );
+    println!("of which indexing:         {:.2} s", index.as_secs_f64());
+    println!("indexing adds {added:.1}% to a full build (budget: 30%)");
+
+    // The output now holds the last build; make sure it is one with search.
+    build(&site, &output, true);
+    transfer(&output)
+}
+
+struct Timings {
+    total: Duration,
+    index: Duration,
+    search_files: usize,
+}
+
+/// One full build, as `oasis build` does it, into `output`.
+fn build(root: &Path, output: &Path, searchable: bool) -> Timings {
+    let started = Instant::now();
+    let options = load::Options {
+        root: root.to_path_buf(),
+        drafts: false,
+        future: false,
+        overrides: Overrides::default(),
+    };
+    let (compiled, diagnostics) = compile(&options);
+    let Some(mut compiled) = compiled else {
+        let errors: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        panic!("the site has errors:\n{}", errors.join("\n"));
+    };
+    let mut index = Duration::ZERO;
+    let mut search_files = 0;
+    if searchable {
+        let indexing = Instant::now();
+        let files: Vec<OutputFile> = search::index(&compiled.site).expect("the index builds");
+        index = indexing.elapsed();
+        search_files = files.len();
+        compiled.outputs.extend(files);
+    }
+    write::write(&compiled.outputs, output).expect("the site is written");
+    Timings {
+        total: started.elapsed(),
+        index,
+        search_files,
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+/// The `oa` corpus of `../shared/bench/gen_corpus.py` (with its site.toml),
+/// generated once under `target/bench-corpus/`.
+fn corpus(pages: usize) -> Result<PathBuf, String> {
+    let dir = repository().join(format!("target/bench-corpus/oa-{pages}"));
+    let done = dir.join(".complete");
+    if done.is_file() {
+        return Ok(dir);
+    }
+    let script = repository().join("../shared/bench/gen_corpus.py");
+    if !script.is_file() {
+        return Err(format!(
+            "{} is missing; pass --site DIR instead",
+            script.display()
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let status = Command::new("python3")
+        .arg(&script)
+        .args(["--pages", &pages.to_string(), "--flavour", "oa", "--out"])
+        .arg(&dir)
+        .status()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    if !status.success() {
+        return Err(format!("{} failed", script.display()));
+    }
+    if !dir.join("site.toml").is_file() {
+        return Err("gen_corpus.py wrote no site.toml".to_string());
+    }
+    std::fs::write(&done, "").map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// Serves the built site and runs `benches/search_transfer.js` against it.
+fn transfer(output: &Path) -> ExitCode {
+    let script = repository().join("benches/search_transfer.js");
+    let chromium = std::env::var_os("OASIS_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) || !chromium.is_file() {
+        println!("first-query transfer: not measured (needs node and Chromium)");
+        return ExitCode::SUCCESS;
+    }
+    let url = serve(output.to_path_buf());
+    let status = Command::new("node")
+        .arg(&script)
+        .arg("--site")
+        .arg(&url)
+        .arg("--chromium")
+        .arg(&chromium)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => {
+            println!("first-query transfer: over budget, or not measured (see above)");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            println!("first-query transfer: not measured ({e})");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Serves `dir` on a free loopback port from background threads, without
+/// compression; returns the base URL.
+fn serve(dir: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    let address = listener.local_addr().expect("a bound listener has an address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || respond(stream, &dir));
+        }
+    });
+    format!("http://{address}")
+}
+
+fn respond(mut stream: TcpStream, dir: &Path) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(reader) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(reader);
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let file = if path.split('/').any(|s| s == "..") {
+        None
+    } else {
+        let candidate = dir.join(path.trim_start_matches('/'));
+        let candidate = if candidate.is_dir() {
+            candidate.join("index.html")
+        } else {
+            candidate
+        };
+        candidate.is_file().then_some(candidate)
+    };
+    let (status, body) = match file.as_ref().and_then(|f| std::fs::read(f).ok()) {
+        Some(body) => ("200 OK", body),
+        None => ("404 Not Found", Vec::new()),
+    };
+    let content_type = match file.as_ref().and_then(|f| f.extension()?.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
