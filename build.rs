@@ -23,7 +23,9 @@ fn main() {
     let mut files = Vec::new();
     collect(&theme, &mut files);
     files.sort();
-    let mut out = String::from("/// The files of the built-in `opportunity` theme: (path under the theme, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The files of the built-in `opportunity` theme: (path under the theme, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n",
+    );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file
@@ -33,11 +35,16 @@ fn main() {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        writeln!(out, "    ({relative:?}, include_bytes!({:?})),", file.display().to_string())
-            .expect("writing to a string");
+        writeln!(
+            out,
+            "    ({relative:?}, include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .expect("writing to a string");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_theme.rs");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_theme.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
