@@ -36,8 +36,15 @@ fn missing_tools(suite: &Path, chromium: &Path) -> Vec<String> {
         ));
     }
     for package in ["playwright-core", "axe-core"] {
-        if !suite.join("node_modules").join(package).join("package.json").is_file() {
-            missing.push(format!("{package} is not installed (npm ci --prefix tests/browser)"));
+        if !suite
+            .join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+        {
+            missing.push(format!(
+                "{package} is not installed (npm ci --prefix tests/browser)"
+            ));
         }
     }
     missing
@@ -63,7 +70,9 @@ fn build(root: &Path, output: &Path) {
 /// Serves `dir` on a free loopback port from a background thread; returns the base URL.
 fn serve(dir: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();
@@ -97,7 +106,11 @@ fn respond(mut stream: TcpStream, dir: &Path) {
         None
     } else {
         let candidate = dir.join(path.trim_start_matches('/'));
-        let candidate = if candidate.is_dir() { candidate.join("index.html") } else { candidate };
+        let candidate = if candidate.is_dir() {
+            candidate.join("index.html")
+        } else {
+            candidate
+        };
         candidate.is_file().then_some(candidate)
     };
     let (status, file) = match file {
@@ -132,7 +145,9 @@ fn percent_decode(path: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -150,7 +165,8 @@ fn percent_decode(path: &str) -> String {
 #[test]
 fn every_page_type_passes_axe_and_keyboard_checks_in_chromium() {
     let suite = repository().join("tests/browser");
-    let chromium = std::env::var_os("OASIS_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let chromium = std::env::var_os("OASIS_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
     let required = std::env::var("OASIS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let missing = missing_tools(&suite, &chromium);
     if !missing.is_empty() {
@@ -159,7 +175,9 @@ fn every_page_type_passes_axe_and_keyboard_checks_in_chromium() {
             !required,
             "OASIS_REQUIRE_BROWSER=1 but the browser tests cannot run:\n  - {why}"
         );
-        eprintln!("SKIPPED: the browser tests cannot run here:\n  - {why}\nSet OASIS_REQUIRE_BROWSER=1 to make this a failure (.ci/run does).");
+        eprintln!(
+            "SKIPPED: the browser tests cannot run here:\n  - {why}\nSet OASIS_REQUIRE_BROWSER=1 to make this a failure (.ci/run does)."
+        );
         return;
     }
 

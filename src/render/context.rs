@@ -451,7 +451,8 @@ impl TimelineChart {
         ]
         .into_iter()
         .filter_map(|(kind, title)| {
-            let mut of_kind: Vec<&Milestone> = milestones.iter().filter(|m| m.kind == kind).collect();
+            let mut of_kind: Vec<&Milestone> =
+                milestones.iter().filter(|m| m.kind == kind).collect();
             of_kind.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.label.cmp(&b.label)));
             let mut points: Vec<TimelinePoint> = Vec::new();
             for milestone in of_kind {
@@ -468,7 +469,11 @@ impl TimelineChart {
                     }),
                 }
             }
-            (!points.is_empty()).then_some(TimelineLane { kind, title, points })
+            (!points.is_empty()).then_some(TimelineLane {
+                kind,
+                title,
+                points,
+            })
         })
         .collect();
         TimelineChart { years, lanes }
