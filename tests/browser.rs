@@ -216,3 +216,26 @@ fn every_page_type_passes_axe_and_keyboard_checks_in_chromium() {
     );
     println!("screenshots: {}", screenshots.display());
 }
+
+/// The theme's stylesheet is hand-written, small and self-contained.
+#[test]
+fn the_stylesheet_is_under_30_kb_with_no_web_fonts_or_imports() {
+    let css = std::fs::read_to_string(repository().join("themes/opportunity/static/css/oasis.css"))
+        .expect("the theme has a stylesheet");
+    assert!(
+        css.len() < 30_000,
+        "oasis.css is {} bytes; keep it under 30 kB",
+        css.len()
+    );
+    for banned in ["@font-face", "@import", "url(http", "url(//"] {
+        assert!(!css.contains(banned), "oasis.css must not use {banned}");
+    }
+    for needed in [
+        "prefers-reduced-motion",
+        "@media print",
+        ":focus-visible",
+        "#ffdd00",
+    ] {
+        assert!(css.contains(needed), "oasis.css lacks {needed}");
+    }
+}
