@@ -218,6 +218,11 @@ async function checkKeyboard(page, url, where) {
 }
 
 async function main() {
+  // A stuck browser must fail the test, not hang it.
+  setTimeout(() => {
+    console.error("the browser checks took more than 10 minutes; giving up");
+    process.exit(3);
+  }, 10 * 60 * 1000).unref();
   const { sites, screenshots } = parseArgs(process.argv.slice(2));
   if (screenshots) fs.mkdirSync(screenshots, { recursive: true });
   // Playwright starts Chromium with a fresh temporary --user-data-dir of its
