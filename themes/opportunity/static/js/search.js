@@ -181,30 +181,35 @@ async function start(form) {
   }
 }
 
+// One result, marked up like the theme's document listings.
 function renderResult(data) {
   const item = document.createElement("li");
-  item.className = "search-result";
-  const heading = document.createElement("h2");
-  heading.className = "search-result__title";
+  item.className = "document-list__item";
   const link = document.createElement("a");
-  link.className = "link";
+  link.className = "link document-list__title";
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
-  heading.append(link);
-  item.append(heading);
-
-  const facts = [data.meta.kind, data.meta.date, data.meta.areas].filter(Boolean);
-  if (facts.length) {
-    const meta = document.createElement("p");
-    meta.className = "search-result__meta";
-    meta.textContent = facts.join(" · ");
-    item.append(meta);
-  }
+  item.append(link);
   if (data.excerpt) {
     const excerpt = document.createElement("p");
-    excerpt.className = "search-result__excerpt";
+    excerpt.className = "document-list__description";
     excerpt.append(...highlighted(data.excerpt));
     item.append(excerpt);
+  }
+  const facts = [
+    data.meta.kind,
+    data.meta.date && `Published ${data.meta.date}`,
+    data.meta.areas,
+  ].filter(Boolean);
+  if (facts.length) {
+    const meta = document.createElement("ul");
+    meta.className = "document-list__meta";
+    for (const fact of facts) {
+      const li = document.createElement("li");
+      li.textContent = fact;
+      meta.append(li);
+    }
+    item.append(meta);
   }
   return item;
 }
