@@ -6,4 +6,5 @@ mod bad_input;
 mod build;
 mod output_folder;
 mod real_site;
+mod search;
 mod support;
