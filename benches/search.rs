@@ -57,7 +57,9 @@ fn main() -> ExitCode {
             ("--runs", Some(v)) => settings.runs = v.parse().expect("--runs takes a number"),
             ("--site", Some(v)) => settings.site = Some(PathBuf::from(v)),
             _ => {
-                eprintln!("usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR]");
+                eprintln!(
+                    "usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR]"
+                );
                 return ExitCode::from(2);
             }
         }
@@ -243,7 +245,9 @@ fn transfer(output: &Path) -> ExitCode {
 /// compression; returns the base URL.
 fn serve(dir: PathBuf) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
-    let address = listener.local_addr().expect("a bound listener has an address");
+    let address = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();

@@ -193,7 +193,6 @@ fn filter(html: &mut String, name: &str, value: &str) {
 }
 
 fn failure(why: &str) -> Diagnostic {
-    Diagnostic::error(format!("could not build the search index: {why}")).hint(
-        "this is a fault in oasis, not in your content; please report it with this message",
-    )
+    Diagnostic::error(format!("could not build the search index: {why}"))
+        .hint("this is a fault in oasis, not in your content; please report it with this message")
 }

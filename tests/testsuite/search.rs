@@ -55,7 +55,10 @@ fn fragments(site: &SiteTest) -> BTreeMap<String, serde_json::Value> {
         .map(|data| {
             let json: serde_json::Value =
                 serde_json::from_slice(&data).expect("a fragment is JSON");
-            let url = json["url"].as_str().expect("a fragment has a URL").to_string();
+            let url = json["url"]
+                .as_str()
+                .expect("a fragment has a URL")
+                .to_string();
             (url, json)
         })
         .collect()
@@ -78,8 +81,14 @@ fn the_index_holds_every_published_document_and_no_draft_or_scheduled_one() {
     let published: BTreeSet<String> = PUBLISHED.iter().map(|u| u.to_string()).collect();
     assert_eq!(indexed, published);
     assert!(indexes_word(&site, "outreach"), "a body word is indexed");
-    assert!(!indexes_word(&site, "quokkadraft"), "a draft's words leaked");
-    assert!(!indexes_word(&site, "quokkascheduled"), "a scheduled story's words leaked");
+    assert!(
+        !indexes_word(&site, "quokkadraft"),
+        "a draft's words leaked"
+    );
+    assert!(
+        !indexes_word(&site, "quokkascheduled"),
+        "a scheduled story's words leaked"
+    );
 
     // The same site with --drafts --future indexes them: the test can fail.
     site.expect(&["build", "--drafts", "--future"], 0);
@@ -128,7 +137,13 @@ fn the_bundle_has_only_what_the_search_page_uses_and_nothing_from_elsewhere() {
     let top: BTreeSet<&str> = files
         .keys()
         .map(|name| name.split('/').next().expect("a name"))
-        .map(|name| if name.ends_with(".pf_meta") { "*.pf_meta" } else { name })
+        .map(|name| {
+            if name.ends_with(".pf_meta") {
+                "*.pf_meta"
+            } else {
+                name
+            }
+        })
         .collect();
     assert_eq!(
         top,
@@ -155,7 +170,10 @@ fn the_bundle_has_only_what_the_search_page_uses_and_nothing_from_elsewhere() {
         assert!(page.contains(needed), "the search page lacks {needed}");
     }
     let script = site.read("public/js/search.js");
-    assert!(!script.contains("http"), "search.js fetches from another host");
+    assert!(
+        !script.contains("http"),
+        "search.js fetches from another host"
+    );
 }
 
 #[test]
@@ -177,7 +195,10 @@ fn a_site_under_a_base_path_finds_its_bundle_there() {
     let site = SiteTest::base();
     site.expect(&["build", "--base-url", "https://oa.example/preview/"], 0);
     let page = site.read("public/search/index.html");
-    assert!(page.contains("data-bundle=\"/preview/pagefind/\""), "{page}");
+    assert!(
+        page.contains("data-bundle=\"/preview/pagefind/\""),
+        "{page}"
+    );
     assert!(page.contains("data-base-url=\"/preview/\""), "{page}");
     // Result URLs stay site-relative; pagefind prefixes the base path.
     assert!(fragments(&site).contains_key("/plans/derby/"));
@@ -225,7 +246,11 @@ fn the_index_is_byte_identical_across_builds() {
             .filter(|e| e.file_type().is_file())
             .map(|e| {
                 (
-                    e.path().strip_prefix(dir).expect("under").display().to_string(),
+                    e.path()
+                        .strip_prefix(dir)
+                        .expect("under")
+                        .display()
+                        .to_string(),
                     std::fs::read(e.path()).expect("read"),
                 )
             })
