@@ -69,7 +69,7 @@ pub fn index(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
         .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
-            .force_language(site.config.language.to_lowercase())
+            .force_language(index_language(&site.config.language))
             // The hidden "Link to this section: …" of every heading.
             .exclude_selectors(vec![".heading-anchor".to_string()])
             .build();
@@ -105,6 +105,19 @@ pub fn index(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
         .collect();
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(outputs)
+}
+
+/// The language pagefind indexes in: the primary subtag of the site's
+/// (`en` for `en-GB`). Its stemmer is the same, every chunk's name is
+/// shorter (the metadata lists one per document), and pagefind's script
+/// falls back from the page's `en-gb` to `en` by itself.
+fn index_language(language: &str) -> String {
+    language
+        .split(['-', '_'])
+        .next()
+        .filter(|primary| !primary.is_empty())
+        .unwrap_or("unknown")
+        .to_ascii_lowercase()
 }
 
 /// Whether a document is a page of its own that a reader can land on.
@@ -195,4 +208,17 @@ fn filter(html: &mut String, name: &str, value: &str) {
 fn failure(why: &str) -> Diagnostic {
     Diagnostic::error(format!("could not build the search index: {why}"))
         .hint("this is a fault in oasis, not in your content; please report it with this message")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_language;
+
+    #[test]
+    fn the_index_language_is_the_primary_subtag() {
+        assert_eq!(index_language("en-GB"), "en");
+        assert_eq!(index_language("cy"), "cy");
+        assert_eq!(index_language("EN_gb"), "en");
+        assert_eq!(index_language(""), "unknown");
+    }
 }

@@ -154,7 +154,7 @@ fn the_bundle_has_only_what_the_search_page_uses_and_nothing_from_elsewhere() {
             "index",
             "pagefind-entry.json",
             "pagefind.js",
-            "wasm.en-gb.pagefind",
+            "wasm.en.pagefind",
         ])
     );
     let page = site.read("public/search/index.html");
