@@ -13,8 +13,13 @@
 //! cargo bench --bench search                        # 10,000 documents, 3 runs each
 //! cargo bench --bench search -- --pages 1000 --runs 5
 //! cargo bench --bench search -- --site DIR          # an existing site instead
+//! cargo bench --bench search -- --out /dev/shm/oasis-bench   # write to tmpfs
 //! ```
 //!
+//! Wall time on a shared machine is noisy, so each build's CPU time (all
+//! threads, from `/proc/self/stat`) is reported too. Writing to ext4 adds
+//! seconds of kernel time per build when thousands of files are deleted and
+//! created (see `../shared/bench/README.md`); `--out` on a tmpfs avoids it.
 //! The corpus is generated once into `target/bench-corpus/`. Under
 //! `cargo test --all-targets` (no `--bench` argument) it only checks, on the
 //! repository's own site, that the measured pipeline runs.
@@ -37,6 +42,7 @@ struct Settings {
     pages: usize,
     runs: usize,
     site: Option<PathBuf>,
+    out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,7 @@ fn main() -> ExitCode {
         pages: 10_000,
         runs: 3,
         site: None,
+        out: None,
     };
     let mut rest = args.iter().filter(|a| *a != "--bench");
     while let Some(arg) = rest.next() {
@@ -90,15 +97,19 @@ fn bench(settings: &Settings) -> ExitCode {
             }
         },
     };
-    let out = tempfile::tempdir_in(repository().join("target")).expect("a temporary folder");
+    let parent = settings
+        .out
+        .clone()
+        .unwrap_or_else(|| repository().join("target"));
+    std::fs::create_dir_all(&parent).expect("the output's parent folder");
+    let out = tempfile::tempdir_in(&parent).expect("a temporary folder");
     let output = out.path().join("site");
-    println!("site: {}", site.display());
+    println!("site: {}\noutput: {}", site.display(), output.display());
     // One warm-up build of each kind fills the page cache and rayon's pool.
     build(&site, &output, false);
     build(&site, &output, true);
     let mut without = Vec::new();
     let mut with = Vec::new();
-    let mut index = Vec::new();
     for run in 0..settings.runs {
         // Alternate which goes first, so drift on a shared machine hits both.
         let order = if run % 2 == 0 {
@@ -109,27 +120,28 @@ fn bench(settings: &Settings) -> ExitCode {
         for searchable in order {
             let timings = build(&site, &output, searchable);
             if searchable {
-                with.push(timings.total);
-                index.push(timings.index);
+                with.push(timings);
             } else {
-                without.push(timings.total);
+                without.push(timings);
             }
         }
     }
-    let (without, with, index) = (median(without), median(with), median(index));
-    let added = (with.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0;
+    let (without, with) = (Summary::of(&without), Summary::of(&with));
     println!(
-        "full build without search: {:.2} s (median of {})",
-        without.as_secs_f64(),
+        "medians of {} runs    wall s   CPU s   (compile / index / write wall s)",
         settings.runs
     );
+    for (name, s) in [("without search", &without), ("with search", &with)] {
+        println!(
+            "{name:<20} {:>7.2} {:>7.2}   ({:.2} / {:.2} / {:.2})",
+            s.total, s.cpu, s.compile, s.index, s.write
+        );
+    }
     println!(
-        "full build with search:    {:.2} s (median of {})",
-        with.as_secs_f64(),
-        settings.runs
+        "indexing adds {:.0}% to a full build's wall time and {:.0}% to its CPU time (budget: 30%)",
+        (with.total / without.total - 1.0) * 100.0,
+        (with.cpu / without.cpu - 1.0) * 100.0
     );
-    println!("of which indexing:         {:.2} s", index.as_secs_f64());
-    println!("indexing adds {added:.1}% to a full build (budget: 30%)");
 
     // The output now holds the last build; make sure it is one with search.
     build(&site, &output, true);
@@ -137,13 +149,43 @@ fn bench(settings: &Settings) -> ExitCode {
 }
 
 struct Timings {
-    total: Duration,
+    compile: Duration,
     index: Duration,
+    write: Duration,
+    total: Duration,
+    cpu: Option<Duration>,
     search_files: usize,
+}
+
+/// Medians, in seconds.
+struct Summary {
+    compile: f64,
+    index: f64,
+    write: f64,
+    total: f64,
+    cpu: f64,
+}
+
+impl Summary {
+    fn of(runs: &[Timings]) -> Summary {
+        let median = |f: &dyn Fn(&Timings) -> f64| {
+            let mut values: Vec<f64> = runs.iter().map(f).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        Summary {
+            compile: median(&|t| t.compile.as_secs_f64()),
+            index: median(&|t| t.index.as_secs_f64()),
+            write: median(&|t| t.write.as_secs_f64()),
+            total: median(&|t| t.total.as_secs_f64()),
+            cpu: median(&|t| t.cpu.map_or(f64::NAN, |c| c.as_secs_f64())),
+        }
+    }
 }
 
 /// One full build, as `oasis build` does it, into `output`.
 fn build(root: &Path, output: &Path, searchable: bool) -> Timings {
+    let cpu_before = cpu_time();
     let started = Instant::now();
     let options = load::Options {
         root: root.to_path_buf(),
@@ -153,9 +195,13 @@ fn build(root: &Path, output: &Path, searchable: bool) -> Timings {
     };
     let (compiled, diagnostics) = compile(&options);
     let Some(mut compiled) = compiled else {
-        let errors: Vec<String> = diagnostics.iter().map(|d| format!("{d:?}")).collect();
+        let errors: Vec<String> = diagnostics
+            .iter()
+            .map(|d| oasis::diagnostics::render_human(d, false))
+            .collect();
         panic!("the site has errors:\n{}", errors.join("\n"));
     };
+    let compile_time = started.elapsed();
     let mut index = Duration::ZERO;
     let mut search_files = 0;
     if searchable {
@@ -165,17 +211,29 @@ fn build(root: &Path, output: &Path, searchable: bool) -> Timings {
         search_files = files.len();
         compiled.outputs.extend(files);
     }
+    let writing = Instant::now();
     write::write(&compiled.outputs, output).expect("the site is written");
+    let write_time = writing.elapsed();
     Timings {
-        total: started.elapsed(),
+        compile: compile_time,
         index,
+        write: write_time,
+        total: started.elapsed(),
+        cpu: cpu_time()
+            .zip(cpu_before)
+            .map(|(after, before)| after.saturating_sub(before)),
         search_files,
     }
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
+/// User and system time of this process, all threads (Linux only).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// The `oa` corpus of `../shared/bench/gen_corpus.py` (with its site.toml),

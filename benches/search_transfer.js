@@ -9,12 +9,15 @@
 // pagefind's JavaScript and WebAssembly, its entry file and metadata, and
 // the index, filter and fragment chunks the query needed. The server must not
 // compress (pagefind's own chunks are gzip files already), so body bytes are
-// the bytes on the wire less headers. Prints one JSON object per query and
+// the bytes on the wire less headers (and what they would be from a host that
+// gzips text files, as most do). Prints one JSON object per query and
 // exits 1 if any query transferred more than --budget kB (default 300) of
 // search files (everything but the page's own HTML and CSS).
 //
 // Needs playwright-core (npm ci --prefix tests/browser, or NODE_PATH).
 "use strict";
+
+const zlib = require("node:zlib");
 
 function load(name) {
   const path = require("node:path");
@@ -53,7 +56,11 @@ async function main() {
       const requests = [];
       page.on("response", async (response) => {
         const body = await response.body().catch(() => Buffer.alloc(0));
-        requests.push({ url: response.url(), bytes: body.length });
+        // What a host that gzips text (HTML, CSS, JS, JSON) would send;
+        // pagefind's own chunks are gzip already and go as they are.
+        const text = /\.(html|css|js|json)$|\/$/.test(new URL(response.url()).pathname);
+        const gzipped = text ? zlib.gzipSync(body, { level: 6 }).length : body.length;
+        requests.push({ url: response.url(), bytes: body.length, gzipped });
       });
       // "area=derby" means a filter-only search; anything else is typed text.
       const search = query.includes("=") ? query : `q=${encodeURIComponent(query)}`;
@@ -67,19 +74,24 @@ async function main() {
       const status = await page.textContent("#search-status");
       const groups = {};
       let searchBytes = 0;
+      let searchGzipped = 0;
       for (const r of requests) {
         const path = new URL(r.url).pathname;
         const group =
           /\/pagefind\/(index|filter|fragment)\//.exec(path)?.[1] ||
           (path.includes("/pagefind/") ? "engine" : path.endsWith("search.js") ? "script" : "page");
         groups[group] = (groups[group] || 0) + r.bytes;
-        if (group !== "page") searchBytes += r.bytes;
+        if (group !== "page") {
+          searchBytes += r.bytes;
+          searchGzipped += r.gzipped;
+        }
       }
       const kB = (n) => Math.round(n / 100) / 10;
       const report = {
         query,
         status,
         search_kB: kB(searchBytes),
+        search_kB_if_host_gzips_text: kB(searchGzipped),
         by_kind_kB: Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, kB(v)])),
         requests: requests.length,
       };
