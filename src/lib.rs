@@ -6,13 +6,15 @@
 //! site.toml + content/ ──load──▶ Loaded (config, documents, attachments)
 //!                      ──link──▶ Site (resolved @/ links, indexes)
 //!                      ──render─▶ Vec<OutputFile>, in parallel
-//!                      ──search─▶ the search index's files (build only)
+//!                      ──search─▶ the search index's files (build only,
+//!                                 beside render)
 //!                      ──write──▶ staging folder, swapped in atomically
 //! ```
 //!
 //! `build`, `check` and `serve` share [`compile`]; only `build` writes.
-//! [`search::index`] runs after [`compile`] in `build`: it is the slowest
-//! optional step and `check`, which writes nothing, does not need it.
+//! [`search::index`] runs in `build` ([`compile_with`] and [`Search::Index`]),
+//! beside the render stage: it is the slowest optional step and `check`,
+//! which writes nothing, does not need it.
 
 // Diagnostics are large (a location, a source line, a hint) but only travel on
 // the cold path where a writer must be told what is wrong; boxing them would
@@ -44,6 +46,27 @@ pub struct Compiled {
 /// Loads, links, renders and verifies the site. Returns the output only when
 /// there were no errors; the diagnostics (errors and warnings) either way.
 pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
+    compile_with(options, Search::Skip)
+}
+
+/// Whether [`compile_with`] builds the search index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// `build` (and anything that serves the site): the index's files are
+    /// added to the output.
+    Index,
+    /// `check`: nothing is written, so the index is not needed.
+    Skip,
+}
+
+/// [`compile`], and with [`Search::Index`] the search index too. The index
+/// is built on its own thread while the pages render: it needs only the
+/// linked documents, and much of its work is serial, so on a machine with
+/// few cores it fills time the rendering leaves idle.
+pub fn compile_with(
+    options: &load::Options,
+    search: Search,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
     let (loaded, mut diagnostics) = load::load(options);
     let Some(loaded) = loaded else {
         diagnostics::sort(&mut diagnostics);
@@ -60,9 +83,23 @@ pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
             return (None, diagnostics);
         }
     };
-    let (outputs, found) = render::render(&site, &theme);
+    let ((mut outputs, found), index) = std::thread::scope(|scope| {
+        let index = (search == Search::Index).then(|| scope.spawn(|| search::index(&site)));
+        let rendered = render::render(&site, &theme);
+        let index = index.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (rendered, index)
+    });
     diagnostics.extend(found);
     diagnostics.extend(link::verify(&site, &outputs));
+    match index {
+        Some(Ok(files)) => outputs.extend(files),
+        Some(Err(found)) => diagnostics.push(found),
+        None => {}
+    }
     diagnostics::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::config::Overrides;
 use crate::diagnostics::Diagnostic;
-use crate::{compile, search, write};
+use crate::{Search, compile_with, write};
 
 use super::{BuildArgs, FAILURE, SUCCESS, report, report_failure};
 
@@ -22,21 +22,12 @@ pub fn execute(args: BuildArgs) -> u8 {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
     });
-    let (compiled, mut diagnostics) = compile(&options);
-    let Some(mut compiled) = compiled else {
+    let (compiled, mut diagnostics) = compile_with(&options, Search::Index);
+    let Some(compiled) = compiled else {
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);
         return FAILURE;
     };
-    match search::index(&compiled.site) {
-        Ok(files) => compiled.outputs.extend(files),
-        Err(d) => {
-            diagnostics.push(d);
-            report(&diagnostics, args.site.format);
-            report_failure("the site was not built", &diagnostics, args.site.format);
-            return FAILURE;
-        }
-    }
     if let Err(d) = write::write(&compiled.outputs, &output) {
         diagnostics.push(d);
         report(&diagnostics, args.site.format);

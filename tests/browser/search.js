@@ -44,7 +44,7 @@ async function statusMatching(page, pattern) {
   await page.waitForFunction(
     (source) => new RegExp(source).test(document.getElementById("search-status")?.textContent || ""),
     pattern.source,
-    { timeout: 20000 },
+    { timeout: 60000 },
   );
   return page.textContent("#search-status");
 }
@@ -86,7 +86,7 @@ async function main() {
   try {
     const context = await browser.newContext({ reducedMotion: "reduce" });
     const page = await context.newPage();
-    page.setDefaultTimeout(20000);
+    page.setDefaultTimeout(60000);
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     const requests = [];

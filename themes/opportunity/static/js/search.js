@@ -24,33 +24,14 @@ async function start(form) {
   const list = document.getElementById("search-results");
   const unavailable = document.getElementById("search-unavailable");
 
-  let pagefind;
-  try {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({
-      basePath: form.dataset.bundle,
-      baseUrl: form.dataset.baseUrl,
-      excerptLength: 30,
-      // Search on the page's own thread: the worker would be one more
-      // 43 kB script to fetch before the first result, for searches that
-      // take a few milliseconds.
-      noWorker: true,
-    });
-    await pagefind.init();
-  } catch (error) {
-    unavailable.textContent =
-      "Search could not start in this browser. You can still find every publication by browsing by area, by priority or by date.";
-    console.error("oasis search:", error);
-    return;
-  }
-  unavailable.hidden = true;
-
   // The state the page shows: the query and filters of the last search.
   let latest = 0;
   let results = [];
   let shown = 0;
   let timer = null;
 
+  // The address's query first, then listen at once: what a reader types
+  // while pagefind is still loading is searched as soon as it is ready.
   const selects = FILTERS.map((name) => form.elements.namedItem(name)).filter(Boolean);
   const params = new URLSearchParams(window.location.search);
   query.value = params.get("q") || "";
@@ -60,7 +41,6 @@ async function start(form) {
       select.value = value;
     }
   }
-
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
@@ -77,12 +57,24 @@ async function start(form) {
     });
   }
 
-  if (query.value.trim() || selects.some((s) => s.value)) {
+  const ready = load(form);
+  const pagefind = await ready;
+  if (!pagefind) {
+    unavailable.textContent =
+      "Search could not start in this browser. You can still find every publication by browsing by area, by priority or by date.";
+    return;
+  }
+  unavailable.hidden = true;
+  if (latest === 0 && (query.value.trim() || selects.some((s) => s.value))) {
     run();
   }
 
   async function run() {
     const id = ++latest;
+    const pagefind = await ready;
+    if (!pagefind || id !== latest) {
+      return;
+    }
     const term = query.value.trim();
     const filters = {};
     for (const select of selects) {
@@ -178,6 +170,27 @@ async function start(form) {
     const search = params.toString();
     const url = window.location.pathname + (search ? `?${search}` : "");
     window.history.replaceState(null, "", url);
+  }
+}
+
+// pagefind's search API, or null when it cannot start here.
+async function load(form) {
+  try {
+    const pagefind = await import(form.dataset.bundle + "pagefind.js");
+    await pagefind.options({
+      basePath: form.dataset.bundle,
+      baseUrl: form.dataset.baseUrl,
+      excerptLength: 30,
+      // Search on the page's own thread: the worker would be one more
+      // 43 kB script to fetch before the first result, for searches that
+      // take a few milliseconds.
+      noWorker: true,
+    });
+    await pagefind.init();
+    return pagefind;
+  } catch (error) {
+    console.error("oasis search:", error);
+    return null;
   }
 }
 
