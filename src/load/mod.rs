@@ -20,7 +20,8 @@ use crate::diagnostics::{Diagnostic, SourceText};
 use crate::document::{Document, Kind};
 use crate::files::{self, SourceFile};
 
-use self::document::{AttachmentInfo, LoadContext, load_document};
+pub use self::document::LoadContext;
+use self::document::{AttachmentInfo, load_document};
 
 /// What the user asked for on the command line.
 #[derive(Clone, Debug, Default)]
@@ -95,6 +96,20 @@ pub fn today(config: &Config) -> Result<Date, Diagnostic> {
 
 /// Loads the whole site. Returns `None` when the configuration is unusable.
 pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_with(options, &load_file)
+}
+
+/// What loading one Markdown file gives: the document, if its front matter
+/// is usable, and the file's diagnostics.
+pub type FileResult = (Option<Document>, Vec<Diagnostic>);
+
+/// Loads the whole site like [`load`], asking `parse` for each Markdown
+/// file's result. `load` passes [`load_file`]; `oasis serve` answers from a
+/// cache for the files that did not change since its last build.
+pub fn load_with(
+    options: &Options,
+    parse: &(dyn Fn(&SourceFile, &str, Kind, &LoadContext) -> FileResult + Sync),
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let root = options.root.as_path();
     let config = match read_config(root, &options.overrides) {
         Ok(config) => config,
@@ -144,7 +159,7 @@ pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
         .par_iter()
-        .map(|(file, content_path, kind)| load_file(file, content_path, *kind, &cx))
+        .map(|(file, content_path, kind)| parse(file, content_path, *kind, &cx))
         .collect();
 
     let mut documents = Vec::new();
@@ -222,12 +237,9 @@ fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
     Ok(kind)
 }
 
-fn load_file(
-    file: &SourceFile,
-    content_path: &str,
-    kind: Kind,
-    cx: &LoadContext,
-) -> (Option<Document>, Vec<Diagnostic>) {
+/// Reads and loads one Markdown file of `kind`; `content_path` is its path
+/// relative to `content/`.
+pub fn load_file(file: &SourceFile, content_path: &str, kind: Kind, cx: &LoadContext) -> FileResult {
     let bytes = match std::fs::read(&file.path) {
         Ok(bytes) => bytes,
         Err(error) => {
