@@ -240,27 +240,30 @@ fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
 /// Reads and loads one Markdown file of `kind`; `content_path` is its path
 /// relative to `content/`.
 pub fn load_file(file: &SourceFile, content_path: &str, kind: Kind, cx: &LoadContext) -> FileResult {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return (
-                None,
-                vec![Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
-                    .in_file(file.relative.clone())],
-            );
-        }
-    };
+    match std::fs::read(&file.path) {
+        Ok(bytes) => load_bytes(bytes, &file.relative, content_path, kind, cx),
+        Err(error) => (
+            None,
+            vec![Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
+                .in_file(file.relative.clone())],
+        ),
+    }
+}
+
+/// Loads one Markdown file from its bytes; `relative` is its path relative
+/// to the root.
+pub fn load_bytes(bytes: Vec<u8>, relative: &str, content_path: &str, kind: Kind, cx: &LoadContext) -> FileResult {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             return (
                 None,
-                vec![not_utf8(&file.relative, error.as_bytes(), error.utf8_error())],
+                vec![not_utf8(relative, error.as_bytes(), error.utf8_error())],
             );
         }
     };
     if let Some(nul) = text.find('\0') {
-        let source = SourceText::new(&file.relative, &text);
+        let source = SourceText::new(relative, &text);
         return (
             None,
             vec![Diagnostic::error("the file contains a NUL byte")
@@ -268,7 +271,7 @@ pub fn load_file(file: &SourceFile, content_path: &str, kind: Kind, cx: &LoadCon
                 .hint("the file is probably not text: save it again as plain UTF-8 text")],
         );
     }
-    load_document(&text, &file.relative, content_path, kind, cx)
+    load_document(&text, relative, content_path, kind, cx)
 }
 
 /// An error for bytes that are not UTF-8, at the first bad byte.
