@@ -271,3 +271,484 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
     assert!(rescan.built.is_some());
     assert_same("rescan", &incremental(&rebuilder), &full_build(&root));
 }
+
+// ---------------------------------------------------------------------------
+// The real binary: `oasis serve` on a free port, spoken to over raw HTTP
+// (a client library would clean up the hostile paths before sending them).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long to wait for anything the server does; generous, never a timing assertion.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+/// The date the tests build as of, so that nothing becomes scheduled.
+const TODAY: &str = "2024-01-01";
+
+fn oasis() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_oasis"));
+    command.env("OASIS_TODAY", TODAY).env("NO_COLOR", "1");
+    command
+}
+
+/// A copy of `tests/fixtures/serve-site`.
+fn fixture_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site"), dir.path());
+    dir
+}
+
+/// `oasis serve` running on a site; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = oasis()
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start oasis serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        let collected = Arc::new(Mutex::new(String::new()));
+        let sink = collected.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().expect("stderr").push_str(&(line + "\n"));
+            }
+        });
+        let (lines, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+        let port = wait_for_port(&received, &collected);
+        Server {
+            child,
+            port,
+            stderr: collected,
+        }
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Sends a raw request; the target is sent exactly as given.
+    fn raw(&self, request: &str) -> Response {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        Response::parse(&bytes)
+    }
+
+    fn request(&self, method: &str, target: &str, host: &str) -> Response {
+        self.raw(&format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+    }
+
+    fn get(&self, target: &str) -> Response {
+        self.request("GET", target, &self.host())
+    }
+
+    /// Subscribes to the live-reload events.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        // HTTP/1.0: the stream comes unchunked, ended by closing.
+        write!(stream, "GET /__oasis/events HTTP/1.0\r\nHost: {}\r\n\r\n", self.host()).expect("send");
+        let (sender, received) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = stream.read(&mut buffer) {
+                if n == 0 || sender.send(buffer[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Events {
+            received,
+            text: String::new(),
+            seen: 0,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().expect("stderr").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for_port(lines: &Receiver<String>, stderr: &Arc<Mutex<String>>) -> u16 {
+    let deadline = Instant::now() + PATIENCE;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(rest) = line.split("http://127.0.0.1:").nth(1).or_else(|| line.split("http://localhost:").nth(1)) {
+                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    return port.parse().expect("port");
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!("oasis serve did not start: {}", stderr.lock().expect("stderr"));
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(bytes.len());
+        let head = String::from_utf8_lossy(&bytes[..end]);
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let body = bytes.get(end + 4..).unwrap_or_default().to_vec();
+        Response { status, headers, body }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// The live-reload event stream of one (pretend) browser.
+struct Events {
+    received: Receiver<Vec<u8>>,
+    text: String,
+    /// How much of `text` earlier waits have consumed.
+    seen: usize,
+}
+
+impl Events {
+    /// Waits for the next event named `name` and returns its data.
+    fn next(&mut self, name: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let needle = format!("event: {name}\n");
+            if let Some(at) = self.text[self.seen..].find(&needle) {
+                let start = self.seen + at + needle.len();
+                if let Some(end) = self.text[start..].find("\n\n") {
+                    let data = self.text[start..start + end]
+                        .lines()
+                        .map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")).unwrap_or(l))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    self.seen = start + end;
+                    return data;
+                }
+            }
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .unwrap_or_else(|| panic!("no `{name}` event; the stream so far:\n{}", self.text));
+            match self.received.recv_timeout(left) {
+                Ok(bytes) => self.text.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => panic!("no `{name}` event; the stream so far:\n{}", self.text),
+            }
+        }
+    }
+}
+
+/// Polls until `check` passes.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// A served page without the live-reload script `build` does not write.
+fn without_live_script(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(body);
+    match (text.find("<script data-oasis-live>"), text.find("</script>")) {
+        (Some(start), Some(end)) if end > start => {
+            let mut out = text[..start].to_string();
+            out.push_str(&text[end + "</script>".len()..]);
+            out.into_bytes()
+        }
+        _ => body.to_vec(),
+    }
+}
+
+/// Builds the site with `oasis build` and checks that the server serves
+/// exactly those files (and nothing at `gone`).
+fn assert_serves_the_build(server: &Server, root: &Path, gone: &[&str]) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = out.path().join("public");
+    let status = oasis()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("run oasis build");
+    assert!(status.status.success(), "oasis build failed: {}", String::from_utf8_lossy(&status.stderr));
+    let mut files = Vec::new();
+    collect_files(&output, &output, &mut files);
+    assert!(files.len() > 10, "the build is too small: {files:?}");
+    for file in files {
+        if file == ".oasis-build" {
+            continue;
+        }
+        let url = match file.strip_suffix("index.html") {
+            Some(folder) => format!("/{folder}"),
+            None => format!("/{file}"),
+        };
+        let built = std::fs::read(output.join(&file)).expect("read built file");
+        let served = server.get(&url);
+        assert_eq!(served.status, 200, "{url} is not served");
+        let body = if file.ends_with(".html") {
+            without_live_script(&served.body)
+        } else {
+            served.body.clone()
+        };
+        assert!(body == built, "{url} is not what `oasis build` wrote");
+    }
+    for url in gone {
+        assert_eq!(server.get(url).status, 404, "{url} is still served");
+    }
+}
+
+fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("read folder").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(base, &path, out);
+        } else {
+            out.push(oasis::files::relative_to(base, &path));
+        }
+    }
+}
+
+#[test]
+fn serves_the_bytes_build_writes() {
+    let site = fixture_site();
+    let server = Server::start(site.path(), &[]);
+    assert_serves_the_build(&server, site.path(), &[]);
+    let page = server.get("/announcements/careers-fair/");
+    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(page.text().contains("<script data-oasis-live>"));
+    assert_eq!(server.get("/feed.xml").header("content-type"), Some("application/atom+xml; charset=utf-8"));
+    assert_eq!(server.get("/plans/derby-leaflet.pdf").header("content-type"), Some("application/pdf"));
+    // A folder without its slash is redirected to it.
+    let folder = server.get("/areas/derby");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/areas/derby/"));
+    // HEAD: the headers of GET, no body.
+    let get = server.get("/areas/");
+    let head = server.request("HEAD", "/areas/", &server.host());
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), Some(get.body.len().to_string().as_str()));
+    // What the build does not have is the site's 404 page.
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<script data-oasis-live>"));
+}
+
+#[test]
+fn edits_renames_and_deletions_are_served_after_a_reload_event() {
+    let site = fixture_site();
+    let root = site.path();
+    let content = root.join("content");
+    let server = Server::start(root, &[]);
+    let mut browser = server.events();
+    let generation: u64 = browser.next("hello").parse().expect("generation");
+
+    // A body edit.
+    append_to(&content.join("plans/derby.md"), "\nA paragraph added while serving.\n");
+    let reloaded: u64 = browser.next("reload").parse().expect("generation");
+    assert!(reloaded > generation);
+    assert!(server.get("/plans/derby/").text().contains("A paragraph added while serving."));
+
+    // A new document appears in its listing and its area.
+    std::fs::write(content.join("announcements/summer-school.md"), SECOND_ANNOUNCEMENT.replace("[oldham, derby]", "[oldham]"))
+        .expect("write");
+    browser.next("reload");
+    assert_eq!(server.get("/announcements/summer-school/").status, 200);
+    assert!(server.get("/announcements/").text().contains("Summer school for year 6"));
+    assert!(server.get("/areas/oldham/").text().contains("Summer school for year 6"));
+
+    // A rename: the old address goes, the new one comes.
+    std::fs::rename(content.join("announcements/summer-school.md"), content.join("announcements/year-6.md")).expect("rename");
+    browser.next("reload");
+    assert_eq!(server.get("/announcements/summer-school/").status, 404);
+    assert_eq!(server.get("/announcements/year-6/").status, 200);
+
+    // A document moved into a folder, the folder renamed, then deleted.
+    std::fs::create_dir(content.join("announcements/archive")).expect("mkdir");
+    std::fs::rename(content.join("announcements/year-6.md"), content.join("announcements/archive/year-6.md")).expect("move");
+    browser.next("reload");
+    std::fs::rename(content.join("announcements/archive"), content.join("announcements/old")).expect("rename folder");
+    eventually("the renamed folder's document is served", || {
+        server.get("/announcements/year-6/").text().contains("Summer school for year 6")
+    });
+    std::fs::remove_dir_all(content.join("announcements/old")).expect("remove folder");
+    eventually("the deleted folder's document is gone", || server.get("/announcements/year-6/").status == 404);
+
+    // Editor leftovers change nothing.
+    std::fs::write(content.join("plans/.derby.md.swp"), "swap").expect("write");
+    std::fs::write(content.join("plans/derby.md~"), "backup").expect("write");
+
+    // A title edit shows everywhere the title is listed.
+    replace_in(&content.join("announcements/early-years-fund.md"), "Early years fund for Oldham", "Nursery fund for Oldham");
+    eventually("the new title is in the listing", || {
+        server.get("/announcements/").text().contains("Nursery fund for Oldham")
+    });
+    assert!(server.get("/areas/oldham/").text().contains("Nursery fund for Oldham"));
+    assert!(server.get("/feed.xml").text().contains("Nursery fund for Oldham"));
+
+    // After all that, the server holds exactly what a full build makes.
+    std::fs::remove_file(content.join("plans/.derby.md.swp")).expect("remove");
+    std::fs::remove_file(content.join("plans/derby.md~")).expect("remove");
+    assert_serves_the_build(&server, root, &["/announcements/summer-school/", "/announcements/year-6/"]);
+}
+
+#[test]
+fn a_broken_document_shows_the_overlay_until_it_is_fixed() {
+    let site = fixture_site();
+    let root = site.path();
+    let plan = root.join("content/plans/derby.md");
+    let server = Server::start(root, &[]);
+    let mut browser = server.events();
+    browser.next("hello");
+    let good = server.get("/plans/derby/").text();
+
+    replace_in(&plan, "areas: [derby]", "areas: [\"<b>darby</b>\"]");
+    let overlay = browser.next("failed");
+    assert!(overlay.contains("id=\"oasis-overlay\""), "{overlay}");
+    assert!(overlay.contains("&lt;b&gt;darby&lt;/b&gt;"), "the overlay is not escaped: {overlay}");
+    assert!(!overlay.contains("<b>darby"), "the overlay is not escaped: {overlay}");
+    assert!(overlay.contains("content/plans/derby.md"), "{overlay}");
+    eventually("the error is printed", || server.stderr().contains("content/plans/derby.md"));
+
+    // The last good build is still served, with the overlay over it.
+    let page = server.get("/plans/derby/");
+    assert_eq!(page.status, 200);
+    let before_script = |text: &str| text.split("<script data-oasis-live>").next().unwrap_or_default().to_string();
+    assert_eq!(before_script(&page.text()), before_script(&good));
+    assert!(page.text().contains("id=\"oasis-overlay\""));
+    assert!(page.text().contains("&lt;b&gt;darby&lt;/b&gt;"));
+    assert!(page.text().contains("Derby delivery plan"));
+
+    // Fixed: the overlay goes.
+    replace_in(&plan, "areas: [\"<b>darby</b>\"]", "areas: [derby]");
+    browser.next("ok");
+    let fixed = server.get("/plans/derby/");
+    assert!(!fixed.text().contains("id=\"oasis-overlay\""));
+    assert_eq!(without_live_script(&fixed.body), without_live_script(good.as_bytes()));
+}
+
+#[test]
+fn hostile_requests_are_refused_without_harm() {
+    let site = fixture_site();
+    let server = Server::start(site.path(), &[]);
+    let long = format!("/{}", "a/".repeat(5000));
+    let bad_requests = [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/areas/..%2F..%2F..%2Fetc/passwd",
+        "/..\\..\\etc\\passwd",
+        "/..%5c..%5cetc%5cpasswd",
+        "//etc/passwd",
+        "/index.html%00",
+        "/index.html%00.css",
+        "/%",
+        "/%c0%ae%c0%ae/etc/passwd",
+        long.as_str(),
+    ];
+    for target in bad_requests {
+        let response = server.get(target);
+        assert_eq!(response.status, 400, "{target}");
+        assert!(!response.text().contains("root:"), "{target}");
+    }
+    for target in ["/etc/passwd", "/%252e%252e/%252e%252e/etc/passwd", "/C:/Windows/win.ini", "/content/plans/derby.md", "/site.toml"] {
+        assert_eq!(server.get(target).status, 404, "{target}");
+    }
+    // Absolute paths in the request line.
+    for target in ["/tmp", site.path().to_str().expect("utf-8 path")] {
+        assert_eq!(server.get(target).status, 404, "{target}");
+    }
+    // Only GET and HEAD.
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"] {
+        let response = server.request(method, "/", &server.host());
+        assert_eq!(response.status, 405, "{method}");
+        assert_eq!(response.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+    // DNS rebinding: a page on another name must not read the preview.
+    for host in ["evil.example", "evil.example:1111", "127.0.0.1.evil.example", "localhost.evil.example"] {
+        assert_eq!(server.request("GET", "/", host).status, 403, "{host}");
+    }
+    assert_eq!(server.raw("GET / HTTP/1.0\r\n\r\n").status, 403, "no Host");
+    assert_eq!(server.request("GET", "/", &format!("localhost:{}", server.port)).status, 200);
+    // A URL far longer than any page's: refused, and the server lives on.
+    let huge = format!("/{}", "x".repeat(100_000));
+    let response = server.get(&huge);
+    assert!((400..500).contains(&response.status) || response.status == 0, "{}", response.status);
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let site = fixture_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port().to_string();
+    let output = oasis()
+        .args(["serve", "--root"])
+        .arg(site.path())
+        .args(["--port", &port])
+        .output()
+        .expect("run oasis serve");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("port {port}")), "{stderr}");
+    assert!(stderr.contains("--port"), "{stderr}");
+}
+
+#[test]
+fn serving_on_every_interface_warns() {
+    let site = fixture_site();
+    let server = Server::start(site.path(), &["--bind", "0.0.0.0"]);
+    assert_eq!(server.get("/").status, 200);
+    eventually("the warning is printed", || server.stderr().contains("every network interface"));
+}
