@@ -15,12 +15,17 @@ fn main() {
     println!("cargo:rustc-env=OASIS_COMMIT={commit}");
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/opportunity");
+    // Read at run time, not with env!(): a build script compiled in one
+    // checkout and reused from a copied target/ must embed this checkout's theme.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let theme = Path::new(&manifest_dir).join("themes/opportunity");
     println!("cargo:rerun-if-changed={}", theme.display());
     let mut files = Vec::new();
     collect(&theme, &mut files);
     files.sort();
-    let mut out = String::from("/// The files of the built-in `opportunity` theme: (path under the theme, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut out = String::from(
+        "/// The files of the built-in `opportunity` theme: (path under the theme, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n",
+    );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file
@@ -30,11 +35,16 @@ fn main() {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        writeln!(out, "    ({relative:?}, include_bytes!({:?})),", file.display().to_string())
-            .expect("writing to a string");
+        writeln!(
+            out,
+            "    ({relative:?}, include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .expect("writing to a string");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_theme.rs");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_theme.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 

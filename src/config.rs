@@ -153,8 +153,9 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
             Ok(url) => url,
             Err(why) => {
                 errors.push(
-                    Diagnostic::error(format!("`--base-url {url}` is not usable: {why}"))
-                        .hint("pass an absolute address, e.g. --base-url https://example.org/preview/"),
+                    Diagnostic::error(format!("`--base-url {url}` is not usable: {why}")).hint(
+                        "pass an absolute address, e.g. --base-url https://example.org/preview/",
+                    ),
                 );
                 String::new()
             }
@@ -205,10 +206,13 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         Some(n) if (1..=1000).contains(n.get_ref()) => *n.get_ref() as usize,
         Some(n) => {
             errors.push(
-                Diagnostic::error(format!("`per_page` must be between 1 and 1000, not {}", n.get_ref()))
-                    .at(at(n.span()))
-                    .field("per_page")
-                    .hint("the number of documents on each page of a listing, e.g. per_page = 20"),
+                Diagnostic::error(format!(
+                    "`per_page` must be between 1 and 1000, not {}",
+                    n.get_ref()
+                ))
+                .at(at(n.span()))
+                .field("per_page")
+                .hint("the number of documents on each page of a listing, e.g. per_page = 20"),
             );
             20
         }
@@ -253,18 +257,24 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
                 None
             })
         });
-        let wave = raw_area.wave.as_ref().and_then(|w| match u8::try_from(*w.get_ref()) {
-            Ok(wave) if wave >= 1 => Some(wave),
-            _ => {
-                errors.push(
-                    Diagnostic::error(format!("`wave` must be a positive whole number, not {}", w.get_ref()))
+        let wave = raw_area
+            .wave
+            .as_ref()
+            .and_then(|w| match u8::try_from(*w.get_ref()) {
+                Ok(wave) if wave >= 1 => Some(wave),
+                _ => {
+                    errors.push(
+                        Diagnostic::error(format!(
+                            "`wave` must be a positive whole number, not {}",
+                            w.get_ref()
+                        ))
                         .at(at(w.span()))
                         .field("wave")
                         .hint("1 for the first six areas (2016), 2 for the second six (2017)"),
-                );
-                None
-            }
-        });
+                    );
+                    None
+                }
+            });
         areas.push(Area {
             slug: raw_area.slug.get_ref().clone(),
             name: raw_area.name.get_ref().trim().to_string(),
@@ -277,7 +287,13 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
     let mut priorities = Vec::new();
     let mut seen = HashSet::new();
     for raw_priority in &raw.priorities {
-        check_slug(&raw_priority.slug, "priority", &mut seen, &source, &mut errors);
+        check_slug(
+            &raw_priority.slug,
+            "priority",
+            &mut seen,
+            &source,
+            &mut errors,
+        );
         check_name(&raw_priority.name, "priority", &source, &mut errors);
         priorities.push(Priority {
             slug: raw_priority.slug.get_ref().clone(),
@@ -369,12 +385,19 @@ fn check_slug(
             Diagnostic::error(format!("{what} slug `{value}` is declared twice"))
                 .at(source.locate(span.start, span.end))
                 .field("slug")
-                .hint(format!("each {what} needs its own slug; remove or rename one of them")),
+                .hint(format!(
+                    "each {what} needs its own slug; remove or rename one of them"
+                )),
         );
     }
 }
 
-fn check_name(name: &Spanned<String>, what: &str, source: &SourceText, errors: &mut Vec<Diagnostic>) {
+fn check_name(
+    name: &Spanned<String>,
+    what: &str,
+    source: &SourceText,
+    errors: &mut Vec<Diagnostic>,
+) {
     if name.get_ref().trim().is_empty() {
         let span = name.span();
         errors.push(
@@ -443,7 +466,11 @@ fn toml_error(source: &SourceText, text: &str, error: &toml::de::Error) -> Diagn
         };
         let key_span = text[..]
             .get(error.span().map_or(0..0, |s| s.clone()))
-            .and_then(|slice| slice.find(key).map(|i| i + error.span().map_or(0, |s| s.start)));
+            .and_then(|slice| {
+                slice
+                    .find(key)
+                    .map(|i| i + error.span().map_or(0, |s| s.start))
+            });
         let location = match key_span {
             Some(start) => source.locate(start, start + key.len()),
             None => location,
@@ -453,7 +480,10 @@ fn toml_error(source: &SourceText, text: &str, error: &toml::de::Error) -> Diagn
             .at(location)
             .field(key)
             .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-            .hint(format!("the keys allowed here are: {}", candidates.join(", ")));
+            .hint(format!(
+                "the keys allowed here are: {}",
+                candidates.join(", ")
+            ));
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or_default();

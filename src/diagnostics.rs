@@ -125,7 +125,13 @@ impl Diagnostic {
 
     fn sort_key(&self) -> (&str, usize, usize, Severity, &str) {
         match &self.location {
-            Some(loc) => (&loc.file, loc.line, loc.column, self.severity, &self.message),
+            Some(loc) => (
+                &loc.file,
+                loc.line,
+                loc.column,
+                self.severity,
+                &self.message,
+            ),
             None => ("", 0, 0, self.severity, &self.message),
         }
     }
@@ -269,6 +275,7 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
         }
         if let Some(line) = &loc.source_line {
             let (shown, caret_offset, caret_width) = expand_tabs(line, loc.column, loc.width);
+            let (shown, caret_offset, caret_width) = clip(&shown, caret_offset, caret_width);
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(
                 out,
@@ -294,9 +301,37 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
         let _ = writeln!(out, "{pad} {} {label}", paint("1;34", "="));
     }
     if let Some(hint) = &diagnostic.hint {
+        // Continuation lines of a multi-line hint line up after "= help: ".
+        let indent = format!("\n{pad}         ");
+        let hint = hint.replace('\n', &indent);
         let _ = writeln!(out, "{pad} {} {hint}", paint("1;34", "= help:"));
     }
     out
+}
+
+/// Longest source line shown whole; longer lines show a window around the caret.
+const MAX_SHOWN: usize = 100;
+
+/// Cuts a long line down to a window around the caret, marked with `…`.
+fn clip(line: &str, caret_offset: usize, caret_width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_string(), caret_offset, caret_width);
+    }
+    let width = caret_width.min(MAX_SHOWN / 2);
+    let start = caret_offset.saturating_sub(MAX_SHOWN / 4).min(chars.len());
+    let end = (start + MAX_SHOWN).min(chars.len());
+    let mut shown = String::new();
+    let mut offset = caret_offset - start;
+    if start > 0 {
+        shown.push('…');
+        offset += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, offset, width)
 }
 
 /// Replaces tabs with four spaces and moves the caret to match.
@@ -435,6 +470,15 @@ mod tests {
             render_human(&d, false),
             "error: unknown area `darby`\n --> content/a.md:1:9\n  |\n1 | areas: [darby]\n  |         ^^^^^ did you mean `derby`?\n"
         );
+    }
+
+    #[test]
+    fn clips_long_lines_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let (shown, offset, width) = clip(&line, 300, 1);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(offset), Some('X'));
+        assert_eq!(width, 1);
     }
 
     #[test]

@@ -69,6 +69,17 @@ impl Kind {
         }
     }
 
+    /// The name with its article: "an announcement", "a plan"…
+    pub fn with_article(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// The heading of a kind's listing: `Announcements`, `Delivery plans`, `Projects`.
     pub fn plural_title(self) -> &'static str {
         match self {
@@ -105,6 +116,8 @@ pub struct Document {
     /// Path relative to `content/`, as `@/` links name it: `plans/derby.md`.
     pub content_path: String,
     pub slug: String,
+    /// Where `slug:` is set, when the front matter overrides the file name.
+    pub slug_location: Option<Location>,
     /// The site path of the page: `/plans/derby/`.
     pub url: String,
     pub title: String,

@@ -111,6 +111,8 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                     ))
                     .in_file(path)
                     .hint("remove the link: a folder cannot contain itself")
+                } else if let Some(io) = error.io_error().filter(|e| e.raw_os_error() == Some(40)) {
+                    link_error(&path, io)
                 } else {
                     let io = error.io_error().map(|e| e.to_string()).unwrap_or_default();
                     Diagnostic::error(format!("cannot read `{path}`: {io}"))

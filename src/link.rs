@@ -89,8 +89,10 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         .collect();
     publications.sort_by(|a, b| newest_first(&documents[*a], &documents[*b]));
 
-    let mut by_kind: BTreeMap<Kind, Vec<DocId>> =
-        Kind::PUBLICATIONS.iter().map(|k| (*k, Vec::new())).collect();
+    let mut by_kind: BTreeMap<Kind, Vec<DocId>> = Kind::PUBLICATIONS
+        .iter()
+        .map(|k| (*k, Vec::new()))
+        .collect();
     let mut by_area: HashMap<String, Vec<DocId>> = config
         .areas
         .iter()
@@ -179,7 +181,10 @@ impl<'a> Targets<'a> {
     ) -> Self {
         let mut virtual_pages = HashMap::new();
         for area in &config.areas {
-            virtual_pages.insert(format!("areas/{}.md", area.slug), format!("/areas/{}/", area.slug));
+            virtual_pages.insert(
+                format!("areas/{}.md", area.slug),
+                format!("/areas/{}/", area.slug),
+            );
         }
         for priority in &config.priorities {
             virtual_pages.insert(
@@ -189,7 +194,10 @@ impl<'a> Targets<'a> {
         }
         virtual_pages.insert("_index.md".to_string(), "/".to_string());
         Targets {
-            documents: documents.iter().map(|d| (d.content_path.as_str(), d)).collect(),
+            documents: documents
+                .iter()
+                .map(|d| (d.content_path.as_str(), d))
+                .collect(),
             attachments: attachments
                 .iter()
                 .map(|a| (a.url.trim_start_matches('/'), a.url.as_str()))
@@ -209,7 +217,11 @@ impl<'a> Targets<'a> {
 }
 
 /// Replaces the `@/N` placeholders of one document's body with URLs.
-fn resolve_links(document: &Document, targets: &Targets, config: &Config) -> (String, Vec<Diagnostic>) {
+fn resolve_links(
+    document: &Document,
+    targets: &Targets,
+    config: &Config,
+) -> (String, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut urls = Vec::with_capacity(document.body.internal_links.len());
     for link in &document.body.internal_links {
@@ -255,7 +267,11 @@ fn resolve_links(document: &Document, targets: &Targets, config: &Config) -> (St
                     "an internal link names a file under content/, e.g. [Derby's plan](@/plans/derby.md)".to_string(),
                 ),
             };
-            let suggestion = did_you_mean(path, targets.all_paths());
+            let suggestion = if targets.excluded.contains_key(path) {
+                None
+            } else {
+                did_you_mean(path, targets.all_paths())
+            };
             diagnostics.push(
                 Diagnostic::error(message)
                     .at(link.location.clone())
@@ -294,7 +310,9 @@ fn splice(html: &str, urls: &[String]) -> String {
             .bytes()
             .take_while(u8::is_ascii_digit)
             .count();
-        let index = rest[digits_start..digits_start + digits].parse::<usize>().ok();
+        let index = rest[digits_start..digits_start + digits]
+            .parse::<usize>()
+            .ok();
         let closes = rest[digits_start + digits..].starts_with('"');
         match index.and_then(|i| urls.get(i)) {
             Some(url) if closes => {
@@ -316,41 +334,27 @@ fn splice(html: &str, urls: &[String]) -> String {
 /// and root-relative links to pages that were not built.
 pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut seen: HashMap<String, &crate::render::OutputFile> = HashMap::with_capacity(outputs.len());
+    let mut seen: HashMap<String, &crate::render::OutputFile> =
+        HashMap::with_capacity(outputs.len());
     for output in outputs {
         let key = fold(&output.path);
         match seen.get(&key) {
             None => {
                 seen.insert(key, output);
             }
-            Some(first) => {
-                let describe = |o: &crate::render::OutputFile| match &o.owner {
-                    Some(owner) => format!("`{owner}`"),
-                    None => "a page oasis generates".to_string(),
-                };
-                let (a, b) = (describe(first), describe(output));
-                let same_path = first.path == output.path;
-                let message = format!(
-                    "{a} and {b} both make `/{}`{}",
-                    output.path,
-                    if same_path { "" } else { " (the names differ only in case or accents)" }
-                );
-                let mut d = Diagnostic::error(message)
-                    .hint("give one of them another file name or `slug:`, or remove the alias");
-                if let Some(owner) = output.owner.as_ref().or(first.owner.as_ref()) {
-                    d = d.in_file(owner.clone());
-                }
-                diagnostics.push(d);
-            }
+            Some(first) => diagnostics.push(collision(first, output)),
         }
     }
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     for document in &site.documents {
         for link in &document.body.site_links {
-            let path = link.path.trim_start_matches('/');
-            let exists = path.is_empty()
-                || built.contains(path)
-                || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str());
+            let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
+            let exists = [link.path.as_str(), decoded.as_str()].iter().any(|raw| {
+                let path = raw.trim_start_matches('/');
+                path.is_empty()
+                    || built.contains(path)
+                    || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
+            });
             if !exists {
                 let pages: Vec<String> = outputs
                     .iter()
@@ -370,6 +374,40 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
     diagnostics
 }
 
+/// The error for two outputs on one path, at the line that caused it when known.
+fn collision(first: &crate::render::OutputFile, second: &crate::render::OutputFile) -> Diagnostic {
+    let describe = |o: &crate::render::OutputFile| match &o.owner {
+        Some(owner) => format!("`{owner}`"),
+        None => "a page oasis generates".to_string(),
+    };
+    let how = if first.path == second.path {
+        ""
+    } else {
+        " (the names differ only in capital letters or in how accents are encoded)"
+    };
+    let mut d = Diagnostic::error(format!(
+        "{} and {} both make `/{}`{how}",
+        describe(first),
+        describe(second),
+        second.path
+    ));
+    let generated = first.owner.is_none() || second.owner.is_none();
+    d = d.hint(if generated {
+        "oasis uses this address for one of its own pages: give the document another file name or `slug:`"
+    } else {
+        "give one of them another file name or `slug:`, or change the alias"
+    });
+    let blamed = [second, first]
+        .into_iter()
+        .find(|o| o.origin.is_some())
+        .or_else(|| [second, first].into_iter().find(|o| o.owner.is_some()));
+    match blamed {
+        Some(o) if o.origin.is_some() => d.at(o.origin.clone().expect("checked")),
+        Some(o) => d.in_file(o.owner.clone().expect("checked")),
+        None => d,
+    }
+}
+
 /// Case- and normalisation-insensitive form of an output path.
 fn fold(path: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -384,6 +422,9 @@ mod tests {
     fn splices_placeholders_in_order() {
         let html = r#"<a href="@/1">b</a> <a href="@/0">a</a> <img src="@/0"> "@/x""#;
         let out = splice(html, &["/a/".into(), "/b/".into()]);
-        assert_eq!(out, r#"<a href="/b/">b</a> <a href="/a/">a</a> <img src="/a/"> "@/x""#);
+        assert_eq!(
+            out,
+            r#"<a href="/b/">b</a> <a href="/a/">a</a> <img src="/a/"> "@/x""#
+        );
     }
 }

@@ -38,7 +38,12 @@ fn parser_options() -> pulldown_cmark::Options {
 }
 
 /// Renders a body. `offset` is the body's byte offset in `source`.
-pub fn render(body: &str, offset: usize, source: &SourceText, options: &Options) -> (Body, Vec<Diagnostic>) {
+pub fn render(
+    body: &str,
+    offset: usize,
+    source: &SourceText,
+    options: &Options,
+) -> (Body, Vec<Diagnostic>) {
     let mut renderer = Renderer {
         source,
         offset,
@@ -181,7 +186,11 @@ impl<'s> Renderer<'s, '_> {
         let base = explicit_id
             .map(|id| id.to_string())
             .unwrap_or_else(|| slugify(&text));
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let id = self.unique_id(base);
         let level = match level {
             HeadingLevel::H1 => 2,
@@ -321,10 +330,16 @@ mod tests {
 
     #[test]
     fn gives_headings_unique_ids() {
-        let (body, _) = render_str("## Early years\n\n## Early years\n\n## Early years\n", false);
+        let (body, _) = render_str(
+            "## Early years\n\n## Early years\n\n## Early years\n",
+            false,
+        );
         let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["early-years", "early-years-1", "early-years-2"]);
-        assert!(body.html.contains("<h2 id=\"early-years-1\">Early years</h2>"));
+        assert!(
+            body.html
+                .contains("<h2 id=\"early-years-1\">Early years</h2>")
+        );
     }
 
     #[test]
@@ -338,9 +353,19 @@ mod tests {
 
     #[test]
     fn drops_script_links() {
-        for dest in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "vbscript:x", "data:text/html,x", "java\tscript:x"] {
+        for dest in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "vbscript:x",
+            "data:text/html,x",
+            "java\tscript:x",
+        ] {
             let (body, diagnostics) = render_str(&format!("[click](<{dest}>)\n"), false);
-            assert!(!body.html.to_lowercase().contains("script:"), "{}", body.html);
+            assert!(
+                !body.html.to_lowercase().contains("script:"),
+                "{}",
+                body.html
+            );
             assert!(!body.html.contains("data:"), "{}", body.html);
             assert!(body.html.contains("click"));
             assert_eq!(diagnostics.len(), 1, "{dest}");
@@ -349,7 +374,10 @@ mod tests {
 
     #[test]
     fn records_internal_links_with_their_position() {
-        let (body, _) = render_str("Intro.\n\nSee [the plan](@/plans/derby.md#early-years).\n", false);
+        let (body, _) = render_str(
+            "Intro.\n\nSee [the plan](@/plans/derby.md#early-years).\n",
+            false,
+        );
         assert!(body.html.contains("href=\"@/0\""));
         let link = &body.internal_links[0];
         assert_eq!(link.path, "plans/derby.md");
@@ -359,7 +387,10 @@ mod tests {
 
     #[test]
     fn uses_smart_punctuation_and_extensions() {
-        let (body, _) = render_str("\"Derby's\" -- ~~old~~\n\n| a |\n|---|\n| b |\n\n- [x] done\n", false);
+        let (body, _) = render_str(
+            "\"Derby's\" -- ~~old~~\n\n| a |\n|---|\n| b |\n\n- [x] done\n",
+            false,
+        );
         assert!(body.html.contains("“Derby’s”"), "{}", body.html);
         assert!(body.html.contains("<del>old</del>"));
         assert!(body.html.contains("<table>"));

@@ -22,16 +22,21 @@ const MARKER_TEXT: &str = "This folder is written by `oasis build` and replaced 
 
 /// Checks that `output` may be written, before any work is done.
 pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| Diagnostic::error(format!("cannot read the site folder `{}`: {e}", root.display())))?;
+    let root = root.canonicalize().map_err(|e| {
+        Diagnostic::error(format!(
+            "cannot read the site folder `{}`: {e}",
+            root.display()
+        ))
+    })?;
     let output = absolute(output)?;
     let shown = output.display().to_string();
     if root.starts_with(&output) {
         return Err(Diagnostic::error(format!(
             "the output folder `{shown}` is the site folder or contains it"
         ))
-        .hint("building there would delete your content; use the default (public/) or another folder"));
+        .hint(
+            "building there would delete your content; use the default (public/) or another folder",
+        ));
     }
     for protected in ["content", "themes"] {
         if output.starts_with(root.join(protected)) {
@@ -42,11 +47,15 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagn
         }
     }
     if output.is_file() {
-        return Err(Diagnostic::error(format!("the output `{shown}` is a file, not a folder"))
-            .hint("choose a folder name for --output"));
+        return Err(
+            Diagnostic::error(format!("the output `{shown}` is a file, not a folder"))
+                .hint("choose a folder name for --output"),
+        );
     }
     if output.is_dir() && !force && !output.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&output).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = std::fs::read_dir(&output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
             return Err(Diagnostic::error(format!(
                 "the output folder `{shown}` was not made by oasis, so it is not replaced"
@@ -57,9 +66,10 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagn
     Ok(())
 }
 
-/// The absolute form of a path that may not exist yet, with `..` resolved
-/// against its nearest existing ancestor.
+/// The absolute form of a path that may not exist yet: symbolic links in the
+/// part that exists are resolved, `.` and `..` are applied component by component.
 fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
+    use std::path::Component;
     let path = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -67,23 +77,20 @@ fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
             .map_err(|e| Diagnostic::error(format!("cannot read the current folder: {e}")))?
             .join(path)
     };
-    let mut existing = path.as_path();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
+    let mut resolved = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => resolved.push(component),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
             }
-            _ => break,
-        }
-    }
-    let mut resolved = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
-    for name in rest.iter().rev() {
-        if name == ".." {
-            resolved.pop();
-        } else if name != "." {
-            resolved.push(name);
+            Component::Normal(name) => {
+                resolved.push(name);
+                if let Ok(canonical) = resolved.canonicalize() {
+                    resolved = canonical;
+                }
+            }
         }
     }
     Ok(resolved)

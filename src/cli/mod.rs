@@ -187,9 +187,6 @@ pub fn report(diagnostics: &[Diagnostic], format: OutputFormat) {
 /// The last line of a failed run.
 pub fn report_failure(what: &str, diagnostics: &[Diagnostic], format: OutputFormat) {
     if format == OutputFormat::Human {
-        eprintln!(
-            "error: {what}: {}",
-            diagnostics::summary(diagnostics)
-        );
+        eprintln!("error: {what}: {}", diagnostics::summary(diagnostics));
     }
 }

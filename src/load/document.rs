@@ -10,9 +10,7 @@ use std::ops::Range;
 
 use crate::config::{Config, is_slug};
 use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
-use crate::document::{
-    Alias, AttachedFile, Document, Kind, PlanDetails, ProjectDetails,
-};
+use crate::document::{Alias, AttachedFile, Document, Kind, PlanDetails, ProjectDetails};
 use crate::markdown;
 
 use super::fields::{self, AreaList, FrontMatter};
@@ -71,6 +69,10 @@ pub struct AttachmentInfo {
 pub struct LoadContext<'a> {
     pub config: &'a Config,
     pub attachments: &'a HashMap<String, AttachmentInfo>,
+    /// Documents dated after this day are scheduled.
+    pub today: jiff::civil::Date,
+    /// `--future`: scheduled documents are built.
+    pub future: bool,
 }
 
 /// Parses and validates one Markdown file.
@@ -92,6 +94,23 @@ pub fn load_document(
             return (None, vec![d]);
         }
     };
+    if split.yaml.trim().is_empty() && kind.is_publication() {
+        let required = match kind {
+            Kind::Project => "title, date, summary, areas and status",
+            _ => "title, date, summary and areas",
+        };
+        return (
+            None,
+            vec![
+                Diagnostic::error("the front matter is empty")
+                    .at(source.locate(0, 3.min(text.len())))
+                    .hint(format!(
+                        "{} needs at least {required} between the two `---` lines, e.g.\ntitle: \"Careers fair in Derby\"\ndate: 2018-03-01\nsummary: \"One plain sentence.\"\nareas: [derby]",
+                        kind.with_article()
+                    )),
+            ],
+        );
+    }
     let (keys, problems) = frontmatter::scan(split.yaml, split.yaml_offset);
     let fatal = problems.iter().any(|p| p.field.is_none());
     for problem in problems {
@@ -112,12 +131,18 @@ pub fn load_document(
     let mut yaml = split.yaml.to_string();
     let yaml_line = line_of(text, split.yaml_offset);
     let mut usable_keys = Vec::new();
+    let mut mistyped_keys: Vec<String> = Vec::new();
     for key in &keys {
         if allowed.contains(&key.name.as_str()) {
             usable_keys.push(key.clone());
             continue;
         }
-        diagnostics.push(unknown_key(key, kind, &allowed, &source));
+        let d = unknown_key(key, kind, &allowed, &source);
+        if let Some(suggested) = d.label.as_deref().and_then(|l| l.split('`').nth(1)) {
+            // "titel" for "title": do not also report "title" as missing.
+            mistyped_keys.push(suggested.to_string());
+        }
+        diagnostics.push(d);
         yaml = blank_key(&yaml, key);
     }
     // Duplicates were reported by the scan; parse only the first of each.
@@ -129,14 +154,25 @@ pub fn load_document(
     }
 
     let (front_matter, errors) = fields::parse(&yaml, &usable_keys);
-    let mut broken_keys = std::collections::HashSet::new();
+    let mut broken_keys: std::collections::HashSet<String> = mistyped_keys.into_iter().collect();
+    // An error outside any key (aliases, nesting) leaves nothing parsed: do not
+    // also report every required key as missing.
+    let unparsed = errors.iter().any(|e| e.field.is_none());
     for error in errors {
         let location = match error.position {
             Some((line, column)) => {
                 let line = yaml_line + line - 1;
-                source.locate_line_col(line, column, token_width(text, &source, line, column))
+                let width = if error.message.contains("colon") {
+                    1
+                } else {
+                    token_width(&source, line, column)
+                };
+                source.locate_line_col(line, column, width)
             }
-            None => source.locate(split.yaml_offset, split.yaml_offset),
+            None => match first_alias(split.yaml).filter(|_| error.message.contains("aliases")) {
+                Some(i) => source.locate(split.yaml_offset + i, split.yaml_offset + i + 1),
+                None => source.locate(split.yaml_offset, split.yaml_offset + 1),
+            },
         };
         if let Some(field) = &error.field {
             broken_keys.insert(field.clone());
@@ -157,11 +193,24 @@ pub fn load_document(
         keys: &keys,
         opening: 0..3usize.min(text.len()),
         broken: &broken_keys,
+        unparsed,
         file,
         content_path,
     };
-    let document = checker.build(front_matter, &mut diagnostics, split.body, split.body_offset);
+    let document = checker.build(
+        front_matter,
+        &mut diagnostics,
+        split.body,
+        split.body_offset,
+    );
     (document, diagnostics)
+}
+
+/// Byte offset of the first YAML alias (`*name`) in a block.
+fn first_alias(yaml: &str) -> Option<usize> {
+    yaml.match_indices('*')
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || matches!(yaml.as_bytes()[i - 1], b' ' | b'[' | b',' | b'\n'))
 }
 
 /// 1-based line number of a byte offset.
@@ -170,7 +219,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The width of the token at a 1-based line and column, for the caret.
-fn token_width(_text: &str, source: &SourceText, line: usize, column: usize) -> usize {
+fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
     let loc = source.locate_line_col(line, column, 1);
     let Some(line_text) = loc.source_line else {
         return 1;
@@ -184,7 +233,13 @@ fn token_width(_text: &str, source: &SourceText, line: usize, column: usize) -> 
         .chars()
         .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
         .count();
-    rest.chars().take(width).collect::<String>().trim_end().chars().count().max(1)
+    rest.chars()
+        .take(width)
+        .collect::<String>()
+        .trim_end()
+        .chars()
+        .count()
+        .max(1)
 }
 
 fn blank_key(yaml: &str, key: &TopKey) -> String {
@@ -205,8 +260,8 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
             .field(key.name.clone())
             .label(format!("only {who} use `{}`", key.name))
             .hint(format!(
-                "remove this line; a {} can have: {}",
-                kind.name(),
+                "remove this line; {} can have: {}",
+                kind.with_article(),
                 allowed.join(", ")
             ));
     }
@@ -216,8 +271,8 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
         .field(key.name.clone())
         .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
         .hint(format!(
-            "a {} can have: {}; put your own data under `extra:`",
-            kind.name(),
+            "{} can have: {}; put your own data under `extra:`",
+            kind.with_article(),
             allowed.join(", ")
         ))
 }
@@ -229,6 +284,7 @@ struct Checker<'a> {
     keys: &'a [TopKey],
     opening: Range<usize>,
     broken: &'a std::collections::HashSet<String>,
+    unparsed: bool,
     file: &'a str,
     content_path: &'a str,
 }
@@ -267,9 +323,15 @@ impl Checker<'_> {
                 let end = start + item.len();
                 let before = region[..start].chars().next_back();
                 let after = region[end..].chars().next();
-                let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
-                if boundary(before) && boundary(after) {
-                    return self.source.locate(key.value.start + start, key.value.start + end);
+                let opens =
+                    before.is_none_or(|c| matches!(c, '"' | '\'' | '[' | ',' | ' ' | '\t' | '\n'));
+                let closes = after.is_none_or(|c| {
+                    matches!(c, '"' | '\'' | ']' | ',' | ' ' | '\t' | '\n' | '\r' | '#')
+                });
+                if opens && closes {
+                    return self
+                        .source
+                        .locate(key.value.start + start, key.value.start + end);
                 }
                 search = end;
             }
@@ -282,7 +344,7 @@ impl Checker<'_> {
     }
 
     fn missing(&self, name: &str, example: &str, diagnostics: &mut Vec<Diagnostic>) {
-        if self.broken.contains(name) {
+        if self.unparsed || self.broken.contains(name) {
             return;
         }
         diagnostics.push(
@@ -325,6 +387,21 @@ impl Checker<'_> {
         if kind == Kind::Project && front_matter.status.is_none() {
             self.missing("status", "status: active", diagnostics);
         }
+        if let Some(date) = front_matter.date
+            && kind.is_publication()
+            && date > self.cx.today
+            && !self.cx.future
+        {
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "scheduled for {}: left out of this build",
+                    crate::render::format_date(date)
+                ))
+                .at(self.at_value("date"))
+                .field("date")
+                .hint("it is published by the first build on or after that date; pass --future to preview it now"),
+            );
+        }
         if let Some(summary) = &front_matter.summary {
             let length = summary.chars().count();
             if length > 160 {
@@ -342,6 +419,7 @@ impl Checker<'_> {
         let (all_areas, areas) = self.areas(front_matter.areas.as_ref(), diagnostics);
         let priorities = self.priorities(front_matter.priorities.as_deref(), diagnostics);
         let slug = self.slug(front_matter.slug.as_deref(), diagnostics);
+        let slug_location = front_matter.slug.as_ref().map(|_| self.at_value("slug"));
         let url = match kind {
             Kind::Home => "/".to_string(),
             Kind::Page => format!("/{slug}/"),
@@ -363,7 +441,9 @@ impl Checker<'_> {
                     Diagnostic::error(format!("`{later}` ({b}) is before `{earlier}` ({a})"))
                         .at(self.at_value(later))
                         .field(later)
-                        .hint(format!("check both dates: `{later}` cannot come before `{earlier}`")),
+                        .hint(format!(
+                            "check both dates: `{later}` cannot come before `{earlier}`"
+                        )),
                 );
             }
         }
@@ -427,6 +507,7 @@ impl Checker<'_> {
             file: self.file.to_string(),
             content_path: self.content_path.to_string(),
             slug,
+            slug_location,
             url,
             title: front_matter.title.unwrap_or_default(),
             summary: front_matter.summary,
@@ -446,7 +527,11 @@ impl Checker<'_> {
         })
     }
 
-    fn areas(&self, list: Option<&AreaList>, diagnostics: &mut Vec<Diagnostic>) -> (bool, Vec<String>) {
+    fn areas(
+        &self,
+        list: Option<&AreaList>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (bool, Vec<String>) {
         let config = self.cx.config;
         let declared = || config.areas.iter().map(|a| a.slug.as_str());
         let (all, slugs) = match list {
@@ -458,7 +543,9 @@ impl Checker<'_> {
                         Diagnostic::error("`areas` is an empty list")
                             .at(self.at_value("areas"))
                             .field("areas")
-                            .hint("name at least one area, e.g. areas: [derby], or write areas: all"),
+                            .hint(
+                                "name at least one area, e.g. areas: [derby], or write areas: all",
+                            ),
                     );
                 }
                 let mut kept = Vec::new();
@@ -500,7 +587,11 @@ impl Checker<'_> {
         (all, slugs)
     }
 
-    fn priorities(&self, list: Option<&[String]>, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    fn priorities(
+        &self,
+        list: Option<&[String]>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<String> {
         let config = self.cx.config;
         let declared = || config.priorities.iter().map(|p| p.slug.as_str());
         let mut kept: Vec<String> = Vec::new();
@@ -514,7 +605,8 @@ impl Checker<'_> {
                         .field("priorities")
                         .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
                         .hint(if known.is_empty() {
-                            "site.toml declares no priorities; add [[priorities]] tables to it".to_string()
+                            "site.toml declares no priorities; add [[priorities]] tables to it"
+                                .to_string()
                         } else {
                             format!("priorities are declared in site.toml: {}", known.join(", "))
                         }),
@@ -546,11 +638,24 @@ impl Checker<'_> {
             Kind::Home => return String::new(),
             Kind::AreaIntro | Kind::PriorityIntro => {
                 let (what, declared): (&str, Vec<&str>) = if self.kind == Kind::AreaIntro {
-                    ("area", self.cx.config.areas.iter().map(|a| a.slug.as_str()).collect())
+                    (
+                        "area",
+                        self.cx
+                            .config
+                            .areas
+                            .iter()
+                            .map(|a| a.slug.as_str())
+                            .collect(),
+                    )
                 } else {
                     (
                         "priority",
-                        self.cx.config.priorities.iter().map(|p| p.slug.as_str()).collect(),
+                        self.cx
+                            .config
+                            .priorities
+                            .iter()
+                            .map(|p| p.slug.as_str())
+                            .collect(),
                     )
                 };
                 if !declared.contains(&stem) {
@@ -577,10 +682,12 @@ impl Checker<'_> {
                 return slug.to_string();
             }
             diagnostics.push(
-                Diagnostic::error(format!("`slug` must be lower-case letters, digits and hyphens, not `{slug}`"))
-                    .at(self.at_value("slug"))
-                    .field("slug")
-                    .hint(format!("write slug: {}", crate::slug::slugify(slug))),
+                Diagnostic::error(format!(
+                    "`slug` must be lower-case letters, digits and hyphens, not `{slug}`"
+                ))
+                .at(self.at_value("slug"))
+                .field("slug")
+                .hint(format!("write slug: {}", crate::slug::slugify(slug))),
             );
             return crate::slug::slugify(slug);
         }
@@ -625,7 +732,9 @@ impl Checker<'_> {
         };
         let safe = !relative.starts_with('/')
             && !relative.contains('\\')
-            && relative.split('/').all(|part| part != ".." && !part.is_empty());
+            && relative
+                .split('/')
+                .all(|part| part != ".." && !part.is_empty());
         match self.cx.attachments.get(&path) {
             Some(info) if safe => Some(AttachedFile {
                 url: format!("/{path}"),
@@ -665,7 +774,12 @@ fn file_type(path: &str) -> String {
 
 /// The output file of an alias, or why the alias is refused.
 pub fn alias_output(alias: &str) -> Result<String, &'static str> {
-    if alias.contains("://") || alias.split('/').next().is_some_and(|first| first.contains(':')) {
+    if alias.contains("://")
+        || alias
+            .split('/')
+            .next()
+            .is_some_and(|first| first.contains(':'))
+    {
         return Err("has a scheme; aliases are addresses on this site only");
     }
     if alias.starts_with("//") {
@@ -678,7 +792,8 @@ pub fn alias_output(alias: &str) -> Result<String, &'static str> {
     if decoded.contains('\\') {
         return Err("contains a backslash");
     }
-    if decoded.contains(['?', '#']) || decoded.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if decoded.contains(['?', '#']) || decoded.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err("may not contain spaces, `?` or `#`");
     }
     if decoded.split('/').any(|part| part == ".." || part == ".") {
@@ -698,7 +813,7 @@ pub fn alias_output(alias: &str) -> Result<String, &'static str> {
     }
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -721,9 +836,21 @@ mod tests {
 
     #[test]
     fn aliases_stay_on_the_site() {
-        assert_eq!(alias_output("/old/derby/").unwrap(), "/old/derby/index.html");
+        assert_eq!(
+            alias_output("/old/derby/").unwrap(),
+            "/old/derby/index.html"
+        );
         assert_eq!(alias_output("/old.html").unwrap(), "/old.html");
-        for bad in ["old", "/../etc", "/a/%2e%2e/b", "https://x.org/a", "//evil.org/a", "/a\\b", "/", "javascript:alert(1)"] {
+        for bad in [
+            "old",
+            "/../etc",
+            "/a/%2e%2e/b",
+            "https://x.org/a",
+            "//evil.org/a",
+            "/a\\b",
+            "/",
+            "javascript:alert(1)",
+        ] {
             assert!(alias_output(bad).is_err(), "{bad}");
         }
     }

@@ -10,8 +10,8 @@
 use std::fmt;
 
 use jiff::civil::Date;
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 use super::frontmatter::TopKey;
 
@@ -201,9 +201,14 @@ fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
     let (message, hint) = if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
         (format!("`{shown}` {message}"), Some(hint.to_string()))
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "something else"));
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "something else"));
         (
-            format!("`{shown}` must be {expected}, not {}", describe_found(found)),
+            format!(
+                "`{shown}` must be {expected}, not {}",
+                describe_found(found)
+            ),
             hint_for(field_name),
         )
     } else if message.starts_with("mapping values are not allowed") {
@@ -215,12 +220,17 @@ fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
         )
     } else if message.starts_with("unknown field") {
         // Unknown keys are reported with suggestions before parsing; this is a nested one.
-        (message.replace("unknown field", "unknown key"), hint_for(field_name))
+        (
+            message.replace("unknown field", "unknown key"),
+            hint_for(field_name),
+        )
     } else if message.starts_with("missing field") {
         let missing = message.split('`').nth(1).unwrap_or("a key");
         (
             format!("an entry of `{field_name}` has no `{missing}`"),
-            Some(format!("each entry needs `{missing}`, e.g. - date: 2019-11-01\n    note: \"What changed\"")),
+            Some(format!(
+                "each entry needs `{missing}`, e.g. - date: 2019-11-01\n    note: \"What changed\""
+            )),
         )
     } else if message.contains("recursion limit exceeded") {
         (
@@ -277,7 +287,7 @@ fn describe_found(found: &str) -> String {
         f if f.starts_with("string ") => format!("the text {}", &f[7..]),
         f if f.starts_with("integer ") => format!("the number {}", &f[8..]),
         f if f.starts_with("floating point ") => format!("the number {}", &f[15..]),
-        f if f.starts_with("boolean ") => format!("{}", &f[8..]),
+        f if f.starts_with("boolean ") => f[8..].to_string(),
         f => f.to_string(),
     }
 }
@@ -285,13 +295,19 @@ fn describe_found(found: &str) -> String {
 fn hint_for(field: &str) -> Option<String> {
     let hint = match field {
         "title" => "put the title in double quotes, e.g. title: \"Derby's delivery plan\"",
-        "summary" => "write one plain sentence in double quotes, e.g. summary: \"What the plan does.\"",
+        "summary" => {
+            "write one plain sentence in double quotes, e.g. summary: \"What the plan does.\""
+        }
         "date" | "updated" | "starts" | "ends" => "dates are written 2017-10-09 (year, month, day)",
-        "areas" => "list area slugs from site.toml, e.g. areas: [derby, oldham], or write areas: all",
+        "areas" => {
+            "list area slugs from site.toml, e.g. areas: [derby, oldham], or write areas: all"
+        }
         "priorities" => "list priority slugs from site.toml, e.g. priorities: [early-years]",
         "aliases" => "list old addresses, e.g. aliases: [\"/old/derby-plan/\"]",
         "partners" => "list names, e.g. partners: [\"Derby City Council\"]",
-        "changes" => "list changes, e.g. changes:\n  - date: 2019-11-01\n    note: \"Added the extension\"",
+        "changes" => {
+            "list changes, e.g. changes:\n  - date: 2019-11-01\n    note: \"Added the extension\""
+        }
         "draft" => "write draft: true or draft: false",
         "funding" => "write whole pounds as a number, without £ or commas, e.g. funding: 22000000",
         "status" => "write status: planned, status: active or status: completed",
@@ -374,7 +390,10 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::
             ))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
-            Err(fail("is empty", "write a list in square brackets, or remove the line"))
+            Err(fail(
+                "is empty",
+                "write a list in square brackets, or remove the line",
+            ))
         }
     }
     d.deserialize_any(ListVisitor).map(Some)
@@ -425,6 +444,13 @@ fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
             Ok(value)
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<bool, E> {
+            let lower = value.trim().to_lowercase();
+            if lower == "true" || lower == "false" {
+                return Err(fail(
+                    &format!("must be true or false without quotes, not the text \"{value}\""),
+                    &format!("remove the quotes: {lower}"),
+                ));
+            }
             Err(fail(
                 &format!("must be true or false, not `{value}`"),
                 "write true or false without quotes (yes, no, on and off are not accepted)",
@@ -451,7 +477,10 @@ impl<'de> Visitor<'de> for DateVisitor {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Date, E> {
-        Err(fail("is empty", "write a date such as 2017-10-09, or remove the line"))
+        Err(fail(
+            "is empty",
+            "write a date such as 2017-10-09, or remove the line",
+        ))
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Date, E> {
@@ -501,13 +530,22 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             .enumerate()
             .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !well_formed {
-        if value.len() > 10 && value.as_bytes().get(10).is_some_and(|b| *b == b'T' || *b == b' ') {
+        if value.len() > 10
+            && value
+                .as_bytes()
+                .get(10)
+                .is_some_and(|b| *b == b'T' || *b == b' ')
+        {
             return Err((
                 format!("must be a date without a time, not `{value}`"),
                 format!("write only the day: {}", &value[..10]),
             ));
         }
-        return Err((format!("is not a date: `{value}`"), shape));
+        let hint = match written_out(value) {
+            Some(date) => format!("write it as {date} (year, month, day)"),
+            None => shape,
+        };
+        return Err((format!("is not a date: `{value}`"), hint));
     }
     let year: i16 = value[0..4].parse().expect("four digits");
     let month: i8 = value[5..7].parse().expect("two digits");
@@ -531,6 +569,37 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             ))
         }
     }
+}
+
+/// Reads dates as people write them ("9 October 2017", "9 Oct 2017",
+/// "09/10/2017", UK order) to suggest the `2017-10-09` form.
+fn written_out(value: &str) -> Option<Date> {
+    let parts: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == '/' || c == ',' || c == '.')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let day: i8 = day
+        .trim_end_matches(|c: char| c.is_alphabetic())
+        .parse()
+        .ok()?;
+    let year: i16 = year.parse().ok()?;
+    let month: i8 = match month.parse() {
+        Ok(number) => number,
+        Err(_) => {
+            let lower = month.to_lowercase();
+            let index = MONTHS
+                .iter()
+                .position(|m| lower.len() >= 3 && m.to_lowercase().starts_with(&lower))?;
+            index as i8 + 1
+        }
+    };
+    if year < 1000 {
+        return None;
+    }
+    Date::new(year, month, day).ok()
 }
 
 /// The English name of a month, 1-based.
@@ -566,7 +635,8 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
 
 fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     struct PoundsVisitor;
-    const HINT: &str = "write whole pounds as a number, without £ or commas, e.g. funding: 22000000";
+    const HINT: &str =
+        "write whole pounds as a number, without £ or commas, e.g. funding: 22000000";
     impl<'de> Visitor<'de> for PoundsVisitor {
         type Value = u64;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -588,7 +658,10 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
             } else {
                 HINT.to_string()
             };
-            Err(fail(&format!("must be a number of pounds, not \"{value}\""), &hint))
+            Err(fail(
+                &format!("must be a number of pounds, not \"{value}\""),
+                &hint,
+            ))
         }
         fn visit_unit<E: de::Error>(self) -> Result<u64, E> {
             Err(fail("is empty", HINT))
@@ -611,19 +684,42 @@ mod tests {
     #[test]
     fn refuses_coercions() {
         for (yaml, message) in [
-            ("title: 2024\n", "`title` must be text, not the number `2024`"),
+            (
+                "title: 2024\n",
+                "`title` must be text, not the number `2024`",
+            ),
             ("title: ~\n", "`title` is empty"),
             ("title: null\n", "`title` is empty"),
             ("title: \"\"\n", "`title` is empty"),
             ("draft: yes\n", "`draft` must be true or false, not `yes`"),
-            ("date: 2019-02-30\n", "`date` `2019-02-30` is not a real date: February 2019 has 28 days"),
-            ("funding: \"£22m\"\n", "`funding` must be a number of pounds, not \"£22m\""),
-            ("status: complete\n", "`status` is not a known status: `complete`"),
+            (
+                "date: 2019-02-30\n",
+                "`date` `2019-02-30` is not a real date: February 2019 has 28 days",
+            ),
+            (
+                "funding: \"£22m\"\n",
+                "`funding` must be a number of pounds, not \"£22m\"",
+            ),
+            (
+                "status: complete\n",
+                "`status` is not a known status: `complete`",
+            ),
         ] {
             let (_, errors) = parse_all(yaml);
             assert_eq!(errors.len(), 1, "{yaml}");
             assert_eq!(errors[0].message, message, "{yaml}");
             assert_eq!(errors[0].position.unwrap().0, 1, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn suggests_the_iso_form_of_a_written_date() {
+        for written in ["9 October 2017", "9th Oct 2017", "09/10/2017", "9.10.2017"] {
+            let (_, hint) = parse_date(written).unwrap_err();
+            assert_eq!(
+                hint, "write it as 2017-10-09 (year, month, day)",
+                "{written}"
+            );
         }
     }
 
@@ -650,7 +746,10 @@ mod tests {
     fn explains_an_unquoted_colon() {
         let (keys, _) = scan("title: Derby: the plan\n", 0);
         let (_, errors) = parse("title: Derby: the plan\n", &keys);
-        assert_eq!(errors[0].message, "`title` contains a colon that YAML cannot read");
+        assert_eq!(
+            errors[0].message,
+            "`title` contains a colon that YAML cannot read"
+        );
         assert!(errors[0].hint.as_ref().unwrap().contains("in quotes"));
     }
 }

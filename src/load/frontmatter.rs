@@ -195,8 +195,12 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 return (keys, problems);
             }
             if indent > MAX_INDENT {
+                let token = line[indent..]
+                    .find([':', ' '])
+                    .unwrap_or(line.len() - indent)
+                    .max(1);
                 problems.push(Problem::new(
-                    at(0, indent),
+                    at(indent, token),
                     "the front matter is nested too deeply",
                     "front matter only needs a few levels of indentation",
                 ));
@@ -274,7 +278,10 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             .count();
                         problems.push(Problem::new(
                             at(i, len),
-                            format!("YAML tags such as `{}` are not allowed in front matter", &line[i..i + len]),
+                            format!(
+                                "YAML tags such as `{}` are not allowed in front matter",
+                                &line[i..i + len]
+                            ),
                             "remove the tag; if the value starts with `!`, put it in quotes",
                         ));
                         return (keys, problems);
@@ -379,7 +386,10 @@ fn extend_last(keys: &mut [TopKey], value_end: usize, line_index: usize) {
 /// The key of a line such as `title: x` or `"title": x`, with its byte range.
 fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
     let first = line.as_bytes().first()?;
-    if matches!(first, b'#' | b'-' | b'[' | b'{' | b' ' | b'\t' | b'|' | b'>') {
+    if matches!(
+        first,
+        b'#' | b'-' | b'[' | b'{' | b' ' | b'\t' | b'|' | b'>'
+    ) {
         return None;
     }
     if *first == b'"' || *first == b'\'' {
@@ -432,7 +442,10 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
         assert_eq!(names, ["title", "areas", "draft"]);
-        assert_eq!(&yaml[keys[1].value.start - 4..keys[1].value.end - 4], "\n  - derby\n  - oldham");
+        assert_eq!(
+            &yaml[keys[1].value.start - 4..keys[1].value.end - 4],
+            "\n  - derby\n  - oldham"
+        );
         assert_eq!(keys[1].lines, 1..4);
     }
 

@@ -66,7 +66,13 @@ pub fn read_config(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Dia
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
-            Err(error) => return Err(vec![not_utf8(CONFIG_FILE, error.as_bytes(), error.utf8_error())]),
+            Err(error) => {
+                return Err(vec![not_utf8(
+                    CONFIG_FILE,
+                    error.as_bytes(),
+                    error.utf8_error(),
+                )]);
+            }
         },
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![Diagnostic::error(format!(
@@ -76,8 +82,9 @@ pub fn read_config(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Dia
             .hint("run oasis in the site's folder, or pass --root DIR; `oasis init DIR` creates a new site")]);
         }
         Err(error) => {
-            return Err(vec![Diagnostic::error(format!("cannot read site.toml: {error}"))
-                .in_file(CONFIG_FILE)]);
+            return Err(vec![
+                Diagnostic::error(format!("cannot read site.toml: {error}")).in_file(CONFIG_FILE),
+            ]);
         }
     };
     config::parse(&text, overrides)
@@ -91,7 +98,9 @@ pub fn today(config: &Config) -> Result<Date, Diagnostic> {
             Diagnostic::error(format!("OASIS_TODAY {message}")).hint(hint)
         });
     }
-    Ok(jiff::ZonedDateTime::now().with_time_zone(config.timezone.clone()).date())
+    Ok(jiff::ZonedDateTime::now()
+        .with_time_zone(config.timezone.clone())
+        .date())
 }
 
 /// Loads the whole site. Returns `None` when the configuration is unusable.
@@ -123,8 +132,13 @@ pub fn load_with(
     if !content_dir.is_dir() {
         return (
             None,
-            vec![Diagnostic::error(format!("there is no content/ folder in `{}`", root.display()))
-                .hint("create content/ with announcements/, plans/, projects/ and pages/ in it")],
+            vec![
+                Diagnostic::error(format!(
+                    "there is no content/ folder in `{}`",
+                    root.display()
+                ))
+                .hint("create content/ with announcements/, plans/, projects/ and pages/ in it"),
+            ],
         );
     }
     let (files, mut diagnostics) = files::walk(root, &content_dir);
@@ -156,6 +170,8 @@ pub fn load_with(
     let cx = LoadContext {
         config: &config,
         attachments: &attachment_info,
+        today,
+        future: options.future,
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
         .par_iter()
@@ -175,15 +191,6 @@ pub fn load_with(
             && date > today
             && !options.future
         {
-            diagnostics.push(
-                Diagnostic::warning(format!(
-                    "scheduled for {}: left out of this build",
-                    crate::render::format_date(date)
-                ))
-                .in_file(document.file.clone())
-                .field("date")
-                .hint("it is published by the first build on or after that date; pass --future to preview it now"),
-            );
             excluded.insert(document.content_path.clone(), Excluded::Scheduled(date));
             continue;
         }
@@ -215,7 +222,14 @@ fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
         } else {
             let suggestion = crate::diagnostics::did_you_mean(
                 folder,
-                ["announcements", "plans", "projects", "pages", "areas", "priorities"],
+                [
+                    "announcements",
+                    "plans",
+                    "projects",
+                    "pages",
+                    "areas",
+                    "priorities",
+                ],
             );
             Diagnostic::error(format!("`content/{folder}/` is not a folder oasis knows"))
                 .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
@@ -266,9 +280,11 @@ pub fn load_bytes(bytes: Vec<u8>, relative: &str, content_path: &str, kind: Kind
         let source = SourceText::new(relative, &text);
         return (
             None,
-            vec![Diagnostic::error("the file contains a NUL byte")
-                .at(source.locate(nul, nul + 1))
-                .hint("the file is probably not text: save it again as plain UTF-8 text")],
+            vec![
+                Diagnostic::error("the file contains a NUL byte")
+                    .at(source.locate(nul, nul + 1))
+                    .hint("the file is probably not text: save it again as plain UTF-8 text"),
+            ],
         );
     }
     load_document(&text, relative, content_path, kind, cx)
@@ -282,7 +298,10 @@ fn not_utf8(file: &str, bytes: &[u8], error: std::str::Utf8Error) -> Diagnostic 
         .iter()
         .rposition(|b| *b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&bytes[line_start..valid]).chars().count() + 1;
+    let column = String::from_utf8_lossy(&bytes[line_start..valid])
+        .chars()
+        .count()
+        + 1;
     let mut d = Diagnostic::error(format!(
         "`{file}` is not UTF-8 text (byte 0x{:02x} at line {line}, column {column})",
         bytes[valid]

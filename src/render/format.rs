@@ -6,7 +6,12 @@ use crate::load::fields::month_name;
 
 /// "9 October 2017"
 pub fn format_date(date: Date) -> String {
-    format!("{} {} {}", date.day(), month_name(date.month()), date.year())
+    format!(
+        "{} {} {}",
+        date.day(),
+        month_name(date.month()),
+        date.year()
+    )
 }
 
 /// "£22,000,000"
@@ -15,7 +20,7 @@ pub fn format_money(pounds: u64) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
     out.push('£');
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -52,7 +57,10 @@ mod tests {
 
     #[test]
     fn writes_like_gov_uk() {
-        assert_eq!(format_date(jiff::civil::date(2017, 10, 9)), "9 October 2017");
+        assert_eq!(
+            format_date(jiff::civil::date(2017, 10, 9)),
+            "9 October 2017"
+        );
         assert_eq!(format_money(22_000_000), "£22,000,000");
         assert_eq!(format_money(999), "£999");
         assert_eq!(format_money(1_000), "£1,000");
@@ -63,7 +71,13 @@ mod tests {
     #[test]
     fn stamps_feeds_in_the_site_time_zone() {
         let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
-        assert_eq!(rfc3339(jiff::civil::date(2017, 10, 9), &london), "2017-10-09T00:00:00+01:00");
-        assert_eq!(rfc3339(jiff::civil::date(2017, 1, 9), &london), "2017-01-09T00:00:00+00:00");
+        assert_eq!(
+            rfc3339(jiff::civil::date(2017, 10, 9), &london),
+            "2017-10-09T00:00:00+01:00"
+        );
+        assert_eq!(
+            rfc3339(jiff::civil::date(2017, 1, 9), &london),
+            "2017-01-09T00:00:00+00:00"
+        );
     }
 }

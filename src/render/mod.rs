@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Area, Priority};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::document::Kind;
 use crate::link::{DocId, Site};
 
@@ -43,6 +43,8 @@ pub struct OutputFile {
     pub content: OutputContent,
     /// The source file that made it, for collision messages.
     pub owner: Option<String>,
+    /// The line that gave it this path (`slug:`, an alias), if not the file name.
+    pub origin: Option<Location>,
 }
 
 #[derive(Debug)]
@@ -109,6 +111,7 @@ pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
                 StaticContent::File(path) => OutputContent::Copy(path.clone()),
             },
             owner: Some(file.display.clone()),
+            origin: None,
         });
     }
     for attachment in &site.attachments {
@@ -116,6 +119,7 @@ pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
             path: attachment.url.trim_start_matches('/').to_string(),
             content: OutputContent::Copy(attachment.source.clone()),
             owner: Some(attachment.file.clone()),
+            origin: None,
         });
     }
     outputs
@@ -124,7 +128,10 @@ pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
 /// One page to render.
 pub enum Job<'a> {
     Home,
-    Listing { kind: Kind, page: usize },
+    Listing {
+        kind: Kind,
+        page: usize,
+    },
     Document(DocId),
     Areas,
     Area(&'a Area),
@@ -138,7 +145,12 @@ pub enum Job<'a> {
     Search,
     Robots,
     NotFound,
-    Alias { output: String, target: String, owner: String },
+    Alias {
+        output: String,
+        target: String,
+        owner: String,
+        origin: Option<Location>,
+    },
 }
 
 /// Renders the pages of one site, one [`Job`] at a time. [`render`] runs
@@ -218,6 +230,8 @@ struct TimelineContext<'a> {
     page: PageMeta,
     years: Vec<YearView<'a>>,
     milestones: Vec<Milestone>,
+    /// The milestones laid out for the timeline picture.
+    chart: TimelineChart,
 }
 
 #[derive(Serialize)]
@@ -267,6 +281,7 @@ pub struct Prepared {
     pub template: &'static str,
     pub context: tera::Context,
     pub owner: Option<String>,
+    pub origin: Option<Location>,
 }
 
 impl<'a> Renderer<'a> {
@@ -304,10 +319,14 @@ impl<'a> Renderer<'a> {
                 output: format!("/{}/page/1/index.html", kind.folder()),
                 target: format!("/{}/", kind.folder()),
                 owner: format!("the {} listing", kind.name()),
+                origin: None,
             });
         }
         for (id, document) in site.documents.iter().enumerate() {
-            if matches!(document.kind, Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page) {
+            if matches!(
+                document.kind,
+                Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page
+            ) {
                 jobs.push(Job::Document(id));
             }
             for alias in &document.aliases {
@@ -315,6 +334,7 @@ impl<'a> Renderer<'a> {
                     output: alias.output.clone(),
                     target: document.url.clone(),
                     owner: document.file.clone(),
+                    origin: Some(alias.location.clone()),
                 });
             }
         }
@@ -340,7 +360,12 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let config = &site.config;
         let (path, template, context, owner) = match job {
-            Job::Home => ("index.html".to_string(), "home.html", self.home(), site.home.map(|id| site.document(id).file.clone())),
+            Job::Home => (
+                "index.html".to_string(),
+                "home.html",
+                self.home(),
+                site.home.map(|id| site.document(id).file.clone()),
+            ),
             Job::Listing { kind, page } => (
                 listing_path(*kind, *page),
                 "list.html",
@@ -356,12 +381,19 @@ impl<'a> Renderer<'a> {
                     Some(document.file.clone()),
                 )
             }
-            Job::Areas => ("areas/index.html".to_string(), "areas.html", self.areas(), None),
+            Job::Areas => (
+                "areas/index.html".to_string(),
+                "areas.html",
+                self.areas(),
+                None,
+            ),
             Job::Area(area) => (
                 format!("areas/{}/index.html", area.slug),
                 "area.html",
                 self.area(area),
-                site.area_intros.get(&area.slug).map(|id| site.document(*id).file.clone()),
+                site.area_intros
+                    .get(&area.slug)
+                    .map(|id| site.document(*id).file.clone()),
             ),
             Job::Priorities => (
                 "priorities/index.html".to_string(),
@@ -373,9 +405,16 @@ impl<'a> Renderer<'a> {
                 format!("priorities/{}/index.html", priority.slug),
                 "priority.html",
                 self.priority(priority),
-                site.priority_intros.get(&priority.slug).map(|id| site.document(*id).file.clone()),
+                site.priority_intros
+                    .get(&priority.slug)
+                    .map(|id| site.document(*id).file.clone()),
             ),
-            Job::Timeline => ("timeline/index.html".to_string(), "timeline.html", self.timeline(), None),
+            Job::Timeline => (
+                "timeline/index.html".to_string(),
+                "timeline.html",
+                self.timeline(),
+                None,
+            ),
             Job::TimelineYear(index) => (
                 format!("timeline/{}/index.html", site.by_year[*index].0),
                 "timeline_year.html",
@@ -414,7 +453,14 @@ impl<'a> Renderer<'a> {
                 "search/index.html".to_string(),
                 "search.html",
                 context(&PlainContext {
-                    page: self.meta("Search", "Search the site", "/search/", vec![self.home_crumb()], "search", None),
+                    page: self.meta(
+                        "Search",
+                        "Search the site",
+                        "/search/",
+                        vec![self.home_crumb()],
+                        "search",
+                        None,
+                    ),
                 }),
                 None,
             ),
@@ -430,15 +476,34 @@ impl<'a> Renderer<'a> {
                 "404.html".to_string(),
                 "404.html",
                 context(&PlainContext {
-                    page: self.meta("Page not found", "This page does not exist.", "/404.html", vec![self.home_crumb()], "", None),
+                    page: self.meta(
+                        "Page not found",
+                        "This page does not exist.",
+                        "/404.html",
+                        vec![self.home_crumb()],
+                        "",
+                        None,
+                    ),
                 }),
                 None,
             ),
-            Job::Alias { output, target, owner } => (
+            Job::Alias {
+                output,
+                target,
+                owner,
+                ..
+            } => (
                 output.trim_start_matches('/').to_string(),
                 "alias.html",
                 context(&AliasContext {
-                    page: self.meta("This page has moved", "This page has moved.", target, vec![], "", None),
+                    page: self.meta(
+                        "This page has moved",
+                        "This page has moved.",
+                        target,
+                        vec![],
+                        "",
+                        None,
+                    ),
                     target: AliasTarget {
                         url: config.link(target),
                         absolute: config.absolute_url(target),
@@ -448,11 +513,17 @@ impl<'a> Renderer<'a> {
             ),
         };
         let context = context.map_err(|e| self.theme.error(&e))?;
+        let origin = match job {
+            Job::Alias { origin, .. } => origin.clone(),
+            Job::Document(id) => site.document(*id).slug_location.clone(),
+            _ => None,
+        };
         Ok(Prepared {
             path,
             template,
             context,
             owner,
+            origin,
         })
     }
 
@@ -463,6 +534,7 @@ impl<'a> Renderer<'a> {
             template,
             context,
             owner,
+            origin,
         } = prepared;
         let html = self
             .tera
@@ -477,6 +549,7 @@ impl<'a> Renderer<'a> {
             path,
             content: OutputContent::Bytes(bytes),
             owner,
+            origin,
         })
     }
 
@@ -544,11 +617,22 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| config.description.clone());
         let announcements = &site.by_kind[&Kind::Announcement];
         context(&HomeContext {
-            page: self.meta(&config.title, &description, "/", vec![], "", Some((format!("{}: all publications", config.title), "/feed.xml"))),
+            page: self.meta(
+                &config.title,
+                &description,
+                "/",
+                vec![],
+                "",
+                Some((format!("{}: all publications", config.title), "/feed.xml")),
+            ),
             intro,
             latest: self.summaries(announcements.iter().take(HOME_LATEST)),
             areas: config.areas.iter().map(|a| self.area_summary(a)).collect(),
-            priorities: config.priorities.iter().map(|p| self.priority_summary(p)).collect(),
+            priorities: config
+                .priorities
+                .iter()
+                .map(|p| self.priority_summary(p))
+                .collect(),
             counts: self.counts(&site.publications),
         })
     }
@@ -569,7 +653,10 @@ impl<'a> Renderer<'a> {
         context(&ListContext {
             page: self.meta(
                 &title,
-                &format!("{} from the Opportunity Areas programme, newest first.", kind.plural_title()),
+                &format!(
+                    "{} from the Opportunity Areas programme, newest first.",
+                    kind.plural_title()
+                ),
                 &listing_url(kind, page),
                 vec![self.home_crumb()],
                 kind.folder(),
@@ -623,7 +710,11 @@ impl<'a> Renderer<'a> {
             section,
             None,
         );
-        page.og_type = if document.kind.is_publication() { "article" } else { "website" };
+        page.og_type = if document.kind.is_publication() {
+            "article"
+        } else {
+            "website"
+        };
         context(&DocumentContext {
             page,
             doc: DocView::new(config, document),
@@ -647,9 +738,18 @@ impl<'a> Renderer<'a> {
             .areas
             .iter()
             .filter_map(|a| site.by_area.get(a))
-            .chain(document.priorities.iter().filter_map(|p| site.by_priority.get(p)));
+            .chain(
+                document
+                    .priorities
+                    .iter()
+                    .filter_map(|p| site.by_priority.get(p)),
+            );
         for list in lists {
-            candidates.extend(list.iter().filter(|other| **other != id).take(RELATED_LIMIT));
+            candidates.extend(
+                list.iter()
+                    .filter(|other| **other != id)
+                    .take(RELATED_LIMIT),
+            );
         }
         candidates.sort_unstable();
         candidates.dedup();
@@ -719,7 +819,9 @@ impl<'a> Renderer<'a> {
             name: priority.name.clone(),
             description: priority.description.clone(),
             url: site.config.link(&format!("/priorities/{}/", priority.slug)),
-            feed_url: site.config.link(&format!("/priorities/{}/feed.xml", priority.slug)),
+            feed_url: site
+                .config
+                .link(&format!("/priorities/{}/feed.xml", priority.slug)),
             summary: site
                 .priority_intros
                 .get(&priority.slug)
@@ -772,7 +874,10 @@ impl<'a> Renderer<'a> {
         context(&AreasContext {
             page: self.meta(
                 "Areas",
-                &format!("The {} Opportunity Areas and what was published for each.", config.areas.len()),
+                &format!(
+                    "The {} Opportunity Areas and what was published for each.",
+                    config.areas.len()
+                ),
                 "/areas/",
                 vec![self.home_crumb()],
                 "areas",
@@ -824,7 +929,12 @@ impl<'a> Renderer<'a> {
         let intro_id = site.area_intros.get(&area.slug);
         let description = intro_id
             .and_then(|id| site.document(*id).summary.clone())
-            .unwrap_or_else(|| format!("Announcements, delivery plans and projects for {}.", area.name));
+            .unwrap_or_else(|| {
+                format!(
+                    "Announcements, delivery plans and projects for {}.",
+                    area.name
+                )
+            });
         let plans = self.of_kind(ids, Kind::Plan);
         let announcements = self.of_kind(ids, Kind::Announcement);
         context(&AreaContext {
@@ -834,7 +944,10 @@ impl<'a> Renderer<'a> {
                 &format!("/areas/{}/", area.slug),
                 vec![self.home_crumb(), self.crumb("Areas", "/areas/")],
                 "areas",
-                Some((format!("{}: {}", config.title, area.name), &format!("/areas/{}/feed.xml", area.slug))),
+                Some((
+                    format!("{}: {}", config.title, area.name),
+                    &format!("/areas/{}/feed.xml", area.slug),
+                )),
             ),
             area: self.area_summary(area),
             intro: self.intro(intro_id),
@@ -842,7 +955,10 @@ impl<'a> Renderer<'a> {
             project_groups: groups,
             announcements: self.summaries(announcements.iter()),
             funding: self.funding(&projects),
-            chart: self.chart(format!("Listed project funding in {} by priority", area.name), funding_rows),
+            chart: self.chart(
+                format!("Listed project funding in {} by priority", area.name),
+                funding_rows,
+            ),
         })
     }
 
@@ -857,7 +973,11 @@ impl<'a> Renderer<'a> {
                 "priorities",
                 None,
             ),
-            priorities: config.priorities.iter().map(|p| self.priority_summary(p)).collect(),
+            priorities: config
+                .priorities
+                .iter()
+                .map(|p| self.priority_summary(p))
+                .collect(),
         })
     }
 
@@ -912,7 +1032,13 @@ impl<'a> Renderer<'a> {
             project_groups: groups,
             announcements: self.summaries(announcements.iter()),
             funding: self.funding(&projects),
-            chart: self.chart(format!("Listed project funding for {} by area", priority.name.to_lowercase()), funding_rows),
+            chart: self.chart(
+                format!(
+                    "Listed project funding for {} by area",
+                    priority.name.to_lowercase()
+                ),
+                funding_rows,
+            ),
         })
     }
 
@@ -959,22 +1085,29 @@ impl<'a> Renderer<'a> {
                 ),
                 url: None,
                 kind: "areas-announced",
+                day: date,
             });
         }
         for id in &site.publications {
             let document = site.document(*id);
-            if document.kind == Kind::Announcement || document.kind == Kind::Plan {
-                if let Some(date) = document.date {
-                    milestones.push(Milestone {
-                        date: DateView::new(date),
-                        label: document.title.clone(),
-                        url: Some(config.link(&document.url)),
-                        kind: kind_key(document.kind),
-                    });
-                }
+            if matches!(document.kind, Kind::Announcement | Kind::Plan)
+                && let Some(date) = document.date
+            {
+                milestones.push(Milestone {
+                    date: DateView::new(date),
+                    label: document.title.clone(),
+                    url: Some(config.link(&document.url)),
+                    kind: kind_key(document.kind),
+                    day: date,
+                });
             }
         }
-        milestones.sort_by(|a, b| a.date.iso.cmp(&b.date.iso).then_with(|| a.label.cmp(&b.label)));
+        milestones.sort_by(|a, b| {
+            a.date
+                .iso
+                .cmp(&b.date.iso)
+                .then_with(|| a.label.cmp(&b.label))
+        });
         context(&TimelineContext {
             page: self.meta(
                 "Timeline",
@@ -985,6 +1118,7 @@ impl<'a> Renderer<'a> {
                 None,
             ),
             years: (0..site.by_year.len()).map(|i| self.year_view(i)).collect(),
+            chart: TimelineChart::new(&milestones),
             milestones,
         })
     }
@@ -1015,7 +1149,13 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn feed(&self, title: String, page: &str, path: &str, ids: &[DocId]) -> tera::TeraResult<tera::Context> {
+    fn feed(
+        &self,
+        title: String,
+        page: &str,
+        path: &str,
+        ids: &[DocId],
+    ) -> tera::TeraResult<tera::Context> {
         let site = self.site;
         let config = &site.config;
         let tz = &config.timezone;
@@ -1087,7 +1227,11 @@ impl<'a> Renderer<'a> {
         let lastmod: HashMap<&str, jiff::civil::Date> = site
             .documents
             .iter()
-            .filter_map(|d| d.last_updated().max(d.date).map(|date| (d.url.as_str(), date)))
+            .filter_map(|d| {
+                d.last_updated()
+                    .max(d.date)
+                    .map(|date| (d.url.as_str(), date))
+            })
             .collect();
         // Alias redirects are not pages of their own.
         let aliases: std::collections::HashSet<&str> = site
@@ -1114,6 +1258,7 @@ impl<'a> Renderer<'a> {
             template: "sitemap.xml",
             context,
             owner: None,
+            origin: None,
         })
     }
 }
@@ -1127,7 +1272,10 @@ fn listing_url(kind: Kind, page: usize) -> String {
 }
 
 fn listing_path(kind: Kind, page: usize) -> String {
-    format!("{}index.html", listing_url(kind, page).trim_start_matches('/'))
+    format!(
+        "{}index.html",
+        listing_url(kind, page).trim_start_matches('/')
+    )
 }
 
 fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {

@@ -77,7 +77,10 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         diagnostics.extend(found);
         let prefix = format!("themes/{}/", config.theme);
         for file in files {
-            let inner = file.relative.strip_prefix(&prefix).unwrap_or(&file.relative);
+            let inner = file
+                .relative
+                .strip_prefix(&prefix)
+                .unwrap_or(&file.relative);
             if let Some(name) = inner.strip_prefix("templates/") {
                 match std::fs::read(&file.path).map(String::from_utf8) {
                     Ok(Ok(text)) => {
@@ -90,9 +93,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                         );
                     }
                     Ok(Err(_)) => diagnostics.push(
-                        Diagnostic::error(format!("the template `{}` is not UTF-8 text", file.relative))
-                            .in_file(file.relative.clone())
-                            .hint("save the template as UTF-8"),
+                        Diagnostic::error(format!(
+                            "the template `{}` is not UTF-8 text",
+                            file.relative
+                        ))
+                        .in_file(file.relative.clone())
+                        .hint("save the template as UTF-8"),
                     ),
                     Err(error) => diagnostics.push(
                         Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
@@ -123,15 +129,23 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             .unwrap_or_else(|_| vec![BUILTIN.to_string()]);
         let suggestion = did_you_mean(&config.theme, available.iter().map(String::as_str));
         return Err(vec![
-            Diagnostic::error(format!("the theme `{}` has no folder themes/{}/", config.theme, config.theme))
-                .in_file(crate::config::CONFIG_FILE)
-                .field("theme")
-                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                .hint(format!(
-                    "the themes available are: {}; or remove `theme` to use the built-in one",
-                    available.join(", ")
-                )),
+            Diagnostic::error(format!(
+                "the theme `{}` has no folder themes/{}/",
+                config.theme, config.theme
+            ))
+            .in_file(crate::config::CONFIG_FILE)
+            .field("theme")
+            .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+            .hint(format!(
+                "the themes available are: {}; or remove `theme` to use the built-in one",
+                available.join(", ")
+            )),
         ]);
+    }
+
+    diagnostics.extend(component_cycles(&sources));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
     }
 
     let mut tera = tera::Tera::new();
@@ -139,16 +153,24 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     // Add templates; after an error, drop the broken template and retry so
     // that one run reports every broken template.
     let mut pending: BTreeMap<String, TemplateSource> = sources.clone();
+    let mut removed: Vec<String> = Vec::new();
     for _ in 0..=sources.len() {
         match tera.add_raw_templates(pending.iter().map(|(n, s)| (n.as_str(), s.text.as_str()))) {
             Ok(()) => break,
             Err(error) => {
                 let found = template_error(&error, &sources);
-                let broken: Vec<String> = found
-                    .iter()
-                    .filter_map(|(name, _)| name.clone())
-                    .collect();
-                diagnostics.extend(found.into_iter().map(|(_, d)| d));
+                let broken: Vec<String> =
+                    found.iter().filter_map(|(name, _)| name.clone()).collect();
+                // A template dropped after an earlier error is not missing: skip
+                // the follow-on "Unknown template" errors it causes.
+                let follow_on = |d: &Diagnostic| {
+                    d.message.starts_with("Unknown template")
+                        && removed
+                            .iter()
+                            .any(|r| d.message.contains(&format!("`{r}`")))
+                };
+                diagnostics.extend(found.into_iter().map(|(_, d)| d).filter(|d| !follow_on(d)));
+                removed.extend(broken.iter().cloned());
                 if broken.is_empty() || !broken.iter().any(|b| pending.remove(b).is_some()) {
                     break;
                 }
@@ -258,6 +280,107 @@ fn template_error(
     found
 }
 
+/// Components that call each other in a loop, found before Tera sees them:
+/// Tera would only stop such a loop at its recursion limit while rendering.
+fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    struct Call<'s> {
+        callee: &'s str,
+        template: &'s str,
+        offset: usize,
+    }
+    let mut calls: BTreeMap<&str, Vec<Call>> = BTreeMap::new();
+    for (name, source) in sources {
+        let text = source.text.as_str();
+        let mut rest = 0;
+        while let Some(found) = text[rest..].find("component ") {
+            let start = rest + found;
+            rest = start + 10;
+            let before = text[..start].trim_end_matches([' ', '-']);
+            if !before.ends_with("{%") {
+                continue;
+            }
+            let definition = &text[rest..];
+            let component = definition
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default();
+            let end = definition
+                .find("endcomponent")
+                .map_or(text.len(), |e| rest + e);
+            let body = &text[rest..end];
+            let mut search = 0;
+            while let Some(open) = body[search..].find("{{") {
+                let after = search + open + 2;
+                search = after;
+                let expression = body[after..].trim_start_matches([' ', '-', '\n']);
+                if let Some(call) = expression.strip_prefix('<') {
+                    let callee = call
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or_default();
+                    if !callee.is_empty() {
+                        let offset = rest + after + (body[after..].len() - expression.len());
+                        calls.entry(component).or_default().push(Call {
+                            callee,
+                            template: name,
+                            offset,
+                        });
+                    }
+                }
+            }
+            rest = end;
+        }
+    }
+    // Depth-first search from each component for a path back to it.
+    fn find_cycle<'c, 's>(
+        calls: &'c BTreeMap<&'s str, Vec<Call<'s>>>,
+        start: &str,
+        node: &str,
+        path: &mut Vec<&'c Call<'s>>,
+        seen: &mut std::collections::HashSet<&'s str>,
+    ) -> bool {
+        for call in calls.get(node).map_or(&[][..], Vec::as_slice) {
+            path.push(call);
+            if call.callee == start
+                || (seen.insert(call.callee) && find_cycle(calls, start, call.callee, path, seen))
+            {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let mut diagnostics = Vec::new();
+    let mut reported: Vec<Vec<&str>> = Vec::new();
+    for start in calls.keys() {
+        let mut path = Vec::new();
+        if !find_cycle(&calls, start, start, &mut path, &mut Default::default()) {
+            continue;
+        }
+        let mut members: Vec<&str> = path.iter().map(|c| c.callee).collect();
+        members.sort_unstable();
+        if reported.contains(&members) {
+            continue;
+        }
+        reported.push(members);
+        let chain: Vec<&str> = std::iter::once(*start)
+            .chain(path.iter().map(|c| c.callee))
+            .collect();
+        let first = path[0];
+        let source = &sources[first.template];
+        let text = SourceText::new(&source.display, &source.text);
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "components call each other in a loop: {}",
+                chain.join(" → ")
+            ))
+            .at(text.locate(first.offset, first.offset + 1 + first.callee.len()))
+            .hint("a component may not call itself, directly or through others; remove one of the calls"),
+        );
+    }
+    diagnostics
+}
+
 fn located(
     message: &str,
     name: &str,
@@ -283,7 +406,10 @@ fn located(
 }
 
 /// Parses Tera's joined text reports (`error: …\n --> name:line:col`).
-fn parse_reports(text: &str, sources: &BTreeMap<String, TemplateSource>) -> Vec<(Option<String>, Diagnostic)> {
+fn parse_reports(
+    text: &str,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> Vec<(Option<String>, Diagnostic)> {
     let mut found = Vec::new();
     let mut message: Option<&str> = None;
     for line in text.lines() {
@@ -297,7 +423,14 @@ fn parse_reports(text: &str, sources: &BTreeMap<String, TemplateSource>) -> Vec<
             let width = text_width_hint(message.unwrap_or_default());
             found.push((
                 Some(name.clone()),
-                located(message.unwrap_or("template error"), &name, line_number, column, width, sources),
+                located(
+                    message.unwrap_or("template error"),
+                    &name,
+                    line_number,
+                    column,
+                    width,
+                    sources,
+                ),
             ));
             message = None;
         }
@@ -310,7 +443,10 @@ fn parse_reports(text: &str, sources: &BTreeMap<String, TemplateSource>) -> Vec<
 
 /// The width of the name quoted in a message such as "Unknown filter `foo`".
 fn text_width_hint(message: &str) -> usize {
-    message.split('`').nth(1).map_or(1, |name| name.chars().count())
+    message
+        .split('`')
+        .nth(1)
+        .map_or(1, |name| name.chars().count())
 }
 
 fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSource>) {
@@ -328,7 +464,17 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
             "the templates available are: {}",
             sources.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
-    } else if message.contains("not found") || message.contains("undefined") {
+    } else if let Some((_, fields)) = message.split_once("Available fields: ") {
+        let fields: Vec<&str> = fields.split(", ").map(str::trim).collect();
+        let suggestion = did_you_mean(name, fields.iter().copied());
+        d.label = suggestion.map(|s| format!("did you mean `{s}`?"));
+        d.hint = Some(
+            "the variables each template receives are listed in docs/TEMPLATES.md".to_string(),
+        );
+    } else if message.contains("not found")
+        || message.contains("undefined")
+        || message.contains("not defined")
+    {
         d.hint = Some("the variables each template receives are listed in docs/TEMPLATES.md; use `{% if x is defined %}` for optional ones".to_string());
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Diagnostic, Location};
 use crate::document::Kind;
 use crate::files::SourceFile;
 use crate::link::{self, Site};
@@ -186,7 +186,9 @@ enum JobOutcome {
     /// The last good build's output is still right.
     Kept {
         path: String,
-        owner: Option<String>,
+        /// The output's new owner and origin (they may have moved within
+        /// their file), or `None` when the output's source is unchanged.
+        source: Option<(Option<String>, Option<Location>)>,
         page: PageMemo,
         document: Option<(String, DocumentMemo)>,
     },
@@ -487,14 +489,17 @@ impl Rendering {
         match outcome {
             JobOutcome::Kept {
                 path,
-                owner,
+                source,
                 page,
                 document,
             } => {
                 let Some(mut output) = previous.remove(&path) else {
                     return false;
                 };
-                output.owner = owner;
+                if let Some((owner, origin)) = source {
+                    output.owner = owner;
+                    output.origin = origin;
+                }
                 self.kept.insert(path.clone());
                 self.pages.insert(path, page);
                 self.documents.extend(document);
@@ -565,7 +570,7 @@ impl Reuse<'_> {
             {
                 return JobOutcome::Kept {
                     path: memo.path.clone(),
-                    owner: Some(doc.file.clone()),
+                    source: None,
                     page: page.clone(),
                     document: Some((doc.file.clone(), memo.clone())),
                 };
@@ -598,7 +603,7 @@ impl Reuse<'_> {
         {
             return JobOutcome::Kept {
                 path: prepared.path,
-                owner: prepared.owner,
+                source: Some((prepared.owner, prepared.origin)),
                 page: PageMemo {
                     template: prepared.template,
                     context: prepared.context,

@@ -153,6 +153,7 @@ mod tests {
             path: path.to_string(),
             content: OutputContent::Bytes(text.as_bytes().to_vec()),
             owner: None,
+            origin: None,
         }
     }
 

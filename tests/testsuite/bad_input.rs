@@ -1,0 +1,285 @@
+//! Every bad input the SPEC names: the build fails with exit status 1, the
+//! message is exactly the snapshot, `check` agrees, and the previous
+//! `public/` is left byte for byte as it was.
+
+use crate::support::{SiteTest, fixtures};
+
+/// Builds the base site, breaks it with `setup`, and checks the failed build.
+fn fails(name: &str, setup: impl FnOnce(&SiteTest)) {
+    fails_redacting(name, setup, &[]);
+}
+
+/// `fails`, replacing each (text, placeholder) in the message before the snapshot.
+fn fails_redacting(name: &str, setup: impl FnOnce(&SiteTest), redactions: &[(&str, &str)]) {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let before = site.snapshot_dir("public");
+    setup(&site);
+    let build = site.expect(&["build"], 1);
+    assert!(
+        site.snapshot_dir("public") == before,
+        "{name}: the failed build changed public/"
+    );
+    let check = site.expect(&["check"], 1);
+    assert_eq!(
+        first_lines(&check.stderr),
+        first_lines(&build.stderr),
+        "{name}: check and build disagree"
+    );
+    assert!(
+        !build.stderr.contains("panicked"),
+        "{name}: {}",
+        build.stderr
+    );
+    let mut message = site.redact(&build.stderr);
+    for (text, placeholder) in redactions {
+        message = message.replace(text, placeholder);
+    }
+    insta::assert_snapshot!(name, message);
+}
+
+/// Everything but the final summary line, which names the command.
+fn first_lines(text: &str) -> String {
+    text.lines()
+        .filter(|l| !l.starts_with("error: the site"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A case made of the files in `tests/fixtures/bad/<name>/`, laid over the base site.
+fn overlay(name: &str) {
+    fails(name, |site| {
+        site.overlay(&fixtures().join("bad").join(name));
+    });
+}
+
+macro_rules! overlay_cases {
+    ($($name:ident),* $(,)?) => {
+        const OVERLAY_CASES: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                overlay(stringify!($name));
+            }
+        )*
+    };
+}
+
+overlay_cases!(
+    alias_collision,
+    bad_aliases,
+    bad_slug,
+    broken_site_link,
+    case_collision,
+    config_area_typo,
+    config_duplicate_area,
+    config_missing_base_url,
+    config_unknown_key,
+    draft_yes,
+    duplicate_key,
+    funding_text,
+    impossible_date,
+    key_of_another_kind,
+    link_to_draft,
+    merge_key,
+    missing_anchor,
+    missing_link_target,
+    missing_required,
+    page_on_generated_url,
+    plan_two_areas,
+    several_files,
+    slug_collision,
+    tab_indentation,
+    template_component_cycle,
+    template_include_cycle,
+    template_missing_include,
+    template_missing_parent,
+    template_syntax_error,
+    template_unknown_filter,
+    template_unknown_variable,
+    title_empty,
+    title_null,
+    title_number,
+    title_tilde,
+    unclosed_front_matter,
+    undeclared_area_intro,
+    unknown_area,
+    unknown_folder,
+    unknown_key,
+    unknown_priority,
+    unquoted_colon,
+    yaml_tag,
+);
+
+#[test]
+fn every_bad_fixture_has_a_test() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(fixtures().join("bad"))
+        .expect("tests/fixtures/bad")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    on_disk.sort();
+    assert_eq!(on_disk, OVERLAY_CASES);
+}
+
+const HEAD: &str =
+    "---\ntitle: \"Careers fair\"\ndate: 2018-03-01\nsummary: \"A fair.\"\nareas: [derby]\n";
+
+#[test]
+fn alias_bomb() {
+    let mut yaml = String::from(HEAD);
+    yaml.push_str("extra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        let refs = vec![format!("*{previous}"); 9].join(", ");
+        yaml.push_str(&format!("  {name}: &{name} [{refs}]\n"));
+    }
+    yaml.push_str("---\n\nBody.\n");
+    fails("alias_bomb", |site| {
+        site.write("content/announcements/bomb.md", &yaml);
+    });
+}
+
+#[test]
+fn nested_brackets() {
+    let depth = 100_000;
+    let yaml = format!(
+        "{HEAD}extra: {}{}\n---\n",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    fails("nested_brackets", |site| {
+        site.write("content/announcements/deep.md", &yaml);
+    });
+}
+
+#[test]
+fn deep_flow_nesting() {
+    let depth = 1_000;
+    let yaml = format!(
+        "{HEAD}extra: {}{}\n---\n",
+        "{a: ".repeat(depth),
+        "}".repeat(depth)
+    );
+    fails("deep_flow_nesting", |site| {
+        site.write("content/announcements/deep.md", &yaml);
+    });
+}
+
+#[test]
+fn nested_blocks() {
+    let mut yaml = String::from(HEAD);
+    yaml.push_str("extra:\n");
+    for level in 1..200 {
+        yaml.push_str(&format!("{}k{level}:\n", "  ".repeat(level)));
+    }
+    yaml.push_str("---\n");
+    fails("nested_blocks", |site| {
+        site.write("content/announcements/deep.md", &yaml);
+    });
+}
+
+#[test]
+fn front_matter_over_64_kib() {
+    let yaml = format!("{HEAD}extra:\n  notes: \"{}\"\n---\n", "x".repeat(70_000));
+    fails("front_matter_over_64_kib", |site| {
+        site.write("content/announcements/huge.md", &yaml);
+    });
+}
+
+#[test]
+fn invalid_utf8() {
+    let mut bytes = format!("{HEAD}---\n\nCaf").into_bytes();
+    bytes.extend_from_slice(&[0xe9, b'\n']);
+    fails("invalid_utf8", |site| {
+        site.write("content/announcements/latin1.md", &bytes);
+    });
+}
+
+#[test]
+fn nul_byte() {
+    let text = format!("{HEAD}---\n\nA\0B\n");
+    fails("nul_byte", |site| {
+        site.write("content/announcements/nul.md", &text);
+    });
+}
+
+#[test]
+fn symlink_out_of_the_root() {
+    let outside = tempfile::tempdir().expect("a temp folder");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        format!("{HEAD}---\nsecret\n"),
+    )
+    .expect("write");
+    let shown = outside.path().canonicalize().expect("canonical");
+    fails_redacting(
+        "symlink_out_of_the_root",
+        |site| {
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.md"),
+                site.path("content/announcements/secret.md"),
+            )
+            .expect("symlink");
+        },
+        &[(&shown.to_string_lossy(), "[OUTSIDE]")],
+    );
+}
+
+#[test]
+fn symlinked_folder_out_of_the_root() {
+    let outside = tempfile::tempdir().expect("a temp folder");
+    let shown = outside.path().canonicalize().expect("canonical");
+    fails_redacting(
+        "symlinked_folder_out_of_the_root",
+        |site| {
+            std::os::unix::fs::symlink(outside.path(), site.path("content/pages/elsewhere"))
+                .expect("symlink");
+        },
+        &[(&shown.to_string_lossy(), "[OUTSIDE]")],
+    );
+}
+
+#[test]
+fn symlink_loop() {
+    fails("symlink_loop", |site| {
+        std::os::unix::fs::symlink(site.path("content"), site.path("content/pages/loop"))
+            .expect("symlink");
+    });
+}
+
+#[test]
+fn symlink_self_loop() {
+    fails("symlink_self_loop", |site| {
+        let link = site.path("content/pages/self.md");
+        std::os::unix::fs::symlink(&link, &link).expect("symlink");
+    });
+}
+
+#[test]
+fn unicode_normalisation_collision() {
+    fails("unicode_normalisation_collision", |site| {
+        // The same slug once precomposed (é) and once decomposed (e + ◌́).
+        let text = |title: &str| {
+            format!(
+                "---\ntitle: \"{title}\"\ndate: 2018-03-01\nsummary: \"A fair.\"\nareas: [derby]\nslug: cafe\n---\n"
+            )
+        };
+        site.write("content/announcements/caf\u{e9}.md", text("One"));
+        site.write("content/announcements/cafe\u{301}.md", text("Two"));
+    });
+}
+
+#[test]
+fn output_file_collision_by_normalisation() {
+    fails("output_file_collision_by_normalisation", |site| {
+        site.write("content/plans/r\u{e9}sum\u{e9}.pdf", "one");
+        site.write("content/plans/re\u{301}sume\u{301}.pdf", "two");
+    });
+}

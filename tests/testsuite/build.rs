@@ -1,0 +1,417 @@
+//! Builds of valid sites: what is written, and that it follows the SPEC.
+
+use crate::support::SiteTest;
+
+#[test]
+fn builds_every_page_type_of_the_spec() {
+    let site = SiteTest::base();
+    let run = site.expect(&["build"], 0);
+    assert!(run.stdout.contains("Built 10 documents"), "{}", run.stdout);
+    for page in [
+        "index.html",
+        "announcements/index.html",
+        "announcements/page/2/index.html",
+        "announcements/page/1/index.html",
+        "announcements/first-areas/index.html",
+        "plans/index.html",
+        "plans/derby/index.html",
+        "projects/index.html",
+        "projects/life-skills/index.html",
+        "areas/index.html",
+        "areas/derby/index.html",
+        "areas/hastings/index.html",
+        "areas/derby/feed.xml",
+        "priorities/index.html",
+        "priorities/careers/index.html",
+        "priorities/careers/feed.xml",
+        "timeline/index.html",
+        "timeline/2017/index.html",
+        "accessibility/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "old/derby-plan/index.html",
+        "plans/derby-plan.pdf",
+        "css/oasis.css",
+    ] {
+        assert!(site.exists(&format!("public/{page}")), "missing {page}");
+    }
+}
+
+#[test]
+fn pages_snapshot() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    for page in [
+        "announcements/plans-published/index.html",
+        "plans/derby/index.html",
+        "projects/life-skills/index.html",
+        "announcements/page/2/index.html",
+        "areas/derby/index.html",
+        "timeline/index.html",
+        "old/derby-plan/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        let name = page.replace(['/', '.'], "_");
+        insta::assert_snapshot!(name, site.read(&format!("public/{page}")));
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    let site = SiteTest::base();
+    site.write(
+        "site.toml",
+        site.read("site.toml")
+            .replace("minify = false", "minify = true"),
+    );
+    let a = tempfile::tempdir().expect("tmp");
+    let b = tempfile::tempdir().expect("tmp");
+    site.expect(
+        &["build", "--output", &a.path().join("o").to_string_lossy()],
+        0,
+    );
+    site.expect(
+        &["build", "--output", &b.path().join("o").to_string_lossy()],
+        0,
+    );
+    let read = |dir: &std::path::Path| {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("entry"))
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).expect("under").to_path_buf(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = read(&a.path().join("o"));
+    assert!(first.len() > 30);
+    assert!(first == read(&b.path().join("o")), "two builds differ");
+}
+
+#[test]
+fn minifies_when_asked() {
+    let site = SiteTest::base();
+    site.write(
+        "site.toml",
+        site.read("site.toml")
+            .replace("minify = false", "minify = true"),
+    );
+    site.expect(&["build"], 0);
+    let minified = site.read("public/plans/derby/index.html");
+    site.expect(&["build", "--no-minify"], 0);
+    let plain = site.read("public/plans/derby/index.html");
+    assert!(minified.len() < plain.len());
+    assert!(minified.contains("Derby delivery plan"));
+}
+
+#[test]
+fn resolves_internal_links_and_heading_ids() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let announcement = site.read("public/announcements/first-areas/index.html");
+    assert!(
+        announcement.contains(r#"<a href="/plans/derby/#early-years">Derby’s plan</a>"#),
+        "{announcement}"
+    );
+    let plan = site.read("public/plans/derby/index.html");
+    assert!(plan.contains(r#"<h2 id="early-years">Early years</h2>"#));
+    assert!(plan.contains(r#"<h2 id="early-years-1">Early years</h2>"#));
+    assert!(plan.contains(r##"href="#early-years-1""##));
+}
+
+#[test]
+fn base_url_override_prefixes_every_link() {
+    let site = SiteTest::base();
+    site.expect(&["build", "--base-url", "https://preview.example/pr-7"], 0);
+    let page = site.read("public/announcements/plans-published/index.html");
+    assert!(page.contains(r#"href="/pr-7/areas/derby/""#), "{page}");
+    assert!(
+        page.contains(r#"href="/pr-7/projects/life-skills/""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<link rel="canonical" href="https://preview.example/pr-7/announcements/plans-published/">"#));
+    assert!(!page.contains(r#"href="/areas/"#), "{page}");
+    assert!(
+        site.read("public/feed.xml")
+            .contains("https://preview.example/pr-7/announcements/")
+    );
+}
+
+#[test]
+fn slugs_come_from_file_names() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/Café Plan 2018.md",
+        "---\ntitle: \"Café\"\ndate: 2018-01-01\nsummary: \"A café.\"\nareas: [derby]\n---\n",
+    );
+    site.expect(&["build"], 0);
+    assert!(site.exists("public/announcements/cafe-plan-2018/index.html"));
+}
+
+#[test]
+fn accepts_a_byte_order_mark_and_crlf_line_endings() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/windows.md",
+        "\u{feff}---\r\ntitle: \"Written on Windows\"\r\ndate: 2018-01-01\r\nsummary: \"CRLF.\"\r\nareas: [derby]\r\n---\r\n\r\n## A heading\r\n\r\nText.\r\n",
+    );
+    site.expect(&["build"], 0);
+    let page = site.read("public/announcements/windows/index.html");
+    assert!(page.contains("Written on Windows"));
+    assert!(page.contains(r#"id="a-heading""#));
+}
+
+#[test]
+fn drafts_and_scheduled_documents_are_left_out_unless_asked() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/draft.md",
+        "---\ntitle: \"Draft\"\ndate: 2018-01-01\nsummary: \"Not ready.\"\nareas: [derby]\ndraft: true\n---\n",
+    );
+    site.write(
+        "content/announcements/scheduled.md",
+        "---\ntitle: \"Scheduled\"\ndate: 2030-05-01\nsummary: \"Later.\"\nareas: [derby]\n---\n",
+    );
+    let run = site.expect(&["build"], 0);
+    assert!(!site.exists("public/announcements/draft/index.html"));
+    assert!(!site.exists("public/announcements/scheduled/index.html"));
+    insta::assert_snapshot!("scheduled_warning", run.stderr);
+    site.expect(&["build", "--drafts", "--future"], 0);
+    assert!(site.exists("public/announcements/draft/index.html"));
+    assert!(site.exists("public/announcements/scheduled/index.html"));
+    let strict = site.expect(&["check", "--strict"], 1);
+    assert!(
+        strict.stderr.contains("check --strict failed: 1 warning"),
+        "{}",
+        strict.stderr
+    );
+    site.expect(&["check"], 0);
+}
+
+#[test]
+fn script_links_are_dropped_with_a_warning() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/links.md",
+        "---\ntitle: \"Links\"\ndate: 2018-01-01\nsummary: \"Links.\"\nareas: [derby]\n---\n\n[a](javascript:alert(1)) [b](<JAVASCRIPT:alert(1)>) ![c](data:image/png;base64,AAAA) <vbscript:x> [d](https://example.org/)\n",
+    );
+    let run = site.expect(&["build"], 0);
+    let page = site
+        .read("public/announcements/links/index.html")
+        .to_lowercase();
+    for bad in ["javascript:", "vbscript:", "data:"] {
+        for attribute in ["href=\"", "src=\""] {
+            assert!(
+                !page.contains(&format!("{attribute}{bad}")),
+                "{attribute}{bad} in {page}"
+            );
+        }
+    }
+    assert!(page.contains("https://example.org/"));
+    assert_eq!(run.stderr.matches("warning:").count(), 4, "{}", run.stderr);
+}
+
+#[test]
+fn raw_html_is_escaped_unless_the_site_allows_it() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/html.md",
+        "---\ntitle: \"HTML\"\ndate: 2018-01-01\nsummary: \"HTML.\"\nareas: [derby]\n---\n\n<script>alert(1)</script>\n\nA <em>word</em>.\n",
+    );
+    site.expect(&["build"], 0);
+    let page = site.read("public/announcements/html/index.html");
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(page.contains("&lt;em&gt;word"));
+    site.write(
+        "site.toml",
+        format!(
+            "{}\n[markdown]\nunsafe_html = true\n",
+            site.read("site.toml")
+        ),
+    );
+    site.expect(&["build"], 0);
+    assert!(
+        site.read("public/announcements/html/index.html")
+            .contains("A <em>word</em>.")
+    );
+}
+
+#[test]
+fn feeds_are_valid_atom_with_absolute_urls() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    for feed in [
+        "feed.xml",
+        "areas/derby/feed.xml",
+        "priorities/careers/feed.xml",
+        "areas/hastings/feed.xml",
+    ] {
+        let text = site.read(&format!("public/{feed}"));
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        let root = doc.root_element();
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2005/Atom")
+        );
+        assert_eq!(root.tag_name().name(), "feed");
+        let child = |node: roxmltree::Node, name: &str| {
+            node.children()
+                .filter(|c| c.tag_name().name() == name)
+                .count()
+        };
+        for required in ["id", "title", "updated", "author"] {
+            assert_eq!(child(root, required), 1, "{feed} needs one <{required}>");
+        }
+        for entry in root.children().filter(|c| c.tag_name().name() == "entry") {
+            for required in ["id", "title", "updated", "link", "summary"] {
+                assert!(
+                    child(entry, required) >= 1,
+                    "{feed}: an entry needs <{required}>"
+                );
+            }
+        }
+        for link in doc.descendants().filter(|n| n.tag_name().name() == "link") {
+            assert!(
+                link.attribute("href")
+                    .is_some_and(|h| h.starts_with("https://oa.example/"))
+            );
+        }
+        for stamp in doc
+            .descendants()
+            .filter(|n| ["updated", "published"].contains(&n.tag_name().name()))
+        {
+            let text = stamp.text().unwrap_or_default();
+            assert!(
+                text.parse::<jiff::Timestamp>().is_ok(),
+                "{feed}: bad date {text}"
+            );
+        }
+    }
+    let feed = site.read("public/areas/derby/feed.xml");
+    assert!(feed.contains("<title>Derby outreach</title>"));
+    assert!(
+        !site
+            .read("public/areas/oldham/feed.xml")
+            .contains("Derby outreach")
+    );
+}
+
+#[test]
+fn sitemap_lists_pages_but_not_redirects() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let sitemap = site.read("public/sitemap.xml");
+    roxmltree::Document::parse(&sitemap).expect("valid XML");
+    assert!(
+        sitemap.contains("<loc>https://oa.example/plans/derby/</loc><lastmod>2017-10-09</lastmod>")
+    );
+    assert!(!sitemap.contains("old/derby-plan"));
+    assert!(!sitemap.contains("page/1/"));
+    assert!(!sitemap.contains("404"));
+}
+
+#[test]
+fn json_format_prints_one_object_per_line() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/broken.md",
+        "---\ntitle: 2024\ndate: 2018-01-01\nsummary: \"x\"\nareas: [darby]\n---\n",
+    );
+    let run = site.expect(&["check", "--format", "json"], 1);
+    let lines: Vec<serde_json::Value> = run
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert_eq!(lines[0]["file"], "content/announcements/broken.md");
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["column"], 8);
+    assert_eq!(lines[0]["field"], "title");
+    assert_eq!(lines[1]["message"], "unknown area `darby`");
+    assert_eq!(lines[1]["label"], "did you mean `derby`?");
+}
+
+#[test]
+fn github_actions_get_workflow_annotations() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/broken.md",
+        "---\ntitle: \"x\"\ndate: 2018-01-01\nsummary: \"x\"\nareas: [darby]\n---\n",
+    );
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"));
+    command.args(["check", "--root"]).arg(site.root());
+    let run = crate::support::run_with_env(command, &[("GITHUB_ACTIONS", "true")]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout.trim(),
+        "::error file=content/announcements/broken.md,line=5,col=9,title=oasis::unknown area `darby`: did you mean `derby`?%0Aareas are declared in site.toml: derby, oldham, hastings"
+    );
+}
+
+#[test]
+fn wrong_usage_exits_2() {
+    let site = SiteTest::base();
+    assert_eq!(site.run(&["bulid"]).code, 2);
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(site.run(&["check", "--format", "xml"]).code, 2);
+}
+
+#[test]
+fn version_names_the_commit() {
+    let site = SiteTest::base();
+    let run = site.expect(&["--version"], 0);
+    assert!(
+        run.stdout
+            .starts_with(&format!("oasis {} (", env!("CARGO_PKG_VERSION"))),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_site_without_a_theme_folder_uses_the_built_in_theme() {
+    let site = SiteTest::base();
+    assert!(!site.exists("themes"));
+    site.expect(&["build"], 0);
+    assert!(site.exists("public/css/oasis.css"));
+}
+
+#[test]
+fn one_template_can_be_overridden() {
+    let site = SiteTest::base();
+    site.write(
+        "themes/opportunity/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Custom: {{ doc.title }}</h1>{% endblock content %}",
+    );
+    site.expect(&["build"], 0);
+    assert!(
+        site.read("public/accessibility/index.html")
+            .contains("<h1>Custom: Accessibility statement</h1>")
+    );
+    assert!(
+        site.read("public/plans/derby/index.html")
+            .contains("Derby delivery plan")
+    );
+}
+
+#[test]
+fn a_missing_site_toml_is_explained() {
+    let site = SiteTest::empty();
+    let run = site.expect(&["build"], 1);
+    assert!(
+        site.redact(&run.stderr)
+            .contains("there is no site.toml in `[ROOT]`"),
+        "{}",
+        run.stderr
+    );
+}
