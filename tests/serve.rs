@@ -106,9 +106,27 @@ fn a_body_edit_renders_that_page_alone() {
     assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
     let plan = root.join("content/plans/derby.md");
     append_to(&plan, "\nA new closing paragraph.\n");
-    assert_eq!(rendered(&mut rebuilder, &[plan.clone()]), ["plans/derby/index.html"]);
+    let rebuilt = rebuilder.rebuild(&changes(&[plan.clone()]));
+    let built = rebuilt.built.expect("rebuilt");
+    assert!(built.only_rendered_changed, "a body edit takes the short path");
+    assert_eq!(built.rendered.into_iter().collect::<Vec<_>>(), ["plans/derby/index.html"]);
     // Saving without a change renders nothing.
     assert_eq!(rendered(&mut rebuilder, &[plan]), Vec::<String>::new());
+}
+
+#[test]
+fn an_introduction_s_body_edit_renders_the_page_it_introduces() {
+    let site = real_site();
+    let root = site.path().canonicalize().expect("root");
+    let mut rebuilder = Rebuilder::new(options(&root));
+    assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
+    let intro = root.join("content/areas/derby.md");
+    append_to(&intro, "\nMore about Derby.\n");
+    assert_eq!(rendered(&mut rebuilder, &[intro]), ["areas/derby/index.html"]);
+    let home = root.join("content/_index.md");
+    append_to(&home, "\nMore about the programme.\n");
+    assert_eq!(rendered(&mut rebuilder, &[home]), ["index.html"]);
+    assert_same("introductions edited", &incremental(&rebuilder), &full_build(&root));
 }
 
 #[test]
@@ -245,6 +263,22 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
         assert!(rebuilt.built.is_some(), "{step}: {:#?}", rebuilt.diagnostics);
         assert_same(step, &incremental(&rebuilder), &full_build(&root));
     }
+
+    // A body edit that breaks a link fails; fixing it brings the page back.
+    let careers = c("announcements/cornerstone-employers.md");
+    append_to(&careers, "\nSee [the plan](@/plans/no-such-plan.md) and [areas](/no-such-page/).\n");
+    let broken = rebuilder.rebuild(&changes(&[careers.clone()]));
+    assert!(broken.built.is_none());
+    let (_, full_diagnostics) = oasis::compile(&options(&root));
+    assert_eq!(broken.diagnostics, full_diagnostics, "the diagnostics differ from a full build's");
+    let messages: Vec<&str> = broken.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("no-such-plan")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("/no-such-page/")), "{messages:?}");
+    replace_in(&careers, "@/plans/no-such-plan.md", "@/plans/oldham.md");
+    replace_in(&careers, "(/no-such-page/)", "(/areas/)");
+    let fixed = rebuilder.rebuild(&changes(&[careers.clone()]));
+    assert!(fixed.built.is_some(), "{:#?}", fixed.diagnostics);
+    assert_same("body edit with links fixed", &incremental(&rebuilder), &full_build(&root));
 
     // A broken document keeps the last good build; edits made meanwhile are
     // not lost when it is fixed.

@@ -350,6 +350,35 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// The pages that show a document's body: its own page, or for an
+    /// introduction the page it introduces. Every other page reads
+    /// documents through their summaries and front matter only; `oasis
+    /// serve` relies on this to re-render just these pages after an edit
+    /// that leaves a document's front matter and headings as they were, so
+    /// a new page that shows bodies must be listed here.
+    pub fn body_readers(&self, id: DocId) -> Vec<Job<'a>> {
+        let site = self.site;
+        let document = site.document(id);
+        match document.kind {
+            Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page => vec![Job::Document(id)],
+            Kind::Home => vec![Job::Home],
+            Kind::AreaIntro => site
+                .config
+                .areas
+                .iter()
+                .filter(|area| site.area_intros.get(&area.slug) == Some(&id))
+                .map(Job::Area)
+                .collect(),
+            Kind::PriorityIntro => site
+                .config
+                .priorities
+                .iter()
+                .filter(|priority| site.priority_intros.get(&priority.slug) == Some(&id))
+                .map(Job::Priority)
+                .collect(),
+        }
+    }
+
     /// Renders one page.
     pub fn run(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
         self.finish(self.prepare(job)?)

@@ -197,12 +197,16 @@ fn publish(shared: &Shared, rebuilder: &Rebuilder, rebuilt: &Rebuilt, changes: &
         Err(poisoned) => poisoned.into_inner().clone(),
     };
     let next = rebuilt.built.as_ref().map(|built| {
-        previous.next(
-            rebuilder.outputs(),
-            &built.rendered,
-            rebuilder.base_path().unwrap_or("/"),
-            &|path: &Path| changes.paths.iter().any(|p| path.starts_with(p)),
-        )
+        if built.only_rendered_changed && previous.generation > 0 {
+            Ok(previous.patch(built.rendered.iter().filter_map(|path| rebuilder.output(path))))
+        } else {
+            previous.next(
+                rebuilder.outputs(),
+                &built.rendered,
+                rebuilder.base_path().unwrap_or("/"),
+                &|path: &Path| changes.paths.iter().any(|p| path.starts_with(p)),
+            )
+        }
     });
     match next {
         Some(Ok((snapshot, outputs))) => {

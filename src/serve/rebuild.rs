@@ -6,8 +6,14 @@
 //! [`crate::compile`] makes from the same files, or the diagnostics of a
 //! failed build, with the last good build kept.
 //!
-//! A rebuild runs the same stages as `compile` — load, link, render, verify —
-//! and reuses what cannot have changed since the last good build:
+//! Edits that leave every edited document's front matter and headings as
+//! they were — typing in a body, the common case — take a short path: the
+//! edited files are loaded again, relinked against the last good site, put
+//! in its place, and only the pages that show their bodies
+//! ([`Renderer::body_readers`]) are rendered.
+//!
+//! Every other change runs the stages of `compile` — load, link, render,
+//! verify — and reuses what cannot have changed since the last good build:
 //!
 //! - **load**: each Markdown file's result is cached by path and read again
 //!   only when the watcher named it (or a folder above it), its size
@@ -22,7 +28,7 @@
 //!   related documents are unchanged does not even build its context.
 //!
 //! So a body-only edit re-renders that document's page alone, and an edit
-//! to a title re-renders exactly the pages that show it.
+//! to a title re-renders exactly the pages whose content changed.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -36,7 +42,8 @@ use crate::diagnostics::{self, Diagnostic, Location};
 use crate::document::Kind;
 use crate::files::SourceFile;
 use crate::link::{self, Site};
-use crate::load::{self, FileResult, LoadContext};
+use crate::load::document::AttachmentInfo;
+use crate::load::{self, Excluded, FileResult, LoadContext};
 use crate::render::context::SiteView;
 use crate::render::theme::{self, Theme};
 use crate::render::{self, Job, OutputFile, Prepared, Renderer};
@@ -83,6 +90,10 @@ pub struct Built {
     /// Output paths rendered afresh; every other rendered output is byte
     /// for byte what the last good build made.
     pub rendered: HashSet<String>,
+    /// Whether the outputs other than `rendered` are exactly the last good
+    /// build's (same paths, copied files unchanged): true after an edit
+    /// that only touched bodies.
+    pub only_rendered_changed: bool,
     /// How many outputs were rendered (pages, feeds, sitemap) in all.
     pub pages: usize,
     pub documents: usize,
@@ -112,6 +123,8 @@ pub struct Rebuilder {
 struct FileCache {
     /// Fingerprint of what loading depends on besides the file itself.
     context: Option<u64>,
+    /// The attachments' sizes, by path under `content/`, as loading saw them.
+    attachments: Vec<(String, u64)>,
     entries: HashMap<String, CachedFile>,
 }
 
@@ -141,16 +154,30 @@ struct LastBuild {
     /// The `site` value every template saw.
     global: tera::Value,
     minify: bool,
+    theme: Theme,
     fingerprints: HashMap<String, u64>,
     site: Site,
-    /// Summaries, by document file.
-    summaries: HashMap<String, tera::Value>,
+    /// The documents left out (drafts, scheduled), for relinking.
+    excluded: HashMap<String, Excluded>,
+    /// Each document's id, by file.
+    ids: HashMap<String, usize>,
+    /// Summaries, by document id.
+    summaries: Vec<tera::Value>,
     /// Rendered pages, by output path.
     pages: HashMap<String, PageMemo>,
     /// Document pages, by document file.
     documents: HashMap<String, DocumentMemo>,
     /// Every output, by path.
     outputs: HashMap<String, OutputFile>,
+    /// The build's diagnostics (warnings only: the build was good).
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LastBuild {
+    /// The summary the last build gave a document.
+    fn summary(&self, file: &str) -> Option<&tera::Value> {
+        self.ids.get(file).and_then(|id| self.summaries.get(*id))
+    }
 }
 
 #[derive(Clone)]
@@ -222,6 +249,11 @@ impl Rebuilder {
         self.last.iter().flat_map(|last| last.outputs.values())
     }
 
+    /// One output of the last good build.
+    pub fn output(&self, path: &str) -> Option<&OutputFile> {
+        self.last.as_ref().and_then(|last| last.outputs.get(path))
+    }
+
     /// The base path the last good build's links start with (`/` or `/preview/`).
     pub fn base_path(&self) -> Option<&str> {
         self.last.as_ref().map(|last| last.site.config.base_path.as_str())
@@ -230,6 +262,9 @@ impl Rebuilder {
     /// Rebuilds after `changes`.
     pub fn rebuild(&mut self, changes: &Changes) -> Rebuilt {
         let started = Instant::now();
+        if let Some(rebuilt) = self.rebuild_bodies(changes, started) {
+            return rebuilt;
+        }
         let mut timings = Timings::default();
         if changes.rescan {
             self.files = FileCache::default();
@@ -250,6 +285,7 @@ impl Rebuilder {
         };
         let theme = theme::load(&loaded.root, &loaded.config);
         let config = fingerprint(&format!("{:?}", loaded.config));
+        let excluded = loaded.excluded.clone();
         let (site, found) = link::link(loaded);
         diagnostics.extend(found);
         let theme = match theme {
@@ -282,19 +318,20 @@ impl Rebuilder {
         }
 
         let documents = site.documents.len();
-        let summaries = site
-            .documents
-            .iter()
-            .zip(render.summaries)
-            .map(|(d, s)| (d.file.clone(), s))
-            .collect();
         self.last = Some(LastBuild {
             config,
             today: site.today,
             global: render.global,
             minify: site.config.minify,
+            theme,
             fingerprints: render.fingerprints,
-            summaries,
+            ids: site
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(id, d)| (d.file.clone(), id))
+                .collect(),
+            summaries: render.summaries,
             pages: render.pages,
             documents: render.documents,
             outputs: render
@@ -303,6 +340,8 @@ impl Rebuilder {
                 .map(|o| (o.path.clone(), o))
                 .collect(),
             site,
+            excluded,
+            diagnostics: diagnostics.clone(),
         });
         self.pending.clear();
         timings.total = started.elapsed();
@@ -310,6 +349,7 @@ impl Rebuilder {
             built: Some(Built {
                 pages: render.pages_rendered,
                 rendered: render.rendered,
+                only_rendered_changed: false,
                 documents,
             }),
             diagnostics,
@@ -317,13 +357,175 @@ impl Rebuilder {
         }
     }
 
+    /// The short path: rebuilds after edits that leave every edited
+    /// document's front matter and headings as they were, by rendering only
+    /// the pages that show those bodies. Returns `None`, having changed
+    /// nothing, for any other change.
+    fn rebuild_bodies(&mut self, changes: &Changes, started: Instant) -> Option<Rebuilt> {
+        if changes.rescan || changes.paths.is_empty() || !self.pending.is_empty() {
+            return None;
+        }
+        let root = self.options.root.clone();
+        let last = self.last.as_mut()?;
+        if load::today(&last.site.config).ok()? != last.site.today {
+            return None;
+        }
+        // Every path must be a Markdown file of a document in the site.
+        let mut edits = Vec::new();
+        for path in &changes.paths {
+            if !path.starts_with(&root) {
+                return None;
+            }
+            let relative = crate::files::relative_to(&root, path);
+            let cached = self.files.entries.get(&relative)?;
+            let id = *last.ids.get(&relative)?;
+            if !std::fs::symlink_metadata(path).ok()?.is_file() {
+                return None;
+            }
+            let bytes = std::fs::read(path).ok()?;
+            let hash = fingerprint(&bytes);
+            if hash != cached.hash || bytes.len() as u64 != cached.size {
+                edits.push((id, relative, bytes, hash));
+            }
+        }
+        let attachments: HashMap<String, AttachmentInfo> = self
+            .files
+            .attachments
+            .iter()
+            .map(|(path, size)| (path.clone(), AttachmentInfo { size: *size }))
+            .collect();
+        let cx = LoadContext {
+            config: &last.site.config,
+            attachments: &attachments,
+            today: last.site.today,
+            future: self.options.future,
+        };
+        let mut fresh = Vec::new();
+        for (id, relative, bytes, hash) in edits {
+            let cached = self.files.entries.get(&relative)?;
+            let size = bytes.len() as u64;
+            let result = load::load_bytes(bytes, &relative, &cached.content_path, cached.kind, &cx);
+            let (Some(before), Some(after)) = (&cached.result.0, &result.0) else {
+                return None;
+            };
+            if !same_but_body(before, after) {
+                return None;
+            }
+            let entry = CachedFile {
+                size,
+                hash,
+                kind: cached.kind,
+                content_path: cached.content_path.clone(),
+                result,
+            };
+            fresh.push((id, relative, entry));
+        }
+
+        // Relink the edited documents and put them in the site.
+        let mut found = Vec::new();
+        let mut replaced = Vec::new();
+        for (id, _, entry) in &fresh {
+            let (Some(document), load_diagnostics) = &entry.result else {
+                return None;
+            };
+            let mut document = document.clone();
+            found.extend(load_diagnostics.iter().cloned());
+            let (html, link_diagnostics) = link::relink(&document, &last.site, &last.excluded);
+            document.body.html = html;
+            found.extend(link_diagnostics);
+            replaced.push((*id, std::mem::replace(&mut last.site.documents[*id], document)));
+        }
+
+        // Render the pages that show their bodies, and check their links.
+        let rendered: Vec<Result<(OutputFile, PageMemo), Vec<Diagnostic>>> = {
+            let renderer = Renderer::new(&last.site, &last.theme, last.summaries.clone());
+            let jobs: Vec<Job> = replaced.iter().flat_map(|(id, _)| renderer.body_readers(*id)).collect();
+            jobs.par_iter()
+                .map(|job| {
+                    let prepared = renderer.prepare(job)?;
+                    let page = PageMemo {
+                        template: prepared.template,
+                        context: prepared.context.clone(),
+                    };
+                    Ok((renderer.finish(prepared)?, page))
+                })
+                .collect()
+        };
+        {
+            let built: HashSet<&str> = last.outputs.keys().map(String::as_str).collect();
+            let pages = || {
+                last.outputs
+                    .values()
+                    .filter(|o| o.path.ends_with("index.html"))
+                    .map(|o| o.url_path())
+                    .collect()
+            };
+            for (id, _) in &replaced {
+                found.extend(link::check_site_links(&last.site.documents[*id], &built, &pages));
+            }
+        }
+        let mut outputs = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(errors) => found.extend(errors),
+            }
+        }
+
+        // The last build's diagnostics, with the edited files' found again.
+        let edited: HashSet<&str> = fresh.iter().map(|(_, relative, _)| relative.as_str()).collect();
+        let mut diagnostics: Vec<Diagnostic> = last
+            .diagnostics
+            .iter()
+            .filter(|d| !d.location.as_ref().is_some_and(|l| edited.contains(l.file.as_str())))
+            .cloned()
+            .chain(found)
+            .collect();
+        diagnostics::sort(&mut diagnostics);
+        let timings = Timings {
+            total: started.elapsed(),
+            ..Timings::default()
+        };
+        let failed = diagnostics.iter().any(Diagnostic::is_error);
+        if failed {
+            for (id, document) in replaced {
+                last.site.documents[id] = document;
+            }
+        } else {
+            last.diagnostics = diagnostics.clone();
+        }
+        let mut paths = HashSet::new();
+        for (output, page) in outputs.into_iter().filter(|_| !failed) {
+            paths.insert(output.path.clone());
+            last.pages.insert(output.path.clone(), page);
+            last.outputs.insert(output.path.clone(), output);
+        }
+        let documents = last.site.documents.len();
+        for (_, relative, entry) in fresh {
+            if failed {
+                self.pending.insert(relative.clone());
+            }
+            self.files.entries.insert(relative, entry);
+        }
+        Some(Rebuilt {
+            built: (!failed).then(|| Built {
+                pages: paths.len(),
+                rendered: paths,
+                only_rendered_changed: true,
+                documents,
+            }),
+            diagnostics,
+            timings,
+        })
+    }
+
     /// Loads the site, reusing cached results of unchanged files.
     fn load(&mut self, changes: &Changes) -> (Option<load::Loaded>, Vec<Diagnostic>) {
         let looked_up: Mutex<Vec<(String, Lookup)>> = Mutex::new(Vec::new());
-        let context = OnceLock::new();
+        let context: OnceLock<(u64, Vec<(String, u64)>)> = OnceLock::new();
         let files = &self.files;
         let (loaded, diagnostics) = load::load_with(&self.options, &|file, content_path, kind, cx| {
-            let context = *context.get_or_init(|| load_context(cx));
+            let context = context.get_or_init(|| load_context(cx)).0;
             let (result, lookup) = files.lookup(context, changes, file, content_path, kind, cx);
             if let Ok(mut looked_up) = looked_up.lock() {
                 looked_up.push((file.relative.clone(), lookup));
@@ -333,7 +535,13 @@ impl Rebuilder {
         let looked_up = looked_up.into_inner().unwrap_or_else(|e| e.into_inner());
         let seen: HashSet<&str> = looked_up.iter().map(|(path, _)| path.as_str()).collect();
         self.files.entries.retain(|path, _| seen.contains(path.as_str()));
-        self.files.context = context.get().copied();
+        match context.into_inner() {
+            Some((context, attachments)) => {
+                self.files.context = Some(context);
+                self.files.attachments = attachments;
+            }
+            None => self.files.context = None,
+        }
         for (path, lookup) in looked_up {
             match lookup {
                 Lookup::Cached => {}
@@ -380,7 +588,7 @@ impl Rebuilder {
             }
         }
         for document in &site.documents {
-            if !last.summaries.contains_key(&document.file) {
+            if !last.ids.contains_key(&document.file) {
                 files.insert(document.file.clone());
             }
         }
@@ -394,7 +602,7 @@ impl Rebuilder {
             .documents
             .par_iter()
             .map(|d| {
-                let old = last.as_ref().and_then(|l| l.summaries.get(&d.file));
+                let old = last.as_ref().and_then(|l| l.summary(&d.file));
                 match old {
                     Some(old) if !changed.contains(&d.file) => old.clone(),
                     _ => {
@@ -671,11 +879,27 @@ impl FileCache {
 }
 
 /// Fingerprint of what loading a file depends on besides the file: the
-/// config and the attachments (plans show their document's size).
-fn load_context(cx: &LoadContext) -> u64 {
-    let mut attachments: Vec<(&String, u64)> = cx.attachments.iter().map(|(path, info)| (path, info.size)).collect();
+/// config, the attachments (plans show their document's size), the date
+/// and `--future`; and the attachments' sizes.
+fn load_context(cx: &LoadContext) -> (u64, Vec<(String, u64)>) {
+    let mut attachments: Vec<(String, u64)> = cx
+        .attachments
+        .iter()
+        .map(|(path, info)| (path.clone(), info.size))
+        .collect();
     attachments.sort();
-    fingerprint(&(format!("{:?}", cx.config), attachments))
+    let context = fingerprint(&(format!("{:?}", cx.config), &attachments, cx.today, cx.future));
+    (context, attachments)
+}
+
+/// Whether two loads of a document differ at most in their body's text and
+/// links: same front matter, same headings.
+fn same_but_body(before: &crate::document::Document, after: &crate::document::Document) -> bool {
+    let mut probe = after.clone();
+    probe.body.html.clone_from(&before.body.html);
+    probe.body.internal_links.clone_from(&before.body.internal_links);
+    probe.body.site_links.clone_from(&before.body.site_links);
+    probe == *before
 }
 
 fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {

@@ -122,6 +122,33 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// The snapshot of a good build that changed only `outputs` (rendered
+    /// pages, every other file as in this snapshot), and the paths whose
+    /// bytes differ.
+    pub fn patch<'a>(&self, outputs: impl Iterator<Item = &'a OutputFile>) -> (Snapshot, Vec<String>) {
+        let mut next = self.clone();
+        let mut changed = Vec::new();
+        for output in outputs {
+            let bytes = match &output.content {
+                OutputContent::Bytes(bytes) => Bytes::copy_from_slice(bytes),
+                OutputContent::Builtin(bytes) => Bytes::from_static(bytes),
+                // Copied files are never rendered: keep what is there.
+                OutputContent::Copy(_) => continue,
+            };
+            if self.get(&output.path) != Some(&bytes) {
+                changed.push(output.path.clone());
+            }
+            next.files.insert(output.path.clone(), Served { bytes, source: None });
+        }
+        changed.sort();
+        if !changed.is_empty() || next.generation == 0 {
+            next.generation += 1;
+        }
+        (next, changed)
+    }
+}
+
 /// A copied file, read again only if it may have changed.
 fn copied(source: &Path, before: Option<&Served>, touched: &dyn Fn(&Path) -> bool) -> Result<Served, Diagnostic> {
     let unreadable = |error: std::io::Error| {
