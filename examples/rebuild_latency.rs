@@ -34,12 +34,22 @@ fn main() {
     let started = Instant::now();
     let first = rebuilder.rebuild(&Changes::default());
     assert!(first.built.is_some(), "{:#?}", first.diagnostics);
-    println!("first build: {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "first build: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 
     let original = std::fs::read_to_string(&document).expect("read");
     for (what, edit) in [
-        ("body", Box::new(|i: usize| format!("{original}\nEdit number {i}.\n")) as Box<dyn Fn(usize) -> String>),
-        ("title", Box::new(|i: usize| original.replacen("title: \"", &format!("title: \"Edit {i}: "), 1))),
+        (
+            "body",
+            Box::new(|i: usize| format!("{original}\nEdit number {i}.\n"))
+                as Box<dyn Fn(usize) -> String>,
+        ),
+        (
+            "title",
+            Box::new(|i: usize| original.replacen("title: \"", &format!("title: \"Edit {i}: "), 1)),
+        ),
     ] {
         let mut totals = Vec::new();
         for i in 0..edits {

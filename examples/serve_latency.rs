@@ -26,11 +26,18 @@ fn main() {
         std::process::exit(2);
     };
     let edits: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
-    let binary = args.next().unwrap_or_else(|| "target/release/oasis".to_string());
+    let binary = args
+        .next()
+        .unwrap_or_else(|| "target/release/oasis".to_string());
     let copy = tempfile::tempdir().expect("temp dir");
     copy_tree(Path::new(&corpus), copy.path());
-    let document = first_markdown(&copy.path().join("content/announcements")).expect("an announcement");
-    let slug = document.file_stem().expect("name").to_string_lossy().into_owned();
+    let document =
+        first_markdown(&copy.path().join("content/announcements")).expect("an announcement");
+    let slug = document
+        .file_stem()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     let url = format!("/announcements/{slug}/");
 
     let started = Instant::now();
@@ -46,16 +53,41 @@ fn main() {
     let port: u16 = loop {
         let line = lines.next().expect("oasis serve stopped").expect("read");
         if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("port");
+            break rest
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .expect("port");
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
-    println!("serving {} documents after {:.1} s; editing {url}", count_markdown(&copy.path().join("content")), started.elapsed().as_secs_f64());
+    println!(
+        "serving {} documents after {:.1} s; editing {url}",
+        count_markdown(&copy.path().join("content")),
+        started.elapsed().as_secs_f64()
+    );
 
     let original = std::fs::read_to_string(&document).expect("read");
     for (what, edit) in [
-        ("body", Box::new(|i: usize| (format!("{original}\nEdit number {i}.\n"), format!("Edit number {i}."))) as Box<dyn Fn(usize) -> (String, String)>),
-        ("title", Box::new(|i: usize| (original.replacen("title: \"", &format!("title: \"Edit {i}: "), 1), format!("Edit {i}: ")))),
+        (
+            "body",
+            Box::new(|i: usize| {
+                (
+                    format!("{original}\nEdit number {i}.\n"),
+                    format!("Edit number {i}."),
+                )
+            }) as Box<dyn Fn(usize) -> (String, String)>,
+        ),
+        (
+            "title",
+            Box::new(|i: usize| {
+                (
+                    original.replacen("title: \"", &format!("title: \"Edit {i}: "), 1),
+                    format!("Edit {i}: "),
+                )
+            }),
+        ),
     ] {
         let mut times = Vec::new();
         for i in 0..edits {
@@ -66,7 +98,10 @@ fn main() {
                 if get(port, &url).contains(&marker) {
                     break;
                 }
-                assert!(saved.elapsed() < Duration::from_secs(120), "the edit never showed");
+                assert!(
+                    saved.elapsed() < Duration::from_secs(120),
+                    "the edit never showed"
+                );
                 std::thread::sleep(Duration::from_millis(1));
             }
             let ms = saved.elapsed().as_secs_f64() * 1000.0;
@@ -90,7 +125,10 @@ fn get(port: u16, path: &str) -> String {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return String::new();
     };
-    let _ = write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
     let mut body = String::new();
     let _ = stream.read_to_string(&mut body);
     body

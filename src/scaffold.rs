@@ -37,14 +37,15 @@ pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>>
     let title = new.title.trim();
     let slug = slugify(title);
     if title.is_empty() {
-        problems.push(
-            Diagnostic::error("the title is empty")
-                .hint("give the title in quotes, e.g. oasis new announcement \"Careers fair in Derby\""),
-        );
+        problems.push(Diagnostic::error("the title is empty").hint(
+            "give the title in quotes, e.g. oasis new announcement \"Careers fair in Derby\"",
+        ));
     } else if slug.is_empty() {
         problems.push(
-            Diagnostic::error(format!("the title `{title}` has no letters or digits to make a file name from"))
-                .hint("use a title with words in it; you can change the title in the file afterwards"),
+            Diagnostic::error(format!(
+                "the title `{title}` has no letters or digits to make a file name from"
+            ))
+            .hint("use a title with words in it; you can change the title in the file afterwards"),
         );
     }
     problems.extend(check_terms(&config, new));
@@ -55,9 +56,12 @@ pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>>
     let folder = root.join("content").join(new.kind.folder());
     if let Some(existing) = same_slug(&folder, &slug) {
         return Err(vec![
-            Diagnostic::error(format!("`content/{}/{existing}` already exists", new.kind.folder()))
-                .in_file(format!("content/{}/{existing}", new.kind.folder()))
-                .hint("oasis new never overwrites a file: edit that one, or choose another title"),
+            Diagnostic::error(format!(
+                "`content/{}/{existing}` already exists",
+                new.kind.folder()
+            ))
+            .in_file(format!("content/{}/{existing}", new.kind.folder()))
+            .hint("oasis new never overwrites a file: edit that one, or choose another title"),
         ]);
     }
     let text = front_matter(new, title, date);
@@ -82,8 +86,12 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
     let all = new.areas.iter().any(|a| a == "all");
     if new.areas.is_empty() {
         problems.push(
-            Diagnostic::error(format!("a new {} needs at least one area", new.kind.name()))
-                .hint(format!("pass --area SLUG (repeat it for more, or --area all); the areas are: {}", areas.join(", "))),
+            Diagnostic::error(format!("a new {} needs at least one area", new.kind.name())).hint(
+                format!(
+                    "pass --area SLUG (repeat it for more, or --area all); the areas are: {}",
+                    areas.join(", ")
+                ),
+            ),
         );
     } else if new.kind == Kind::Plan && (all || new.areas.len() != 1) {
         problems.push(
@@ -104,7 +112,10 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
                     Diagnostic::error(format!("unknown {what} `{slug}`"))
                         .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
                         .hint(match suggestion {
-                            Some(s) => format!("did you mean {option} {s}? The {what}s in site.toml are: {}", known.join(", ")),
+                            Some(s) => format!(
+                                "did you mean {option} {s}? The {what}s in site.toml are: {}",
+                                known.join(", ")
+                            ),
                             None => format!("the {what}s in site.toml are: {}", known.join(", ")),
                         }),
                 );
@@ -116,7 +127,10 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
     let mut seen = std::collections::HashSet::new();
     for slug in new.areas.iter().chain(&new.priorities) {
         if !seen.insert(slug) {
-            problems.push(Diagnostic::error(format!("`{slug}` is given twice")).hint("give each area and priority once"));
+            problems.push(
+                Diagnostic::error(format!("`{slug}` is given twice"))
+                    .hint("give each area and priority once"),
+            );
         }
     }
     problems
@@ -127,7 +141,9 @@ fn same_slug(folder: &Path, slug: &str) -> Option<String> {
     let entries = std::fs::read_dir(folder).ok()?;
     entries.flatten().find_map(|entry| {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let stem = name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD"))?;
+        let stem = name
+            .strip_suffix(".md")
+            .or_else(|| name.strip_suffix(".MD"))?;
         (slugify(stem) == slug).then_some(name)
     })
 }
@@ -146,7 +162,9 @@ fn front_matter(new: &NewDocument, title: &str, date: jiff::civil::Date) -> Stri
         text.push_str(&format!("date: {date}\n"));
         text.push_str(&format!(
             "summary: {}\n",
-            quote(&format!("One or two sentences about this {what}, shown in listings and feeds."))
+            quote(&format!(
+                "One or two sentences about this {what}, shown in listings and feeds."
+            ))
         ));
         if new.areas.iter().any(|a| a == "all") {
             text.push_str("areas: all\n");
@@ -176,19 +194,32 @@ fn quote(text: &str) -> String {
 }
 
 /// Creates the file, refusing to replace one that exists.
-fn write_new(folder: &Path, path: &PathBuf, relative: &str, text: &str) -> Result<(), Vec<Diagnostic>> {
+fn write_new(
+    folder: &Path,
+    path: &PathBuf,
+    relative: &str,
+    text: &str,
+) -> Result<(), Vec<Diagnostic>> {
     let io = |action: &str, error: std::io::Error| {
-        vec![Diagnostic::error(format!("could not {action} `{relative}`: {error}"))
-            .hint("check that you may write in the site's content/ folder")]
+        vec![
+            Diagnostic::error(format!("could not {action} `{relative}`: {error}"))
+                .hint("check that you may write in the site's content/ folder"),
+        ]
     };
     std::fs::create_dir_all(folder).map_err(|e| io("create the folder of", e))?;
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(vec![
                 Diagnostic::error(format!("`{relative}` already exists"))
                     .in_file(relative)
-                    .hint("oasis new never overwrites a file: edit that one, or choose another title"),
+                    .hint(
+                        "oasis new never overwrites a file: edit that one, or choose another title",
+                    ),
             ]);
         }
         Err(error) => return Err(io("create", error)),
@@ -202,6 +233,9 @@ mod tests {
 
     #[test]
     fn quotes_titles_as_yaml() {
-        assert_eq!(quote("Derby's \"new\" plan: 2017\\18"), r#""Derby's \"new\" plan: 2017\\18""#);
+        assert_eq!(
+            quote("Derby's \"new\" plan: 2017\\18"),
+            r#""Derby's \"new\" plan: 2017\\18""#
+        );
     }
 }

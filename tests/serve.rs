@@ -46,25 +46,42 @@ fn bytes(output: &OutputFile) -> Vec<u8> {
 fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let (compiled, diagnostics) = oasis::compile(&options(root));
     let compiled = compiled.unwrap_or_else(|| panic!("full build failed: {diagnostics:#?}"));
-    compiled.outputs.iter().map(|o| (o.path.clone(), bytes(o))).collect()
+    compiled
+        .outputs
+        .iter()
+        .map(|o| (o.path.clone(), bytes(o)))
+        .collect()
 }
 
 fn incremental(rebuilder: &Rebuilder) -> BTreeMap<String, Vec<u8>> {
-    rebuilder.outputs().map(|o| (o.path.clone(), bytes(o))).collect()
+    rebuilder
+        .outputs()
+        .map(|o| (o.path.clone(), bytes(o)))
+        .collect()
 }
 
-fn assert_same(step: &str, incremental: &BTreeMap<String, Vec<u8>>, full: &BTreeMap<String, Vec<u8>>) {
+fn assert_same(
+    step: &str,
+    incremental: &BTreeMap<String, Vec<u8>>,
+    full: &BTreeMap<String, Vec<u8>>,
+) {
     let a: HashSet<&String> = incremental.keys().collect();
     let b: HashSet<&String> = full.keys().collect();
-    assert_eq!(a, b, "{step}: the incremental build has other files than a full build");
+    assert_eq!(
+        a, b,
+        "{step}: the incremental build has other files than a full build"
+    );
     for (path, bytes) in full {
-        assert!(incremental[path] == *bytes, "{step}: `{path}` differs from a full build");
+        assert!(
+            incremental[path] == *bytes,
+            "{step}: `{path}` differs from a full build"
+        );
     }
 }
 
-fn changes(paths: &[PathBuf]) -> Changes {
+fn changes<P: AsRef<Path>>(paths: &[P]) -> Changes {
     Changes {
-        paths: paths.iter().cloned().collect(),
+        paths: paths.iter().map(|p| p.as_ref().to_path_buf()).collect(),
         rescan: false,
     }
 }
@@ -106,10 +123,16 @@ fn a_body_edit_renders_that_page_alone() {
     assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
     let plan = root.join("content/plans/derby.md");
     append_to(&plan, "\nA new closing paragraph.\n");
-    let rebuilt = rebuilder.rebuild(&changes(&[plan.clone()]));
+    let rebuilt = rebuilder.rebuild(&changes(&[&plan]));
     let built = rebuilt.built.expect("rebuilt");
-    assert!(built.only_rendered_changed, "a body edit takes the short path");
-    assert_eq!(built.rendered.into_iter().collect::<Vec<_>>(), ["plans/derby/index.html"]);
+    assert!(
+        built.only_rendered_changed,
+        "a body edit takes the short path"
+    );
+    assert_eq!(
+        built.rendered.into_iter().collect::<Vec<_>>(),
+        ["plans/derby/index.html"]
+    );
     // Saving without a change renders nothing.
     assert_eq!(rendered(&mut rebuilder, &[plan]), Vec::<String>::new());
 }
@@ -122,11 +145,18 @@ fn an_introduction_s_body_edit_renders_the_page_it_introduces() {
     assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
     let intro = root.join("content/areas/derby.md");
     append_to(&intro, "\nMore about Derby.\n");
-    assert_eq!(rendered(&mut rebuilder, &[intro]), ["areas/derby/index.html"]);
+    assert_eq!(
+        rendered(&mut rebuilder, &[intro]),
+        ["areas/derby/index.html"]
+    );
     let home = root.join("content/_index.md");
     append_to(&home, "\nMore about the programme.\n");
     assert_eq!(rendered(&mut rebuilder, &[home]), ["index.html"]);
-    assert_same("introductions edited", &incremental(&rebuilder), &full_build(&root));
+    assert_same(
+        "introductions edited",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
 }
 
 #[test]
@@ -140,9 +170,17 @@ fn a_template_edit_renders_the_pages_that_use_it() {
     std::fs::write(templates.join("page.html"), OWN_PAGE_TEMPLATE).expect("write");
     assert_eq!(
         rendered(&mut rebuilder, &[root.join("themes")]),
-        ["about/index.html", "accessibility/index.html", "contact/index.html"]
+        [
+            "about/index.html",
+            "accessibility/index.html",
+            "contact/index.html"
+        ]
     );
-    assert_same("template override", &incremental(&rebuilder), &full_build(&root));
+    assert_same(
+        "template override",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
 }
 
 #[test]
@@ -159,142 +197,295 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
     let override_page = root.join("themes/opportunity/templates/page.html");
     type Step<'a> = (&'a str, Box<dyn Fn() -> Vec<PathBuf> + 'a>);
     let steps: Vec<Step> = vec![
-        ("body edit", Box::new(|| {
-            append_to(&c("plans/derby.md"), "\nA new closing paragraph.\n");
-            vec![c("plans/derby.md")]
-        })),
-        ("title edit of a document in every area", Box::new(|| {
-            replace_in(&c("announcements/cornerstone-employers.md"), "title: \"More than 40", "title: \"Over 40");
-            vec![c("announcements/cornerstone-employers.md")]
-        })),
-        ("summary edit of a project", Box::new(|| {
-            replace_in(&c("projects/research-schools.md"), "Eleven Research Schools", "Eleven research schools");
-            vec![c("projects/research-schools.md")]
-        })),
-        ("new document", Box::new(|| {
-            std::fs::write(c("announcements/careers-fair.md"), NEW_ANNOUNCEMENT).expect("write");
-            vec![c("announcements/careers-fair.md")]
-        })),
-        ("second new document", Box::new(|| {
-            std::fs::write(c("announcements/summer-school.md"), SECOND_ANNOUNCEMENT).expect("write");
-            vec![c("announcements/summer-school.md")]
-        })),
-        ("renamed document", Box::new(|| {
-            let (from, to) = (c("announcements/summer-school.md"), c("announcements/year-6-summer-school.md"));
-            std::fs::rename(&from, &to).expect("rename");
-            vec![from, to]
-        })),
-        ("slug of a much-linked document", Box::new(|| {
-            replace_in(&c("plans/derby.md"), "ends: 2022-08-31", "ends: 2022-08-31\nslug: derby-delivery-plan");
-            vec![c("plans/derby.md")]
-        })),
-        ("document moved into a new folder", Box::new(|| {
-            std::fs::create_dir_all(c("announcements/2018")).expect("mkdir");
-            std::fs::rename(c("announcements/careers-fair.md"), c("announcements/2018/careers-fair.md")).expect("rename");
-            vec![c("announcements/careers-fair.md"), c("announcements/2018")]
-        })),
-        ("folder renamed", Box::new(|| {
-            std::fs::rename(c("announcements/2018"), c("announcements/archive")).expect("rename");
-            vec![c("announcements/2018"), c("announcements/archive")]
-        })),
-        ("document in the folder edited", Box::new(|| {
-            replace_in(&c("announcements/archive/careers-fair.md"), "date: 2018-03-01", "date: 2019-03-01");
-            vec![c("announcements/archive/careers-fair.md")]
-        })),
-        ("folder deleted", Box::new(|| {
-            std::fs::remove_dir_all(c("announcements/archive")).expect("remove");
-            vec![c("announcements/archive")]
-        })),
-        ("area introduction edited", Box::new(|| {
-            append_to(&c("areas/derby.md"), "\nMore about Derby.\n");
-            vec![c("areas/derby.md")]
-        })),
-        ("home introduction edited", Box::new(|| {
-            replace_in(&c("_index.md"), "twelve places", "12 places");
-            vec![c("_index.md")]
-        })),
-        ("document made a draft", Box::new(|| {
-            replace_in(&c("announcements/year-6-summer-school.md"), "areas: [oldham, derby]", "areas: [oldham, derby]\ndraft: true");
-            vec![c("announcements/year-6-summer-school.md")]
-        })),
-        ("draft published again", Box::new(|| {
-            replace_in(&c("announcements/year-6-summer-school.md"), "\ndraft: true", "");
-            vec![c("announcements/year-6-summer-school.md")]
-        })),
-        ("document deleted", Box::new(|| {
-            std::fs::remove_file(c("announcements/year-6-summer-school.md")).expect("remove");
-            vec![c("announcements/year-6-summer-school.md")]
-        })),
-        ("area renamed in site.toml", Box::new(|| {
-            replace_in(&root.join("site.toml"), "name = \"Derby\"", "name = \"Derby City\"");
-            vec![root.join("site.toml")]
-        })),
-        ("pagination changed in site.toml", Box::new(|| {
-            replace_in(&root.join("site.toml"), "per_page = 20", "per_page = 3");
-            vec![root.join("site.toml")]
-        })),
-        ("attachment added and used", Box::new(|| {
-            std::fs::write(c("plans/derby-plan.pdf"), b"%PDF-1.4 not really").expect("write");
-            replace_in(&c("plans/derby.md"), "ends: 2022-08-31", "ends: 2022-08-31\ndocument: derby-plan.pdf");
-            vec![c("plans/derby-plan.pdf"), c("plans/derby.md")]
-        })),
-        ("template override added", Box::new(|| {
-            std::fs::create_dir_all(override_page.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&override_page, OWN_PAGE_TEMPLATE).expect("write");
-            vec![root.join("themes")]
-        })),
-        ("template override edited", Box::new(|| {
-            replace_in(&override_page, "<h1>", "<h1 class=\"own\">");
-            vec![override_page.clone()]
-        })),
-        ("theme static file added", Box::new(|| {
-            std::fs::create_dir_all(root.join("themes/opportunity/static/css")).expect("mkdir");
-            std::fs::write(root.join("themes/opportunity/static/css/extra.css"), "body{}").expect("write");
-            vec![root.join("themes/opportunity/static/css/extra.css")]
-        })),
-        ("template override removed", Box::new(|| {
-            std::fs::remove_file(&override_page).expect("remove");
-            vec![override_page.clone()]
-        })),
+        (
+            "body edit",
+            Box::new(|| {
+                append_to(&c("plans/derby.md"), "\nA new closing paragraph.\n");
+                vec![c("plans/derby.md")]
+            }),
+        ),
+        (
+            "title edit of a document in every area",
+            Box::new(|| {
+                replace_in(
+                    &c("announcements/cornerstone-employers.md"),
+                    "title: \"More than 40",
+                    "title: \"Over 40",
+                );
+                vec![c("announcements/cornerstone-employers.md")]
+            }),
+        ),
+        (
+            "summary edit of a project",
+            Box::new(|| {
+                replace_in(
+                    &c("projects/research-schools.md"),
+                    "Eleven Research Schools",
+                    "Eleven research schools",
+                );
+                vec![c("projects/research-schools.md")]
+            }),
+        ),
+        (
+            "new document",
+            Box::new(|| {
+                std::fs::write(c("announcements/careers-fair.md"), NEW_ANNOUNCEMENT)
+                    .expect("write");
+                vec![c("announcements/careers-fair.md")]
+            }),
+        ),
+        (
+            "second new document",
+            Box::new(|| {
+                std::fs::write(c("announcements/summer-school.md"), SECOND_ANNOUNCEMENT)
+                    .expect("write");
+                vec![c("announcements/summer-school.md")]
+            }),
+        ),
+        (
+            "renamed document",
+            Box::new(|| {
+                let (from, to) = (
+                    c("announcements/summer-school.md"),
+                    c("announcements/year-6-summer-school.md"),
+                );
+                std::fs::rename(&from, &to).expect("rename");
+                vec![from, to]
+            }),
+        ),
+        (
+            "slug of a much-linked document",
+            Box::new(|| {
+                replace_in(
+                    &c("plans/derby.md"),
+                    "ends: 2022-08-31",
+                    "ends: 2022-08-31\nslug: derby-delivery-plan",
+                );
+                vec![c("plans/derby.md")]
+            }),
+        ),
+        (
+            "document moved into a new folder",
+            Box::new(|| {
+                std::fs::create_dir_all(c("announcements/2018")).expect("mkdir");
+                std::fs::rename(
+                    c("announcements/careers-fair.md"),
+                    c("announcements/2018/careers-fair.md"),
+                )
+                .expect("rename");
+                vec![c("announcements/careers-fair.md"), c("announcements/2018")]
+            }),
+        ),
+        (
+            "folder renamed",
+            Box::new(|| {
+                std::fs::rename(c("announcements/2018"), c("announcements/archive"))
+                    .expect("rename");
+                vec![c("announcements/2018"), c("announcements/archive")]
+            }),
+        ),
+        (
+            "document in the folder edited",
+            Box::new(|| {
+                replace_in(
+                    &c("announcements/archive/careers-fair.md"),
+                    "date: 2018-03-01",
+                    "date: 2019-03-01",
+                );
+                vec![c("announcements/archive/careers-fair.md")]
+            }),
+        ),
+        (
+            "folder deleted",
+            Box::new(|| {
+                std::fs::remove_dir_all(c("announcements/archive")).expect("remove");
+                vec![c("announcements/archive")]
+            }),
+        ),
+        (
+            "area introduction edited",
+            Box::new(|| {
+                append_to(&c("areas/derby.md"), "\nMore about Derby.\n");
+                vec![c("areas/derby.md")]
+            }),
+        ),
+        (
+            "home introduction edited",
+            Box::new(|| {
+                replace_in(&c("_index.md"), "twelve places", "12 places");
+                vec![c("_index.md")]
+            }),
+        ),
+        (
+            "document made a draft",
+            Box::new(|| {
+                replace_in(
+                    &c("announcements/year-6-summer-school.md"),
+                    "areas: [oldham, derby]",
+                    "areas: [oldham, derby]\ndraft: true",
+                );
+                vec![c("announcements/year-6-summer-school.md")]
+            }),
+        ),
+        (
+            "draft published again",
+            Box::new(|| {
+                replace_in(
+                    &c("announcements/year-6-summer-school.md"),
+                    "\ndraft: true",
+                    "",
+                );
+                vec![c("announcements/year-6-summer-school.md")]
+            }),
+        ),
+        (
+            "document deleted",
+            Box::new(|| {
+                std::fs::remove_file(c("announcements/year-6-summer-school.md")).expect("remove");
+                vec![c("announcements/year-6-summer-school.md")]
+            }),
+        ),
+        (
+            "area renamed in site.toml",
+            Box::new(|| {
+                replace_in(
+                    &root.join("site.toml"),
+                    "name = \"Derby\"",
+                    "name = \"Derby City\"",
+                );
+                vec![root.join("site.toml")]
+            }),
+        ),
+        (
+            "pagination changed in site.toml",
+            Box::new(|| {
+                replace_in(&root.join("site.toml"), "per_page = 20", "per_page = 3");
+                vec![root.join("site.toml")]
+            }),
+        ),
+        (
+            "attachment added and used",
+            Box::new(|| {
+                std::fs::write(c("plans/derby-plan.pdf"), b"%PDF-1.4 not really").expect("write");
+                replace_in(
+                    &c("plans/derby.md"),
+                    "ends: 2022-08-31",
+                    "ends: 2022-08-31\ndocument: derby-plan.pdf",
+                );
+                vec![c("plans/derby-plan.pdf"), c("plans/derby.md")]
+            }),
+        ),
+        (
+            "template override added",
+            Box::new(|| {
+                std::fs::create_dir_all(override_page.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&override_page, OWN_PAGE_TEMPLATE).expect("write");
+                vec![root.join("themes")]
+            }),
+        ),
+        (
+            "template override edited",
+            Box::new(|| {
+                replace_in(&override_page, "<h1>", "<h1 class=\"own\">");
+                vec![override_page.clone()]
+            }),
+        ),
+        (
+            "theme static file added",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("themes/opportunity/static/css")).expect("mkdir");
+                std::fs::write(
+                    root.join("themes/opportunity/static/css/extra.css"),
+                    "body{}",
+                )
+                .expect("write");
+                vec![root.join("themes/opportunity/static/css/extra.css")]
+            }),
+        ),
+        (
+            "template override removed",
+            Box::new(|| {
+                std::fs::remove_file(&override_page).expect("remove");
+                vec![override_page.clone()]
+            }),
+        ),
     ];
     for (step, apply) in steps {
         let paths = apply();
         let rebuilt = rebuilder.rebuild(&changes(&paths));
-        assert!(rebuilt.built.is_some(), "{step}: {:#?}", rebuilt.diagnostics);
+        assert!(
+            rebuilt.built.is_some(),
+            "{step}: {:#?}",
+            rebuilt.diagnostics
+        );
         assert_same(step, &incremental(&rebuilder), &full_build(&root));
     }
 
     // A body edit that breaks a link fails; fixing it brings the page back.
     let careers = c("announcements/cornerstone-employers.md");
-    append_to(&careers, "\nSee [the plan](@/plans/no-such-plan.md) and [areas](/no-such-page/).\n");
-    let broken = rebuilder.rebuild(&changes(&[careers.clone()]));
+    append_to(
+        &careers,
+        "\nSee [the plan](@/plans/no-such-plan.md) and [areas](/no-such-page/).\n",
+    );
+    let broken = rebuilder.rebuild(&changes(&[&careers]));
     assert!(broken.built.is_none());
     let (_, full_diagnostics) = oasis::compile(&options(&root));
-    assert_eq!(broken.diagnostics, full_diagnostics, "the diagnostics differ from a full build's");
-    let messages: Vec<&str> = broken.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("no-such-plan")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("/no-such-page/")), "{messages:?}");
+    assert_eq!(
+        broken.diagnostics, full_diagnostics,
+        "the diagnostics differ from a full build's"
+    );
+    let messages: Vec<&str> = broken
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("no-such-plan")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("/no-such-page/")),
+        "{messages:?}"
+    );
     replace_in(&careers, "@/plans/no-such-plan.md", "@/plans/oldham.md");
     replace_in(&careers, "(/no-such-page/)", "(/areas/)");
-    let fixed = rebuilder.rebuild(&changes(&[careers.clone()]));
+    let fixed = rebuilder.rebuild(&changes(&[&careers]));
     assert!(fixed.built.is_some(), "{:#?}", fixed.diagnostics);
-    assert_same("body edit with links fixed", &incremental(&rebuilder), &full_build(&root));
+    assert_same(
+        "body edit with links fixed",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
 
     // A broken document keeps the last good build; edits made meanwhile are
     // not lost when it is fixed.
     let project = c("projects/national-citizen-service.md");
     replace_in(&project, "title:", "title: ~\nold_title:");
-    let broken = rebuilder.rebuild(&changes(&[project.clone()]));
+    let broken = rebuilder.rebuild(&changes(&[&project]));
     assert!(broken.built.is_none());
     assert!(broken.diagnostics.iter().any(|d| d.is_error()));
-    append_to(&c("plans/norwich.md"), "\nEdited while another file was broken.\n");
-    replace_in(&c("announcements/cornerstone-employers.md"), "title: \"Over 40", "title: \"Forty or more");
-    let still_broken = rebuilder.rebuild(&changes(&[c("plans/norwich.md"), c("announcements/cornerstone-employers.md")]));
+    append_to(
+        &c("plans/norwich.md"),
+        "\nEdited while another file was broken.\n",
+    );
+    replace_in(
+        &c("announcements/cornerstone-employers.md"),
+        "title: \"Over 40",
+        "title: \"Forty or more",
+    );
+    let still_broken = rebuilder.rebuild(&changes(&[
+        c("plans/norwich.md"),
+        c("announcements/cornerstone-employers.md"),
+    ]));
     assert!(still_broken.built.is_none());
     replace_in(&project, "title: ~\nold_title:", "title:");
     let fixed = rebuilder.rebuild(&changes(&[project]));
     assert!(fixed.built.is_some(), "{:#?}", fixed.diagnostics);
-    assert_same("fixed after edits made while broken", &incremental(&rebuilder), &full_build(&root));
+    assert_same(
+        "fixed after edits made while broken",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
 
     // A change the watcher missed is found by a rescan.
     append_to(&c("pages/about.md"), "\nMissed by the watcher.\n");
@@ -332,7 +523,10 @@ fn oasis() -> Command {
 /// A copy of `tests/fixtures/serve-site`.
 fn fixture_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site"), dir.path());
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site"),
+        dir.path(),
+    );
     dir
 }
 
@@ -391,7 +585,9 @@ impl Server {
     }
 
     fn request(&self, method: &str, target: &str, host: &str) -> Response {
-        self.raw(&format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+        self.raw(&format!(
+            "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
     }
 
     fn get(&self, target: &str) -> Response {
@@ -402,7 +598,12 @@ impl Server {
     fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         // HTTP/1.0: the stream comes unchunked, ended by closing.
-        write!(stream, "GET /__oasis/events HTTP/1.0\r\nHost: {}\r\n\r\n", self.host()).expect("send");
+        write!(
+            stream,
+            "GET /__oasis/events HTTP/1.0\r\nHost: {}\r\n\r\n",
+            self.host()
+        )
+        .expect("send");
         let (sender, received) = mpsc::channel();
         std::thread::spawn(move || {
             let mut buffer = [0u8; 8192];
@@ -436,7 +637,11 @@ fn wait_for_port(lines: &Receiver<String>, stderr: &Arc<Mutex<String>>) -> u16 {
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match lines.recv_timeout(left) {
             Ok(line) => {
-                if let Some(rest) = line.split("http://127.0.0.1:").nth(1).or_else(|| line.split("http://localhost:").nth(1)) {
+                if let Some(rest) = line
+                    .split("http://127.0.0.1:")
+                    .nth(1)
+                    .or_else(|| line.split("http://localhost:").nth(1))
+                {
                     let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
                     return port.parse().expect("port");
                 }
@@ -444,7 +649,10 @@ fn wait_for_port(lines: &Receiver<String>, stderr: &Arc<Mutex<String>>) -> u16 {
             Err(_) => break,
         }
     }
-    panic!("oasis serve did not start: {}", stderr.lock().expect("stderr"));
+    panic!(
+        "oasis serve did not start: {}",
+        stderr.lock().expect("stderr")
+    );
 }
 
 struct Response {
@@ -455,7 +663,10 @@ struct Response {
 
 impl Response {
     fn parse(bytes: &[u8]) -> Response {
-        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(bytes.len());
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(bytes.len());
         let head = String::from_utf8_lossy(&bytes[..end]);
         let mut lines = head.lines();
         let status = lines
@@ -468,11 +679,18 @@ impl Response {
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
             .collect();
         let body = bytes.get(end + 4..).unwrap_or_default().to_vec();
-        Response { status, headers, body }
+        Response {
+            status,
+            headers,
+            body,
+        }
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn text(&self) -> String {
@@ -499,7 +717,11 @@ impl Events {
                 if let Some(end) = self.text[start..].find("\n\n") {
                     let data = self.text[start..start + end]
                         .lines()
-                        .map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")).unwrap_or(l))
+                        .map(|l| {
+                            l.strip_prefix("data: ")
+                                .or_else(|| l.strip_prefix("data:"))
+                                .unwrap_or(l)
+                        })
                         .collect::<Vec<_>>()
                         .join("\n");
                     self.seen = start + end;
@@ -532,7 +754,10 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 /// A served page without the live-reload script `build` does not write.
 fn without_live_script(body: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(body);
-    match (text.find("<script data-oasis-live>"), text.find("</script>")) {
+    match (
+        text.find("<script data-oasis-live>"),
+        text.find("</script>"),
+    ) {
         (Some(start), Some(end)) if end > start => {
             let mut out = text[..start].to_string();
             out.push_str(&text[end + "</script>".len()..]);
@@ -554,7 +779,11 @@ fn assert_serves_the_build(server: &Server, root: &Path, gone: &[&str]) {
         .arg(&output)
         .output()
         .expect("run oasis build");
-    assert!(status.status.success(), "oasis build failed: {}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "oasis build failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let mut files = Vec::new();
     collect_files(&output, &output, &mut files);
     assert!(files.len() > 10, "the build is too small: {files:?}");
@@ -598,10 +827,21 @@ fn serves_the_bytes_build_writes() {
     let server = Server::start(site.path(), &[]);
     assert_serves_the_build(&server, site.path(), &[]);
     let page = server.get("/announcements/careers-fair/");
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert!(page.text().contains("<script data-oasis-live>"));
-    assert_eq!(server.get("/feed.xml").header("content-type"), Some("application/atom+xml; charset=utf-8"));
-    assert_eq!(server.get("/plans/derby-leaflet.pdf").header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        server.get("/feed.xml").header("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    assert_eq!(
+        server
+            .get("/plans/derby-leaflet.pdf")
+            .header("content-type"),
+        Some("application/pdf")
+    );
     // A folder without its slash is redirected to it.
     let folder = server.get("/areas/derby");
     assert_eq!(folder.status, 301);
@@ -611,7 +851,10 @@ fn serves_the_bytes_build_writes() {
     let head = server.request("HEAD", "/areas/", &server.host());
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
-    assert_eq!(head.header("content-length"), Some(get.body.len().to_string().as_str()));
+    assert_eq!(
+        head.header("content-length"),
+        Some(get.body.len().to_string().as_str())
+    );
     // What the build does not have is the site's 404 page.
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
@@ -628,21 +871,48 @@ fn edits_renames_and_deletions_are_served_after_a_reload_event() {
     let generation: u64 = browser.next("hello").parse().expect("generation");
 
     // A body edit.
-    append_to(&content.join("plans/derby.md"), "\nA paragraph added while serving.\n");
+    append_to(
+        &content.join("plans/derby.md"),
+        "\nA paragraph added while serving.\n",
+    );
     let reloaded: u64 = browser.next("reload").parse().expect("generation");
     assert!(reloaded > generation);
-    assert!(server.get("/plans/derby/").text().contains("A paragraph added while serving."));
+    assert!(
+        server
+            .get("/plans/derby/")
+            .text()
+            .contains("A paragraph added while serving.")
+    );
 
     // A new document appears in its listing and its area.
-    std::fs::write(content.join("announcements/summer-school.md"), SECOND_ANNOUNCEMENT.replace("[oldham, derby]", "[oldham]").replace("transitions-and-pathways", "careers"))
-        .expect("write");
+    std::fs::write(
+        content.join("announcements/summer-school.md"),
+        SECOND_ANNOUNCEMENT
+            .replace("[oldham, derby]", "[oldham]")
+            .replace("transitions-and-pathways", "careers"),
+    )
+    .expect("write");
     browser.next("reload");
     assert_eq!(server.get("/announcements/summer-school/").status, 200);
-    assert!(server.get("/announcements/").text().contains("Summer school for year 6"));
-    assert!(server.get("/areas/oldham/").text().contains("Summer school for year 6"));
+    assert!(
+        server
+            .get("/announcements/")
+            .text()
+            .contains("Summer school for year 6")
+    );
+    assert!(
+        server
+            .get("/areas/oldham/")
+            .text()
+            .contains("Summer school for year 6")
+    );
 
     // A rename: the old address goes, the new one comes.
-    std::fs::rename(content.join("announcements/summer-school.md"), content.join("announcements/year-6.md")).expect("rename");
+    std::fs::rename(
+        content.join("announcements/summer-school.md"),
+        content.join("announcements/year-6.md"),
+    )
+    .expect("rename");
     browser.next("reload");
     assert_eq!(server.get("/announcements/summer-school/").status, 404);
     assert_eq!(server.get("/announcements/year-6/").status, 200);
@@ -651,36 +921,86 @@ fn edits_renames_and_deletions_are_served_after_a_reload_event() {
     // edited there; the folder renamed, the document edited again; then
     // the folder deleted.
     std::fs::create_dir(content.join("announcements/archive")).expect("mkdir");
-    std::fs::rename(content.join("announcements/year-6.md"), content.join("announcements/archive/year-6.md")).expect("move");
-    replace_in(&content.join("announcements/archive/year-6.md"), "Summer school for year 6", "Summer school (archived)");
+    std::fs::rename(
+        content.join("announcements/year-6.md"),
+        content.join("announcements/archive/year-6.md"),
+    )
+    .expect("move");
+    replace_in(
+        &content.join("announcements/archive/year-6.md"),
+        "Summer school for year 6",
+        "Summer school (archived)",
+    );
     eventually("the moved document's edit is served", || {
-        server.get("/announcements/year-6/").text().contains("Summer school (archived)")
+        server
+            .get("/announcements/year-6/")
+            .text()
+            .contains("Summer school (archived)")
     });
-    std::fs::rename(content.join("announcements/archive"), content.join("announcements/old")).expect("rename folder");
-    replace_in(&content.join("announcements/old/year-6.md"), "Summer school (archived)", "Summer school (old)");
+    std::fs::rename(
+        content.join("announcements/archive"),
+        content.join("announcements/old"),
+    )
+    .expect("rename folder");
+    replace_in(
+        &content.join("announcements/old/year-6.md"),
+        "Summer school (archived)",
+        "Summer school (old)",
+    );
     eventually("the renamed folder's document is served", || {
-        server.get("/announcements/year-6/").text().contains("Summer school (old)")
+        server
+            .get("/announcements/year-6/")
+            .text()
+            .contains("Summer school (old)")
     });
     std::fs::remove_dir_all(content.join("announcements/old")).expect("remove folder");
-    eventually("the deleted folder's document is gone", || server.get("/announcements/year-6/").status == 404);
-    assert!(!server.get("/announcements/").text().contains("Summer school"));
+    eventually("the deleted folder's document is gone", || {
+        server.get("/announcements/year-6/").status == 404
+    });
+    assert!(
+        !server
+            .get("/announcements/")
+            .text()
+            .contains("Summer school")
+    );
 
     // Editor leftovers change nothing.
     std::fs::write(content.join("plans/.derby.md.swp"), "swap").expect("write");
     std::fs::write(content.join("plans/derby.md~"), "backup").expect("write");
 
     // A title edit shows everywhere the title is listed.
-    replace_in(&content.join("announcements/early-years-fund.md"), "Early years fund for Oldham", "Nursery fund for Oldham");
+    replace_in(
+        &content.join("announcements/early-years-fund.md"),
+        "Early years fund for Oldham",
+        "Nursery fund for Oldham",
+    );
     eventually("the new title is in the listing", || {
-        server.get("/announcements/").text().contains("Nursery fund for Oldham")
+        server
+            .get("/announcements/")
+            .text()
+            .contains("Nursery fund for Oldham")
     });
-    assert!(server.get("/areas/oldham/").text().contains("Nursery fund for Oldham"));
-    assert!(server.get("/feed.xml").text().contains("Nursery fund for Oldham"));
+    assert!(
+        server
+            .get("/areas/oldham/")
+            .text()
+            .contains("Nursery fund for Oldham")
+    );
+    assert!(
+        server
+            .get("/feed.xml")
+            .text()
+            .contains("Nursery fund for Oldham")
+    );
 
     // After all that, the server holds exactly what a full build makes.
     std::fs::remove_file(content.join("plans/.derby.md.swp")).expect("remove");
     std::fs::remove_file(content.join("plans/derby.md~")).expect("remove");
-    assert_serves_the_build(&server, root, &["/announcements/summer-school/", "/announcements/year-6/"]);
+    assert_serves_the_build(
+        &server,
+        root,
+        &["/announcements/summer-school/", "/announcements/year-6/"],
+    );
 }
 
 #[test]
@@ -696,15 +1016,28 @@ fn a_broken_document_shows_the_overlay_until_it_is_fixed() {
     replace_in(&plan, "areas: [derby]", "areas: [\"<b>darby</b>\"]");
     let overlay = browser.next("failed");
     assert!(overlay.contains("id=\"oasis-overlay\""), "{overlay}");
-    assert!(overlay.contains("&lt;b&gt;darby&lt;/b&gt;"), "the overlay is not escaped: {overlay}");
-    assert!(!overlay.contains("<b>darby"), "the overlay is not escaped: {overlay}");
+    assert!(
+        overlay.contains("&lt;b&gt;darby&lt;/b&gt;"),
+        "the overlay is not escaped: {overlay}"
+    );
+    assert!(
+        !overlay.contains("<b>darby"),
+        "the overlay is not escaped: {overlay}"
+    );
     assert!(overlay.contains("content/plans/derby.md"), "{overlay}");
-    eventually("the error is printed", || server.stderr().contains("content/plans/derby.md"));
+    eventually("the error is printed", || {
+        server.stderr().contains("content/plans/derby.md")
+    });
 
     // The last good build is still served, with the overlay over it.
     let page = server.get("/plans/derby/");
     assert_eq!(page.status, 200);
-    let before_script = |text: &str| text.split("<script data-oasis-live>").next().unwrap_or_default().to_string();
+    let before_script = |text: &str| {
+        text.split("<script data-oasis-live>")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
     assert_eq!(before_script(&page.text()), before_script(&good));
     assert!(page.text().contains("<div id=\"oasis-overlay\""));
     assert!(page.text().contains("&lt;b&gt;darby&lt;/b&gt;"));
@@ -715,7 +1048,10 @@ fn a_broken_document_shows_the_overlay_until_it_is_fixed() {
     browser.next("ok");
     let fixed = server.get("/plans/derby/");
     assert!(!fixed.text().contains("<div id=\"oasis-overlay\""));
-    assert_eq!(without_live_script(&fixed.body), without_live_script(good.as_bytes()));
+    assert_eq!(
+        without_live_script(&fixed.body),
+        without_live_script(good.as_bytes())
+    );
 }
 
 #[test]
@@ -743,7 +1079,13 @@ fn hostile_requests_are_refused_without_harm() {
         assert_eq!(response.status, 400, "{target}");
         assert!(!response.text().contains("root:"), "{target}");
     }
-    for target in ["/etc/passwd", "/%252e%252e/%252e%252e/etc/passwd", "/C:/Windows/win.ini", "/content/plans/derby.md", "/site.toml"] {
+    for target in [
+        "/etc/passwd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/content/plans/derby.md",
+        "/site.toml",
+    ] {
         assert_eq!(server.get(target).status, 404, "{target}");
     }
     // Absolute paths in the request line.
@@ -757,15 +1099,29 @@ fn hostile_requests_are_refused_without_harm() {
         assert_eq!(response.header("allow"), Some("GET, HEAD"), "{method}");
     }
     // DNS rebinding: a page on another name must not read the preview.
-    for host in ["evil.example", "evil.example:1111", "127.0.0.1.evil.example", "localhost.evil.example"] {
+    for host in [
+        "evil.example",
+        "evil.example:1111",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+    ] {
         assert_eq!(server.request("GET", "/", host).status, 403, "{host}");
     }
     assert_eq!(server.raw("GET / HTTP/1.0\r\n\r\n").status, 403, "no Host");
-    assert_eq!(server.request("GET", "/", &format!("localhost:{}", server.port)).status, 200);
+    assert_eq!(
+        server
+            .request("GET", "/", &format!("localhost:{}", server.port))
+            .status,
+        200
+    );
     // A URL far longer than any page's: refused, and the server lives on.
     let huge = format!("/{}", "x".repeat(100_000));
     let response = server.get(&huge);
-    assert!((400..500).contains(&response.status) || response.status == 0, "{}", response.status);
+    assert!(
+        (400..500).contains(&response.status) || response.status == 0,
+        "{}",
+        response.status
+    );
     assert_eq!(server.get("/").status, 200);
 }
 
@@ -791,5 +1147,7 @@ fn serving_on_every_interface_warns() {
     let site = fixture_site();
     let server = Server::start(site.path(), &["--bind", "0.0.0.0"]);
     assert_eq!(server.get("/").status, 200);
-    eventually("the warning is printed", || server.stderr().contains("every network interface"));
+    eventually("the warning is printed", || {
+        server.stderr().contains("every network interface")
+    });
 }

@@ -31,7 +31,10 @@ pub fn execute(args: ServeArgs) -> u8 {
 fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) {
     let human = format == OutputFormat::Human;
     match event {
-        Event::Listening { url, all_interfaces } => {
+        Event::Listening {
+            url,
+            all_interfaces,
+        } => {
             if all_interfaces {
                 report(
                     &[Diagnostic::warning("the preview is served on every network interface")
@@ -43,7 +46,11 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                 println!("Serving the site at {url} (press Ctrl+C to stop)");
             }
         }
-        Event::Built { rebuilt, changed, outputs } => {
+        Event::Built {
+            rebuilt,
+            changed,
+            outputs,
+        } => {
             let mut shown = warnings.lock().unwrap_or_else(|e| e.into_inner());
             if *shown != rebuilt.diagnostics {
                 report(&rebuilt.diagnostics, format);
@@ -55,7 +62,10 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
             let ms = rebuilt.timings.total.as_secs_f64() * 1000.0;
             let documents = rebuilt.built.as_ref().map_or(0, |b| b.documents);
             if changed.is_empty() {
-                println!("Built {documents} documents ({} files) in {ms:.0} ms", outputs.len());
+                println!(
+                    "Built {documents} documents ({} files) in {ms:.0} ms",
+                    outputs.len()
+                );
             } else {
                 let pages = rebuilt.built.as_ref().map_or(0, |b| b.rendered.len());
                 println!(
@@ -72,7 +82,11 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
             report(&rebuilt.diagnostics, format);
             warnings.lock().unwrap_or_else(|e| e.into_inner()).clear();
             if human {
-                let what = if changed.is_empty() { String::new() } else { format!("{}: ", names(changed)) };
+                let what = if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", names(changed))
+                };
                 eprintln!(
                     "{} {what}the site has errors ({}); the browser shows them, and the last good build is still served",
                     time(),

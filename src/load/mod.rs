@@ -253,20 +253,33 @@ fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
 
 /// Reads and loads one Markdown file of `kind`; `content_path` is its path
 /// relative to `content/`.
-pub fn load_file(file: &SourceFile, content_path: &str, kind: Kind, cx: &LoadContext) -> FileResult {
+pub fn load_file(
+    file: &SourceFile,
+    content_path: &str,
+    kind: Kind,
+    cx: &LoadContext,
+) -> FileResult {
     match std::fs::read(&file.path) {
         Ok(bytes) => load_bytes(bytes, &file.relative, content_path, kind, cx),
         Err(error) => (
             None,
-            vec![Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
-                .in_file(file.relative.clone())],
+            vec![
+                Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
+                    .in_file(file.relative.clone()),
+            ],
         ),
     }
 }
 
 /// Loads one Markdown file from its bytes; `relative` is its path relative
 /// to the root.
-pub fn load_bytes(bytes: Vec<u8>, relative: &str, content_path: &str, kind: Kind, cx: &LoadContext) -> FileResult {
+pub fn load_bytes(
+    bytes: Vec<u8>,
+    relative: &str,
+    content_path: &str,
+    kind: Kind,
+    cx: &LoadContext,
+) -> FileResult {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {

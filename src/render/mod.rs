@@ -95,7 +95,10 @@ pub fn summaries(site: &Site) -> Vec<tera::Value> {
 }
 
 /// One document's [`DocSummary`] as a template value.
-pub fn summary(config: &crate::config::Config, document: &crate::document::Document) -> tera::Value {
+pub fn summary(
+    config: &crate::config::Config,
+    document: &crate::document::Document,
+) -> tera::Value {
     tera::Value::from_serializable(&DocSummary::new(config, document))
 }
 

@@ -67,7 +67,10 @@ pub fn app(shared: Arc<Shared>) -> Router {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     if !host_allowed(host, shared.bind) {
         return text(
             StatusCode::FORBIDDEN,
@@ -76,7 +79,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     let method = request.method().clone();
     if method != Method::GET && method != Method::HEAD {
-        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Only GET and HEAD are allowed.\n");
+        let mut response = text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only GET and HEAD are allowed.\n",
+        );
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -101,7 +107,12 @@ fn page(shared: &Shared, raw: &str) -> Response {
     let status = shared.status.borrow().clone();
     let resolved = match request_path::resolve(raw, &snapshot.base_path) {
         Ok(resolved) => resolved,
-        Err(refusal) => return text(StatusCode::BAD_REQUEST, &format!("Bad request: {}.\n", refusal.message())),
+        Err(refusal) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                &format!("Bad request: {}.\n", refusal.message()),
+            );
+        }
     };
     if snapshot.generation == 0 {
         // No good build yet: every page shows the errors.
@@ -119,7 +130,10 @@ fn page(shared: &Shared, raw: &str) -> Response {
         Resolved::BaseWithoutSlash => return redirect(&snapshot.base_path),
         Resolved::FileOrFolder(_) | Resolved::Outside => None,
     };
-    match found.as_deref().and_then(|path| snapshot.get(path).map(|bytes| (path, bytes))) {
+    match found
+        .as_deref()
+        .and_then(|path| snapshot.get(path).map(|bytes| (path, bytes)))
+    {
         Some((path, bytes)) => file(StatusCode::OK, path, bytes, &snapshot, &status),
         None => match snapshot.get("404.html") {
             Some(bytes) => file(StatusCode::NOT_FOUND, "404.html", bytes, &snapshot, &status),
@@ -129,10 +143,20 @@ fn page(shared: &Shared, raw: &str) -> Response {
 }
 
 /// One file, with the live-reload script when it is HTML.
-fn file(code: StatusCode, path: &str, bytes: &Bytes, snapshot: &Snapshot, status: &Status) -> Response {
+fn file(
+    code: StatusCode,
+    path: &str,
+    bytes: &Bytes,
+    snapshot: &Snapshot,
+    status: &Status,
+) -> Response {
     let content_type = content_type(path);
     let body = if content_type.starts_with("text/html") {
-        Bytes::from(live::inject(bytes, snapshot.generation, status.failure.as_deref()))
+        Bytes::from(live::inject(
+            bytes,
+            snapshot.generation,
+            status.failure.as_deref(),
+        ))
     } else {
         bytes.clone()
     };
@@ -149,22 +173,29 @@ fn file(code: StatusCode, path: &str, bytes: &Bytes, snapshot: &Snapshot, status
 fn events(shared: &Shared) -> Response {
     let mut receiver = shared.status.subscribe();
     let now = receiver.borrow_and_update().clone();
-    let mut queue = VecDeque::from([Event::default().event("hello").data(now.generation.to_string())]);
+    let mut queue = VecDeque::from([Event::default()
+        .event("hello")
+        .data(now.generation.to_string())]);
     if let Some(failure) = &now.failure {
         queue.push_back(Event::default().event("failed").data(failure.as_ref()));
     }
-    let stream = futures_util::stream::unfold((receiver, now, queue), |(mut receiver, mut shown, mut queue)| async move {
-        loop {
-            if let Some(event) = queue.pop_front() {
-                return Some((Ok::<Event, Infallible>(event), (receiver, shown, queue)));
+    let stream = futures_util::stream::unfold(
+        (receiver, now, queue),
+        |(mut receiver, mut shown, mut queue)| async move {
+            loop {
+                if let Some(event) = queue.pop_front() {
+                    return Some((Ok::<Event, Infallible>(event), (receiver, shown, queue)));
+                }
+                receiver.changed().await.ok()?;
+                let now = receiver.borrow_and_update().clone();
+                queue.extend(transition(&shown, &now));
+                shown = now;
             }
-            receiver.changed().await.ok()?;
-            let now = receiver.borrow_and_update().clone();
-            queue.extend(transition(&shown, &now));
-            shown = now;
-        }
-    });
-    let mut response = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();
+        },
+    );
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
     no_store(&mut response);
     response
 }
@@ -172,7 +203,11 @@ fn events(shared: &Shared) -> Response {
 /// The events that take a browser from one status to the next.
 fn transition(before: &Status, now: &Status) -> Vec<Event> {
     if now.generation != before.generation {
-        return vec![Event::default().event("reload").data(now.generation.to_string())];
+        return vec![
+            Event::default()
+                .event("reload")
+                .data(now.generation.to_string()),
+        ];
     }
     match (&before.failure, &now.failure) {
         (_, Some(failure)) if before.failure.as_ref() != Some(failure) => {
@@ -198,7 +233,11 @@ pub fn host_allowed(host: Option<&str>, bind: IpAddr) -> bool {
         }
     } else {
         match host.rsplit_once(':') {
-            Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some((name, port))
+                if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                name
+            }
             Some(_) => return false,
             None => host,
         }
@@ -216,7 +255,10 @@ pub fn host_allowed(host: Option<&str>, bind: IpAddr) -> bool {
 /// The content type of an output file, by its extension.
 pub fn content_type(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -255,9 +297,10 @@ pub fn content_type(path: &str) -> &'static str {
 fn text(code: StatusCode, message: &str) -> Response {
     let mut response = Response::new(Body::from(message.to_string()));
     *response.status_mut() = code;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     no_store(&mut response);
     response
 }
@@ -265,9 +308,10 @@ fn text(code: StatusCode, message: &str) -> Response {
 fn html(code: StatusCode, bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = code;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }
 
@@ -286,17 +330,27 @@ fn redirect(location: &str) -> Response {
 fn no_store(response: &mut Response) {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
 }
 
 /// A HEAD response: the GET response's headers, with its length, no body.
 fn head(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
-    if parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) == Some("text/event-stream") {
+    if parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        == Some("text/event-stream")
+    {
         return Response::from_parts(parts, Body::empty());
     }
     if let Some(length) = axum::body::HttpBody::size_hint(&body).exact() {
-        parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     Response::from_parts(parts, Body::empty())
 }
@@ -308,7 +362,13 @@ mod tests {
     #[test]
     fn accepts_the_bound_address_and_localhost_only() {
         let loopback: IpAddr = [127, 0, 0, 1].into();
-        for host in ["127.0.0.1:1111", "127.0.0.1", "localhost:1111", "LOCALHOST", "localhost.:1111"] {
+        for host in [
+            "127.0.0.1:1111",
+            "127.0.0.1",
+            "localhost:1111",
+            "LOCALHOST",
+            "localhost.:1111",
+        ] {
             assert!(host_allowed(Some(host), loopback), "{host}");
         }
         for host in [
@@ -338,10 +398,22 @@ mod tests {
 
     #[test]
     fn knows_the_site_s_file_types() {
-        assert_eq!(content_type("areas/derby/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("feed.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("areas/derby/feed.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type("areas/derby/index.html"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("feed.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("areas/derby/feed.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
         assert_eq!(content_type("plans/derby.PDF"), "application/pdf");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }

@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn the_overlay_escapes_diagnostics() {
-        let d = Diagnostic::error("unknown area `<script>alert(1)</script>`").hint("use \"derby\" & co\r");
+        let d = Diagnostic::error("unknown area `<script>alert(1)</script>`")
+            .hint("use \"derby\" & co\r");
         let html = overlay(&[d]);
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));

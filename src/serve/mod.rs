@@ -56,7 +56,10 @@ pub enum Event<'a> {
         outputs: &'a [String],
     },
     /// A (re)build failed; the diagnostics are in `rebuilt`.
-    Failed { rebuilt: &'a Rebuilt, changed: &'a [String] },
+    Failed {
+        rebuilt: &'a Rebuilt,
+        changed: &'a [String],
+    },
     /// The watcher had a problem (e.g. too few inotify watches).
     Problem(&'a Diagnostic),
 }
@@ -69,8 +72,11 @@ pub type Reporter = Arc<dyn Fn(Event) + Send + Sync>;
 /// site folder cannot be read) or stops.
 pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
     let root = options.site.root.canonicalize().map_err(|error| {
-        Diagnostic::error(format!("cannot read the site folder `{}`: {error}", options.site.root.display()))
-            .hint("pass the folder holding site.toml and content/ with --root DIR")
+        Diagnostic::error(format!(
+            "cannot read the site folder `{}`: {error}",
+            options.site.root.display()
+        ))
+        .hint("pass the folder holding site.toml and content/ with --root DIR")
     })?;
     let listener = bind(options.bind, options.port)?;
     let address = listener
@@ -83,7 +89,14 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
         ..options.site.clone()
     });
     let first = rebuilder.rebuild(&Changes::default());
-    publish(&shared, &rebuilder, &first, &Changes::default(), &report, &[]);
+    publish(
+        &shared,
+        &rebuilder,
+        &first,
+        &Changes::default(),
+        &report,
+        &[],
+    );
 
     let (sender, receiver) = mpsc::channel();
     let watcher = match Watcher::start(&root, sender) {
@@ -191,14 +204,26 @@ fn rebuild_loop(
 }
 
 /// Makes a rebuild's result what the server serves and browsers are told.
-fn publish(shared: &Shared, rebuilder: &Rebuilder, rebuilt: &Rebuilt, changes: &Changes, report: &Reporter, changed: &[String]) {
+fn publish(
+    shared: &Shared,
+    rebuilder: &Rebuilder,
+    rebuilt: &Rebuilt,
+    changes: &Changes,
+    report: &Reporter,
+    changed: &[String],
+) {
     let previous = match shared.snapshot.read() {
         Ok(snapshot) => snapshot.clone(),
         Err(poisoned) => poisoned.into_inner().clone(),
     };
     let next = rebuilt.built.as_ref().map(|built| {
         if built.only_rendered_changed && previous.generation > 0 {
-            Ok(previous.patch(built.rendered.iter().filter_map(|path| rebuilder.output(path))))
+            Ok(previous.patch(
+                built
+                    .rendered
+                    .iter()
+                    .filter_map(|path| rebuilder.output(path)),
+            ))
         } else {
             previous.next(
                 rebuilder.outputs(),
@@ -239,7 +264,9 @@ fn publish(shared: &Shared, rebuilder: &Rebuilder, rebuilt: &Rebuilt, changes: &
 
 fn fail(shared: &Shared, rebuilt: &Rebuilt, report: &Reporter, changed: &[String]) {
     let overlay: Arc<str> = live::overlay(&rebuilt.diagnostics).into();
-    shared.status.send_modify(|status| status.failure = Some(overlay));
+    shared
+        .status
+        .send_modify(|status| status.failure = Some(overlay));
     report(Event::Failed { rebuilt, changed });
 }
 

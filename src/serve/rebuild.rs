@@ -141,7 +141,7 @@ enum Lookup {
     /// From the cache: the file is as the cache last saw it.
     Cached,
     /// Loaded again; cache this.
-    Fresh(CachedFile),
+    Fresh(Box<CachedFile>),
     /// Loaded again but not cacheable (the file could not be read).
     Uncached,
 }
@@ -256,7 +256,9 @@ impl Rebuilder {
 
     /// The base path the last good build's links start with (`/` or `/preview/`).
     pub fn base_path(&self) -> Option<&str> {
-        self.last.as_ref().map(|last| last.site.config.base_path.as_str())
+        self.last
+            .as_ref()
+            .map(|last| last.site.config.base_path.as_str())
     }
 
     /// Rebuilds after `changes`.
@@ -433,13 +435,19 @@ impl Rebuilder {
             let (html, link_diagnostics) = link::relink(&document, &last.site, &last.excluded);
             document.body.html = html;
             found.extend(link_diagnostics);
-            replaced.push((*id, std::mem::replace(&mut last.site.documents[*id], document)));
+            replaced.push((
+                *id,
+                std::mem::replace(&mut last.site.documents[*id], document),
+            ));
         }
 
         // Render the pages that show their bodies, and check their links.
         let rendered: Vec<Result<(OutputFile, PageMemo), Vec<Diagnostic>>> = {
             let renderer = Renderer::new(&last.site, &last.theme, last.summaries.clone());
-            let jobs: Vec<Job> = replaced.iter().flat_map(|(id, _)| renderer.body_readers(*id)).collect();
+            let jobs: Vec<Job> = replaced
+                .iter()
+                .flat_map(|(id, _)| renderer.body_readers(*id))
+                .collect();
             jobs.par_iter()
                 .map(|job| {
                     let prepared = renderer.prepare(job)?;
@@ -461,7 +469,11 @@ impl Rebuilder {
                     .collect()
             };
             for (id, _) in &replaced {
-                found.extend(link::check_site_links(&last.site.documents[*id], &built, &pages));
+                found.extend(link::check_site_links(
+                    &last.site.documents[*id],
+                    &built,
+                    &pages,
+                ));
             }
         }
         let mut outputs = Vec::new();
@@ -473,11 +485,18 @@ impl Rebuilder {
         }
 
         // The last build's diagnostics, with the edited files' found again.
-        let edited: HashSet<&str> = fresh.iter().map(|(_, relative, _)| relative.as_str()).collect();
+        let edited: HashSet<&str> = fresh
+            .iter()
+            .map(|(_, relative, _)| relative.as_str())
+            .collect();
         let mut diagnostics: Vec<Diagnostic> = last
             .diagnostics
             .iter()
-            .filter(|d| !d.location.as_ref().is_some_and(|l| edited.contains(l.file.as_str())))
+            .filter(|d| {
+                !d.location
+                    .as_ref()
+                    .is_some_and(|l| edited.contains(l.file.as_str()))
+            })
             .cloned()
             .chain(found)
             .collect();
@@ -524,17 +543,20 @@ impl Rebuilder {
         let looked_up: Mutex<Vec<(String, Lookup)>> = Mutex::new(Vec::new());
         let context: OnceLock<(u64, Vec<(String, u64)>)> = OnceLock::new();
         let files = &self.files;
-        let (loaded, diagnostics) = load::load_with(&self.options, &|file, content_path, kind, cx| {
-            let context = context.get_or_init(|| load_context(cx)).0;
-            let (result, lookup) = files.lookup(context, changes, file, content_path, kind, cx);
-            if let Ok(mut looked_up) = looked_up.lock() {
-                looked_up.push((file.relative.clone(), lookup));
-            }
-            result
-        });
+        let (loaded, diagnostics) =
+            load::load_with(&self.options, &|file, content_path, kind, cx| {
+                let context = context.get_or_init(|| load_context(cx)).0;
+                let (result, lookup) = files.lookup(context, changes, file, content_path, kind, cx);
+                if let Ok(mut looked_up) = looked_up.lock() {
+                    looked_up.push((file.relative.clone(), lookup));
+                }
+                result
+            });
         let looked_up = looked_up.into_inner().unwrap_or_else(|e| e.into_inner());
         let seen: HashSet<&str> = looked_up.iter().map(|(path, _)| path.as_str()).collect();
-        self.files.entries.retain(|path, _| seen.contains(path.as_str()));
+        self.files
+            .entries
+            .retain(|path, _| seen.contains(path.as_str()));
         match context.into_inner() {
             Some((context, attachments)) => {
                 self.files.context = Some(context);
@@ -546,7 +568,7 @@ impl Rebuilder {
             match lookup {
                 Lookup::Cached => {}
                 Lookup::Fresh(entry) => {
-                    self.files.entries.insert(path.clone(), entry);
+                    self.files.entries.insert(path.clone(), *entry);
                     self.pending.insert(path);
                 }
                 Lookup::Uncached => {
@@ -617,7 +639,9 @@ impl Rebuilder {
             .collect();
         let global = tera::Value::from_serializable(&SiteView::new(site));
         let fingerprints = templates::fingerprints(&theme.sources);
-        let mut last = last.filter(|l| l.global == global && l.minify == site.config.minify && l.today == site.today);
+        let mut last = last.filter(|l| {
+            l.global == global && l.minify == site.config.minify && l.today == site.today
+        });
         let renderer = Renderer::new(site, theme, summaries.clone());
         let jobs = renderer.jobs();
         let outcomes: Vec<JobOutcome> = {
@@ -626,12 +650,19 @@ impl Rebuilder {
                 fingerprints: &fingerprints,
                 changed,
             };
-            jobs.par_iter().map(|job| reuse.run(&renderer, site, job)).collect()
+            jobs.par_iter()
+                .map(|job| reuse.run(&renderer, site, job))
+                .collect()
         };
 
-        let mut previous = last.as_mut().map(|l| std::mem::take(&mut l.outputs)).unwrap_or_default();
+        let mut previous = last
+            .as_mut()
+            .map(|l| std::mem::take(&mut l.outputs))
+            .unwrap_or_default();
         let mut rendering = Rendering {
-            outputs: Vec::with_capacity(jobs.len() + site.attachments.len() + theme.static_files.len() + 1),
+            outputs: Vec::with_capacity(
+                jobs.len() + site.attachments.len() + theme.static_files.len() + 1,
+            ),
             diagnostics: Vec::new(),
             rendered: HashSet::new(),
             kept: HashSet::new(),
@@ -751,7 +782,8 @@ struct Reuse<'l> {
 
 impl Reuse<'_> {
     fn template_unchanged(&self, last: &LastBuild, template: &str) -> bool {
-        last.fingerprints.get(template).is_some() && last.fingerprints.get(template) == self.fingerprints.get(template)
+        last.fingerprints.contains_key(template)
+            && last.fingerprints.get(template) == self.fingerprints.get(template)
     }
 
     fn run(&self, renderer: &Renderer, site: &Site, job: &Job) -> JobOutcome {
@@ -802,7 +834,12 @@ impl Reuse<'_> {
     }
 
     /// Keeps the last output if its inputs are equal, else renders.
-    fn finish(&self, renderer: &Renderer, prepared: Prepared, document: Option<(String, DocumentMemo)>) -> JobOutcome {
+    fn finish(
+        &self,
+        renderer: &Renderer,
+        prepared: Prepared,
+        document: Option<(String, DocumentMemo)>,
+    ) -> JobOutcome {
         if let Some(last) = self.last
             && self.template_unchanged(last, prepared.template)
             && let Some(page) = last.pages.get(&prepared.path)
@@ -824,7 +861,11 @@ impl Reuse<'_> {
             context: prepared.context.clone(),
         };
         match renderer.finish(prepared) {
-            Ok(output) => JobOutcome::Rendered { output, page, document },
+            Ok(output) => JobOutcome::Rendered {
+                output,
+                page,
+                document,
+            },
             Err(found) => JobOutcome::Failed(found),
         }
     }
@@ -842,10 +883,9 @@ impl FileCache {
         kind: Kind,
         cx: &LoadContext,
     ) -> (FileResult, Lookup) {
-        let cached = self
-            .entries
-            .get(&file.relative)
-            .filter(|c| self.context == Some(context) && c.kind == kind && c.content_path == content_path);
+        let cached = self.entries.get(&file.relative).filter(|c| {
+            self.context == Some(context) && c.kind == kind && c.content_path == content_path
+        });
         if let Some(cached) = cached
             && cached.size == file.size
             && !changes.touches(&file.path)
@@ -854,7 +894,12 @@ impl FileCache {
         }
         let bytes = match std::fs::read(&file.path) {
             Ok(bytes) => bytes,
-            Err(_) => return (load::load_file(file, content_path, kind, cx), Lookup::Uncached),
+            Err(_) => {
+                return (
+                    load::load_file(file, content_path, kind, cx),
+                    Lookup::Uncached,
+                );
+            }
         };
         let size = bytes.len() as u64;
         let hash = fingerprint(&bytes);
@@ -867,13 +912,13 @@ impl FileCache {
         let result = load::load_bytes(bytes, &file.relative, content_path, kind, cx);
         (
             result.clone(),
-            Lookup::Fresh(CachedFile {
+            Lookup::Fresh(Box::new(CachedFile {
                 size,
                 hash,
                 kind,
                 content_path: content_path.to_string(),
                 result,
-            }),
+            })),
         )
     }
 }
@@ -888,7 +933,12 @@ fn load_context(cx: &LoadContext) -> (u64, Vec<(String, u64)>) {
         .map(|(path, info)| (path.clone(), info.size))
         .collect();
     attachments.sort();
-    let context = fingerprint(&(format!("{:?}", cx.config), &attachments, cx.today, cx.future));
+    let context = fingerprint(&(
+        format!("{:?}", cx.config),
+        &attachments,
+        cx.today,
+        cx.future,
+    ));
     (context, attachments)
 }
 
@@ -897,7 +947,10 @@ fn load_context(cx: &LoadContext) -> (u64, Vec<(String, u64)>) {
 fn same_but_body(before: &crate::document::Document, after: &crate::document::Document) -> bool {
     let mut probe = after.clone();
     probe.body.html.clone_from(&before.body.html);
-    probe.body.internal_links.clone_from(&before.body.internal_links);
+    probe
+        .body
+        .internal_links
+        .clone_from(&before.body.internal_links);
     probe.body.site_links.clone_from(&before.body.site_links);
     probe == *before
 }

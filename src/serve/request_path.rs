@@ -125,16 +125,31 @@ mod tests {
     #[test]
     fn maps_folders_to_their_index() {
         assert_eq!(resolve("/", "/"), file("index.html"));
-        assert_eq!(resolve("/areas/derby/", "/"), file("areas/derby/index.html"));
-        assert_eq!(resolve("/feed.xml", "/"), Ok(Resolved::FileOrFolder("feed.xml".into())));
-        assert_eq!(resolve("/areas/derby", "/"), Ok(Resolved::FileOrFolder("areas/derby".into())));
+        assert_eq!(
+            resolve("/areas/derby/", "/"),
+            file("areas/derby/index.html")
+        );
+        assert_eq!(
+            resolve("/feed.xml", "/"),
+            Ok(Resolved::FileOrFolder("feed.xml".into()))
+        );
+        assert_eq!(
+            resolve("/areas/derby", "/"),
+            Ok(Resolved::FileOrFolder("areas/derby".into()))
+        );
     }
 
     #[test]
     fn decodes_once() {
-        assert_eq!(resolve("/plans/caf%C3%A9.pdf", "/"), Ok(Resolved::FileOrFolder("plans/café.pdf".into())));
+        assert_eq!(
+            resolve("/plans/caf%C3%A9.pdf", "/"),
+            Ok(Resolved::FileOrFolder("plans/café.pdf".into()))
+        );
         // `%252e` is the literal name `%2e`, never a dot.
-        assert_eq!(resolve("/%252e%252e/etc/passwd", "/"), Ok(Resolved::FileOrFolder("%2e%2e/etc/passwd".into())));
+        assert_eq!(
+            resolve("/%252e%252e/etc/passwd", "/"),
+            Ok(Resolved::FileOrFolder("%2e%2e/etc/passwd".into()))
+        );
     }
 
     #[test]
@@ -163,7 +178,10 @@ mod tests {
         assert_eq!(resolve("/%zz", "/"), Err(Refusal::BadEncoding));
         assert_eq!(resolve("/%", "/"), Err(Refusal::BadEncoding));
         assert_eq!(resolve("/%ff%fe", "/"), Err(Refusal::BadEncoding));
-        assert_eq!(resolve(&format!("/{}", "a".repeat(MAX_PATH)), "/"), Err(Refusal::TooLong));
+        assert_eq!(
+            resolve(&format!("/{}", "a".repeat(MAX_PATH)), "/"),
+            Err(Refusal::TooLong)
+        );
     }
 
     #[test]
@@ -176,8 +194,14 @@ mod tests {
     #[test]
     fn serves_under_the_base_path() {
         assert_eq!(resolve("/preview/", "/preview/"), file("index.html"));
-        assert_eq!(resolve("/preview/areas/", "/preview/"), file("areas/index.html"));
-        assert_eq!(resolve("/preview", "/preview/"), Ok(Resolved::BaseWithoutSlash));
+        assert_eq!(
+            resolve("/preview/areas/", "/preview/"),
+            file("areas/index.html")
+        );
+        assert_eq!(
+            resolve("/preview", "/preview/"),
+            Ok(Resolved::BaseWithoutSlash)
+        );
         assert_eq!(resolve("/areas/", "/preview/"), Ok(Resolved::Outside));
         assert_eq!(resolve("/previewx/", "/preview/"), Ok(Resolved::Outside));
     }

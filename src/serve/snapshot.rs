@@ -104,7 +104,12 @@ impl Snapshot {
             }
             files.insert(output.path.clone(), served);
         }
-        changed.extend(self.files.keys().filter(|path| !files.contains_key(*path)).cloned());
+        changed.extend(
+            self.files
+                .keys()
+                .filter(|path| !files.contains_key(*path))
+                .cloned(),
+        );
         changed.sort();
         let generation = if changed.is_empty() && self.generation > 0 {
             self.generation
@@ -126,7 +131,10 @@ impl Snapshot {
     /// The snapshot of a good build that changed only `outputs` (rendered
     /// pages, every other file as in this snapshot), and the paths whose
     /// bytes differ.
-    pub fn patch<'a>(&self, outputs: impl Iterator<Item = &'a OutputFile>) -> (Snapshot, Vec<String>) {
+    pub fn patch<'a>(
+        &self,
+        outputs: impl Iterator<Item = &'a OutputFile>,
+    ) -> (Snapshot, Vec<String>) {
         let mut next = self.clone();
         let mut changed = Vec::new();
         for output in outputs {
@@ -139,7 +147,13 @@ impl Snapshot {
             if self.get(&output.path) != Some(&bytes) {
                 changed.push(output.path.clone());
             }
-            next.files.insert(output.path.clone(), Served { bytes, source: None });
+            next.files.insert(
+                output.path.clone(),
+                Served {
+                    bytes,
+                    source: None,
+                },
+            );
         }
         changed.sort();
         if !changed.is_empty() || next.generation == 0 {
@@ -150,7 +164,11 @@ impl Snapshot {
 }
 
 /// A copied file, read again only if it may have changed.
-fn copied(source: &Path, before: Option<&Served>, touched: &dyn Fn(&Path) -> bool) -> Result<Served, Diagnostic> {
+fn copied(
+    source: &Path,
+    before: Option<&Served>,
+    touched: &dyn Fn(&Path) -> bool,
+) -> Result<Served, Diagnostic> {
     let unreadable = |error: std::io::Error| {
         Diagnostic::error(format!("cannot read `{}`: {error}", source.display()))
             .hint("check that the file exists and can be read")
@@ -189,20 +207,26 @@ mod tests {
         let none = |_: &Path| false;
         let all: HashSet<String> = ["a.html", "b.html"].map(String::from).into();
         let first = [page("a.html", "a"), page("b.html", "b")];
-        let (one, changed) = Snapshot::default().next(first.iter(), &all, "/", &none).expect("snapshot");
+        let (one, changed) = Snapshot::default()
+            .next(first.iter(), &all, "/", &none)
+            .expect("snapshot");
         assert_eq!(changed, ["a.html", "b.html"]);
         assert_eq!(one.generation, 1);
 
         let second = [page("a.html", "a"), page("c.html", "c")];
         let rendered: HashSet<String> = ["a.html", "c.html"].map(String::from).into();
-        let (two, changed) = one.next(second.iter(), &rendered, "/", &none).expect("snapshot");
+        let (two, changed) = one
+            .next(second.iter(), &rendered, "/", &none)
+            .expect("snapshot");
         assert_eq!(changed, ["b.html", "c.html"]);
         assert_eq!(two.generation, 2);
         assert_eq!(two.get("c.html").map(|b| b.as_ref()), Some(&b"c"[..]));
         assert!(two.get("b.html").is_none());
 
         // Rendered again to the same bytes: nothing changed.
-        let (three, changed) = two.next(second.iter(), &rendered, "/", &none).expect("snapshot");
+        let (three, changed) = two
+            .next(second.iter(), &rendered, "/", &none)
+            .expect("snapshot");
         assert!(changed.is_empty());
         assert_eq!(three.generation, 2);
     }

@@ -83,14 +83,26 @@ mod tests {
     #[test]
     fn a_template_depends_on_its_parents_and_includes_only() {
         let before = sources(&[
-            ("base.html", "<body>{% block content %}{% endblock content %}</body>"),
-            ("page.html", r#"{% extends "base.html" %}{% include "partials/card.html" %}"#),
+            (
+                "base.html",
+                "<body>{% block content %}{% endblock content %}</body>",
+            ),
+            (
+                "page.html",
+                r#"{% extends "base.html" %}{% include "partials/card.html" %}"#,
+            ),
             ("partials/card.html", "card"),
             ("atom.xml", "<feed/>"),
         ]);
         let after_card = sources(&[
-            ("base.html", "<body>{% block content %}{% endblock content %}</body>"),
-            ("page.html", r#"{% extends "base.html" %}{% include "partials/card.html" %}"#),
+            (
+                "base.html",
+                "<body>{% block content %}{% endblock content %}</body>",
+            ),
+            (
+                "page.html",
+                r#"{% extends "base.html" %}{% include "partials/card.html" %}"#,
+            ),
             ("partials/card.html", "a new card"),
             ("atom.xml", "<feed/>"),
         ]);
@@ -104,19 +116,31 @@ mod tests {
     #[test]
     fn a_component_definition_is_used_by_every_template() {
         let before = sources(&[
-            ("components.html", "{% component Card(title) %}{{ title }}{% endcomponent Card %}"),
+            (
+                "components.html",
+                "{% component Card(title) %}{{ title }}{% endcomponent Card %}",
+            ),
             ("atom.xml", "<feed/>"),
         ]);
         let after = sources(&[
-            ("components.html", "{% component Card(title) %}<b>{{ title }}</b>{% endcomponent Card %}"),
+            (
+                "components.html",
+                "{% component Card(title) %}<b>{{ title }}</b>{% endcomponent Card %}",
+            ),
             ("atom.xml", "<feed/>"),
         ]);
-        assert_ne!(fingerprints(&before)["atom.xml"], fingerprints(&after)["atom.xml"]);
+        assert_ne!(
+            fingerprints(&before)["atom.xml"],
+            fingerprints(&after)["atom.xml"]
+        );
     }
 
     #[test]
     fn include_cycles_end() {
-        let cyclic = sources(&[("a.html", r#"{% include "b.html" %}"#), ("b.html", r#"{% include "a.html" %}"#)]);
+        let cyclic = sources(&[
+            ("a.html", r#"{% include "b.html" %}"#),
+            ("b.html", r#"{% include "a.html" %}"#),
+        ]);
         assert_eq!(fingerprints(&cyclic).len(), 2);
     }
 }

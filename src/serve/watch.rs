@@ -61,7 +61,8 @@ impl Watcher {
                 }
             }
         };
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), handler).map_err(|e| problem(&e))?;
+        let mut debouncer =
+            new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), handler).map_err(|e| problem(&e))?;
         debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| problem(&e))?;
@@ -82,10 +83,8 @@ impl Watcher {
         let mut problems = Vec::new();
         for folder in FOLDERS {
             let path = self.root.join(folder);
-            if changes.paths.contains(&path) || !path.is_dir() {
-                if self.watched.remove(&path) {
-                    let _ = self.debouncer.unwatch(&path);
-                }
+            if (changes.paths.contains(&path) || !path.is_dir()) && self.watched.remove(&path) {
+                let _ = self.debouncer.unwatch(&path);
             }
             if path.is_dir() && !self.watched.contains(&path) {
                 match self.debouncer.watch(&path, RecursiveMode::Recursive) {
@@ -110,9 +109,13 @@ fn changes(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Cha
         if matches!(event.kind, EventKind::Access(_)) {
             continue;
         }
-        changes
-            .paths
-            .extend(event.paths.iter().filter(|path| matters(root, path)).cloned());
+        changes.paths.extend(
+            event
+                .paths
+                .iter()
+                .filter(|path| matters(root, path))
+                .cloned(),
+        );
     }
     changes
 }
@@ -132,14 +135,20 @@ pub fn matters(root: &Path, path: &Path) -> bool {
         .collect();
     match names.first().map(String::as_str) {
         Some(CONFIG_FILE) => names.len() == 1,
-        Some(folder) if FOLDERS.contains(&folder) => names.iter().all(|name| !name.is_empty() && !files::is_ignored(name)),
+        Some(folder) if FOLDERS.contains(&folder) => names
+            .iter()
+            .all(|name| !name.is_empty() && !files::is_ignored(name)),
         _ => false,
     }
 }
 
 /// A watcher error as the user should see it.
 fn problem(error: &notify::Error) -> Diagnostic {
-    let paths: Vec<String> = error.paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    let paths: Vec<String> = error
+        .paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
     let place = if paths.is_empty() {
         String::new()
     } else {
@@ -200,6 +209,10 @@ mod tests {
     fn running_out_of_watches_names_the_fix() {
         let d = problem(&notify::Error::new(notify::ErrorKind::MaxFilesWatch));
         assert!(d.is_error());
-        assert!(d.hint.as_deref().is_some_and(|h| h.contains("fs.inotify.max_user_watches")));
+        assert!(
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.contains("fs.inotify.max_user_watches"))
+        );
     }
 }
