@@ -133,6 +133,14 @@ fn a_body_edit_renders_that_page_alone() {
         built.rendered.into_iter().collect::<Vec<_>>(),
         ["plans/derby/index.html"]
     );
+    // Files an editor writes and removes while saving change nothing.
+    append_to(&plan, "\nAnother paragraph.\n");
+    let rebuilt = rebuilder.rebuild(&changes(&[plan.clone(), root.join("content/plans/4913")]));
+    assert!(
+        rebuilt
+            .built
+            .is_some_and(|b| b.only_rendered_changed && b.rendered.len() == 1)
+    );
     // Saving without a change renders nothing.
     assert_eq!(rendered(&mut rebuilder, &[plan]), Vec::<String>::new());
 }
@@ -483,6 +491,27 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
     assert!(fixed.built.is_some(), "{:#?}", fixed.diagnostics);
     assert_same(
         "fixed after edits made while broken",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
+
+    // Without site.toml nothing builds; with it back, all is as before.
+    let config = root.join("site.toml");
+    let saved = std::fs::read(&config).expect("read site.toml");
+    std::fs::remove_file(&config).expect("remove site.toml");
+    let missing = rebuilder.rebuild(&changes(&[&config]));
+    assert!(missing.built.is_none());
+    assert!(
+        missing
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("site.toml"))
+    );
+    std::fs::write(&config, saved).expect("write site.toml");
+    let back = rebuilder.rebuild(&changes(&[&config]));
+    assert!(back.built.is_some(), "{:#?}", back.diagnostics);
+    assert_same(
+        "site.toml back",
         &incremental(&rebuilder),
         &full_build(&root),
     );
@@ -1052,6 +1081,29 @@ fn a_broken_document_shows_the_overlay_until_it_is_fixed() {
         without_live_script(&fixed.body),
         without_live_script(good.as_bytes())
     );
+}
+
+#[test]
+fn a_site_broken_at_start_shows_its_errors_until_it_is_fixed() {
+    let site = fixture_site();
+    let plan = site.path().join("content/plans/derby.md");
+    replace_in(&plan, "title: \"Derby delivery plan\"", "title: 2017");
+    let server = Server::start(site.path(), &[]);
+    let page = server.get("/plans/derby/");
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text().contains("<div id=\"oasis-overlay\""),
+        "{}",
+        page.text()
+    );
+    assert!(page.text().contains("content/plans/derby.md"));
+    let mut browser = server.events();
+    browser.next("hello");
+    replace_in(&plan, "title: 2017", "title: \"Derby delivery plan\"");
+    browser.next("reload");
+    let fixed = server.get("/plans/derby/");
+    assert_eq!(fixed.status, 200);
+    assert!(!fixed.text().contains("<div id=\"oasis-overlay\""));
 }
 
 #[test]

@@ -372,13 +372,22 @@ impl Rebuilder {
         if load::today(&last.site.config).ok()? != last.site.today {
             return None;
         }
-        // Every path must be a Markdown file of a document in the site.
+        // Every path must be a Markdown file of a document in the site, or
+        // a file under content/ that came and went between two builds
+        // (editors write such files while saving: vim's `4913`, JetBrains'
+        // `___jb_tmp___`).
         let mut edits = Vec::new();
         for path in &changes.paths {
             if !path.starts_with(&root) {
                 return None;
             }
             let relative = crate::files::relative_to(&root, path);
+            if relative.starts_with("content/")
+                && std::fs::symlink_metadata(path).is_err()
+                && !self.files.knows(&relative)
+            {
+                continue;
+            }
             let cached = self.files.entries.get(&relative)?;
             let id = *last.ids.get(&relative)?;
             if !std::fs::symlink_metadata(path).ok()?.is_file() {
@@ -872,6 +881,19 @@ impl Reuse<'_> {
 }
 
 impl FileCache {
+    /// Whether the last load saw a file at `relative` (a path under the
+    /// root), or inside it if it is a folder.
+    fn knows(&self, relative: &str) -> bool {
+        let folder = format!("{relative}/");
+        let attachment = |path: &String| {
+            let path = format!("content/{path}");
+            path == relative || path.starts_with(&folder)
+        };
+        self.entries.contains_key(relative)
+            || self.entries.keys().any(|path| path.starts_with(&folder))
+            || self.attachments.iter().any(|(path, _)| attachment(path))
+    }
+
     /// One Markdown file's load result, from the cache when the file is as
     /// the cache last saw it.
     fn lookup(
