@@ -1203,3 +1203,50 @@ fn serving_on_every_interface_warns() {
         server.stderr().contains("every network interface")
     });
 }
+
+/// Live reload and the overlay in a real browser (`tests/browser/live.js`):
+/// needs node, Chromium and `npm ci --prefix tests/browser`, like
+/// `tests/browser.rs`; without them it is skipped, unless
+/// `OASIS_REQUIRE_BROWSER=1` (set by `.ci/run`).
+#[test]
+fn live_reload_and_the_overlay_work_in_chromium() {
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var_os("OASIS_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let node = Command::new("node").arg("--version").output();
+    let ready = node.is_ok_and(|o| o.status.success())
+        && chromium.is_file()
+        && suite
+            .join("node_modules/playwright-core/package.json")
+            .is_file();
+    if !ready {
+        let required = std::env::var("OASIS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "OASIS_REQUIRE_BROWSER=1 but node, Chromium or playwright-core is missing"
+        );
+        eprintln!(
+            "SKIPPED: node, Chromium or playwright-core (npm ci --prefix tests/browser) is missing"
+        );
+        return;
+    }
+    let site = fixture_site();
+    let server = Server::start(site.path(), &[]);
+    let output = Command::new("node")
+        .arg(suite.join("live.js"))
+        .arg("--url")
+        .arg(format!("http://{}/plans/derby/", server.host()))
+        .arg("--file")
+        .arg(site.path().join("content/plans/derby.md"))
+        .env("OASIS_CHROMIUM", &chromium)
+        .output()
+        .expect("run node");
+    let report = String::from_utf8_lossy(&output.stdout);
+    eprintln!("{report}");
+    assert!(
+        output.status.success(),
+        "{report}{}\nserver:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        server.stderr()
+    );
+}

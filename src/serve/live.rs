@@ -35,10 +35,24 @@ pub fn inject(html: &[u8], generation: u64, overlay: Option<&str>) -> Vec<u8> {
 }
 
 /// The script that reloads the page after a good rebuild and shows or
-/// hides the overlay.
+/// hides the overlay. Hidden tabs close their connection (browsers allow
+/// only six per server) and reopen it when shown again; the `hello` on
+/// reopening tells them whether they missed a rebuild.
 fn script(generation: u64) -> String {
     format!(
-        r#"<script data-oasis-live>(function(){{var g={generation},id="{OVERLAY_ID}",s=new EventSource("{EVENTS_PATH}");function r(e){{if(+e.data!==g)location.reload()}}function h(){{var o=document.getElementById(id);if(o)o.remove()}}s.addEventListener("hello",r);s.addEventListener("reload",r);s.addEventListener("ok",h);s.addEventListener("failed",function(e){{h();document.body.insertAdjacentHTML("beforeend",e.data)}})}})();</script>"#
+        concat!(
+            r#"<script data-oasis-live>(function(){{var g={generation},id="{id}",s=null;"#,
+            r#"function r(e){{if(+e.data!==g)location.reload()}}"#,
+            r#"function h(){{var o=document.getElementById(id);if(o)o.remove()}}"#,
+            r#"function open(){{if(s)return;s=new EventSource("{events}");"#,
+            r#"s.addEventListener("hello",function(e){{h();r(e)}});s.addEventListener("reload",r);s.addEventListener("ok",h);"#,
+            r#"s.addEventListener("failed",function(e){{h();document.body.insertAdjacentHTML("beforeend",e.data)}})}}"#,
+            r#"document.addEventListener("visibilitychange",function(){{if(document.hidden){{if(s){{s.close();s=null}}}}else open()}});"#,
+            r#"if(!document.hidden)open()}})();</script>"#,
+        ),
+        generation = generation,
+        id = OVERLAY_ID,
+        events = EVENTS_PATH,
     )
 }
 
@@ -111,6 +125,7 @@ mod tests {
         assert!(out.starts_with("<html><body><p>x</p><script data-oasis-live>"));
         assert!(out.ends_with("</script></BODY></html>"));
         assert!(out.contains("var g=3,"));
+        assert!(out.contains("new EventSource(\"/__oasis/events\")"));
     }
 
     #[test]
