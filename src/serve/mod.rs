@@ -197,8 +197,22 @@ fn rebuild_loop(
                 report(Event::Problem(&problem));
             }
         }
-        let rebuilt = rebuilder.rebuild(&changes);
         let changed = relative_names(rebuilder.root(), &changes);
+        let attempt =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild(&changes)));
+        let rebuilt = attempt.unwrap_or_else(|_| {
+            // A bug, not the site's fault: start again from nothing, so the
+            // next change rebuilds everything.
+            rebuilder = Rebuilder::new(rebuilder.options().clone());
+            Rebuilt {
+                built: None,
+                diagnostics: vec![
+                    Diagnostic::error("oasis failed while rebuilding (this is a bug in oasis)")
+                        .hint("save again to rebuild everything; if it keeps happening, restart oasis serve and report it"),
+                ],
+                timings: rebuild::Timings::default(),
+            }
+        });
         publish(shared, &rebuilder, &rebuilt, &changes, report, &changed);
     }
 }

@@ -72,7 +72,12 @@ impl Changes {
 
     /// Whether `path` or a folder above it changed.
     fn touches(&self, path: &Path) -> bool {
-        !self.paths.is_empty() && path.ancestors().any(|a| self.paths.contains(a))
+        match self.paths.len() {
+            0 => false,
+            // The usual case, a save or two: cheaper than hashing every ancestor.
+            1..=8 => self.paths.iter().any(|changed| path.starts_with(changed)),
+            _ => path.ancestors().any(|a| self.paths.contains(a)),
+        }
     }
 }
 
@@ -242,6 +247,11 @@ impl Rebuilder {
     /// The site's root.
     pub fn root(&self) -> &Path {
         &self.options.root
+    }
+
+    /// The options it builds with.
+    pub fn options(&self) -> &load::Options {
+        &self.options
     }
 
     /// Every output of the last good build, in no particular order.
@@ -422,6 +432,7 @@ impl Rebuilder {
             if !same_but_body(before, after) {
                 return None;
             }
+            let document = after.clone();
             let entry = CachedFile {
                 size,
                 hash,
@@ -429,25 +440,24 @@ impl Rebuilder {
                 content_path: cached.content_path.clone(),
                 result,
             };
-            fresh.push((id, relative, entry));
+            fresh.push((id, relative, entry, document));
         }
 
-        // Relink the edited documents and put them in the site.
+        // From here on nothing returns early: the site is changed in place,
+        // and put back as it was if the build fails.
         let mut found = Vec::new();
         let mut replaced = Vec::new();
-        for (id, _, entry) in &fresh {
-            let (Some(document), load_diagnostics) = &entry.result else {
-                return None;
-            };
-            let mut document = document.clone();
-            found.extend(load_diagnostics.iter().cloned());
+        let mut entries = Vec::new();
+        for (id, relative, entry, mut document) in fresh {
+            found.extend(entry.result.1.iter().cloned());
             let (html, link_diagnostics) = link::relink(&document, &last.site, &last.excluded);
             document.body.html = html;
             found.extend(link_diagnostics);
             replaced.push((
-                *id,
-                std::mem::replace(&mut last.site.documents[*id], document),
+                id,
+                std::mem::replace(&mut last.site.documents[id], document),
             ));
+            entries.push((relative, entry));
         }
 
         // Render the pages that show their bodies, and check their links.
@@ -494,9 +504,9 @@ impl Rebuilder {
         }
 
         // The last build's diagnostics, with the edited files' found again.
-        let edited: HashSet<&str> = fresh
+        let edited: HashSet<&str> = entries
             .iter()
-            .map(|(_, relative, _)| relative.as_str())
+            .map(|(relative, _)| relative.as_str())
             .collect();
         let mut diagnostics: Vec<Diagnostic> = last
             .diagnostics
@@ -529,7 +539,7 @@ impl Rebuilder {
             last.outputs.insert(output.path.clone(), output);
         }
         let documents = last.site.documents.len();
-        for (_, relative, entry) in fresh {
+        for (relative, entry) in entries {
             if failed {
                 self.pending.insert(relative.clone());
             }
