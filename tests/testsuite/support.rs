@@ -77,11 +77,15 @@ impl SiteTest {
         self.path(relative).exists()
     }
 
-    /// Runs `oasis <args> --root <site>` with a fixed today and no colour.
+    /// Runs `oasis <args> --root <site>` (no `--root` for `--version` and
+    /// `init`) with a fixed today and no colour.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oasis"));
         command.args(args);
-        if !args.contains(&"--root") && args.first().is_some_and(|a| *a != "--version") {
+        let reads_a_site = args
+            .first()
+            .is_some_and(|a| !matches!(*a, "--version" | "init"));
+        if reads_a_site && !args.contains(&"--root") {
             command.arg("--root").arg(self.root());
         }
         run(command)
