@@ -154,7 +154,8 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
-                let field_error = describe(&error, keys);
+                let mut field_error = describe(&error, keys);
+                explain_quote_inside_quotes(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
                 let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
@@ -264,6 +265,50 @@ fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
         hint,
         position,
     }
+}
+
+/// A quotation mark inside quoted text ends the text early, and YAML then
+/// reports a puzzling "did not find expected key" just after it. Writers
+/// quoting someone hit this often, so name the real cause and the fix.
+fn explain_quote_inside_quotes(error: &mut FieldError, yaml: &str) {
+    let Some((line, column)) = error.position else {
+        return;
+    };
+    let Some(text) = yaml.split('\n').nth(line.saturating_sub(1)) else {
+        return;
+    };
+    let Some((key, value)) = text.split_once(':') else {
+        return;
+    };
+    let key = key.trim();
+    let value_start = text.len() - value.trim_start().len();
+    let Some(quote) = value
+        .trim_start()
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''))
+    else {
+        return;
+    };
+    // The error points just after the quotation mark that closed the text.
+    let before_error: Vec<char> = text.chars().take(column.saturating_sub(1)).collect();
+    let closed_early = before_error.len() > text[..value_start].chars().count() + 1
+        && before_error.last() == Some(&quote);
+    if !closed_early || key.is_empty() {
+        return;
+    }
+    if quote == '"' {
+        error.message = format!("`{key}` has a double quotation mark inside double quotes");
+        error.hint = Some(format!(
+            "a \" inside the text ends it early: put the whole text in single quotes instead, e.g. {key}: 'Pupils said it was \"brilliant\".'"
+        ));
+    } else {
+        error.message = format!("`{key}` has an apostrophe inside single quotes");
+        error.hint = Some(format!(
+            "a ' inside the text ends it early: put the whole text in double quotes instead, e.g. {key}: \"Derby's careers fair\""
+        ));
+    }
+    error.field = Some(key.to_string());
 }
 
 /// Splits `title: invalid type…` into its key path and its message.
