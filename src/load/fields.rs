@@ -567,20 +567,19 @@ const MONTHS: [&str; 12] = [
 pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
     let shape = "dates are written 2017-10-09 (year, month, day)".to_string();
     let bytes = value.as_bytes();
-    let well_formed = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !well_formed {
-        if value.len() > 10
-            && value
-                .as_bytes()
-                .get(10)
-                .is_some_and(|b| *b == b'T' || *b == b' ')
-        {
+    let date_shaped = |bytes: &[u8]| {
+        bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+    };
+    if !date_shaped(bytes) {
+        // Only `2017-10-09T10:00` or `2017-10-09 10:00` is a date with a time;
+        // "5 February 2018" also has a space at byte 10.
+        if bytes.len() > 10 && date_shaped(&bytes[..10]) && matches!(bytes[10], b'T' | b' ') {
             return Err((
                 format!("must be a date without a time, not `{value}`"),
                 format!("write only the day: {}", &value[..10]),
@@ -766,6 +765,41 @@ mod tests {
                 "{written}"
             );
         }
+    }
+
+    // Regression: "5 February 2018" has a space at byte 10 and was taken for
+    // a date with a time ("write only the day: 5 February"); a non-ASCII
+    // character there could also cut a character in two.
+    #[test]
+    fn a_long_written_date_is_not_a_date_with_a_time() {
+        for (written, hint) in [
+            (
+                "5 February 2018",
+                "write it as 2018-02-05 (year, month, day)",
+            ),
+            (
+                "12 September 2017",
+                "write it as 2017-09-12 (year, month, day)",
+            ),
+            (
+                "5 Février 2018",
+                "dates are written 2017-10-09 (year, month, day)",
+            ),
+            (
+                "05 févr. 2018",
+                "dates are written 2017-10-09 (year, month, day)",
+            ),
+        ] {
+            let (message, shown) = parse_date(written).unwrap_err();
+            assert_eq!(message, format!("is not a date: `{written}`"));
+            assert_eq!(shown, hint, "{written}");
+        }
+        let (message, hint) = parse_date("2017-10-09 10:00").unwrap_err();
+        assert_eq!(
+            message,
+            "must be a date without a time, not `2017-10-09 10:00`"
+        );
+        assert_eq!(hint, "write only the day: 2017-10-09");
     }
 
     #[test]

@@ -158,7 +158,8 @@ pub fn run_with_env(mut command: Command, env: &[(&str, &str)]) -> Run {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree into an existing folder.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk a fixture");
         let target = to.join(entry.path().strip_prefix(from).expect("under the fixture"));
