@@ -616,8 +616,14 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
 }
 
 /// Reads dates as people write them ("9 October 2017", "9 Oct 2017",
-/// "09/10/2017", UK order) to suggest the `2017-10-09` form.
+/// "09/10/2017", UK order; "2017-10-9") to suggest the `2017-10-09` form.
 fn written_out(value: &str) -> Option<Date> {
+    if let [year, month, day] = value.split('-').collect::<Vec<_>>()[..]
+        && year.len() == 4
+    {
+        // Year first without the leading zeros: 2018-2-5.
+        return Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok();
+    }
     let parts: Vec<&str> = value
         .split(|c: char| c.is_whitespace() || c == '/' || c == ',' || c == '.')
         .filter(|p| !p.is_empty())
@@ -758,7 +764,13 @@ mod tests {
 
     #[test]
     fn suggests_the_iso_form_of_a_written_date() {
-        for written in ["9 October 2017", "9th Oct 2017", "09/10/2017", "9.10.2017"] {
+        for written in [
+            "9 October 2017",
+            "9th Oct 2017",
+            "09/10/2017",
+            "9.10.2017",
+            "2017-10-9",
+        ] {
             let (_, hint) = parse_date(written).unwrap_err();
             assert_eq!(
                 hint, "write it as 2017-10-09 (year, month, day)",
