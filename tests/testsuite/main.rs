@@ -9,3 +9,4 @@ mod init;
 mod output_folder;
 mod real_site;
 mod support;
+mod workflow;
