@@ -598,3 +598,29 @@ fn fixes_replace_or_insert_lines() {
         Ok("a\nx\nb\nc\n".to_string())
     );
 }
+
+#[test]
+fn the_guide_links_only_to_its_own_headings() {
+    let guide = std::fs::read_to_string(guide_path()).expect("docs/GUIDE.md");
+    // GitHub's anchors: lower case, punctuation dropped, spaces to hyphens.
+    let anchors: BTreeSet<String> = guide
+        .lines()
+        .filter_map(|l| l.strip_prefix('#'))
+        .map(|l| {
+            l.trim_start_matches('#')
+                .trim()
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect();
+    let broken: Vec<&str> = guide
+        .split("](#")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|anchor| !anchors.contains(*anchor))
+        .collect();
+    assert!(broken.is_empty(), "links to no heading: {broken:?}");
+}
