@@ -20,7 +20,12 @@ pub fn execute(args: InitArgs) -> u8 {
     println!();
     println!("Next steps:");
     if args.dir.as_os_str() != "." {
-        println!("  cd {dir}");
+        let shown = dir.to_string();
+        if shown.contains(char::is_whitespace) {
+            println!("  cd \"{shown}\"");
+        } else {
+            println!("  cd {shown}");
+        }
     }
     println!("  oasis serve    preview the site at http://127.0.0.1:1111/");
     println!("  oasis check    look for mistakes");
