@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod new;
 pub mod serve;
 
@@ -42,6 +43,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new announcement, plan, project or page.
     New(NewArgs),
+    /// Start a new site in an empty folder, with an example of every kind of document.
+    Init(InitArgs),
 }
 
 /// Options shared by every command that reads a site.
@@ -137,6 +140,13 @@ pub struct NewArgs {
     pub format: OutputFormat,
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder for the new site; it must be empty or not exist yet.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
 /// Runs a command and returns its exit status.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
@@ -144,6 +154,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::execute(args),
         Command::Serve(args) => serve::execute(args),
         Command::New(args) => new::execute(args),
+        Command::Init(args) => init::execute(args),
     }
 }
 
