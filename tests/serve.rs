@@ -1195,6 +1195,27 @@ fn a_port_in_use_is_a_clear_error() {
 }
 
 #[test]
+fn a_site_with_a_base_path_is_served_under_it() {
+    let site = fixture_site();
+    replace_in(
+        &site.path().join("site.toml"),
+        "base_url = \"https://test.example/\"",
+        "base_url = \"https://test.example/preview/\"",
+    );
+    let server = Server::start(site.path(), &[]);
+    let home = server.get("/preview/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.text().contains("href=/preview/areas/")
+            || home.text().contains("href=\"/preview/areas/\"")
+    );
+    assert_eq!(server.get("/preview/areas/derby/").status, 200);
+    assert_eq!(server.get("/preview").header("location"), Some("/preview/"));
+    assert_eq!(server.get("/").header("location"), Some("/preview/"));
+    assert_eq!(server.get("/areas/derby/").status, 404);
+}
+
+#[test]
 fn serving_on_every_interface_warns() {
     let site = fixture_site();
     let server = Server::start(site.path(), &["--bind", "0.0.0.0"]);

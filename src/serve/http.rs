@@ -128,6 +128,8 @@ fn page(shared: &Shared, raw: &str) -> Response {
             return redirect(&format!("{raw}/"));
         }
         Resolved::BaseWithoutSlash => return redirect(&snapshot.base_path),
+        // The site lives under its base path: send the root there.
+        Resolved::Outside if raw == "/" => return redirect(&snapshot.base_path),
         Resolved::FileOrFolder(_) | Resolved::Outside => None,
     };
     match found
