@@ -83,7 +83,20 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         document.body.html = html;
         diagnostics.extend(found);
     }
+    let site = index(root, config, today, documents, attachments);
+    (site, diagnostics)
+}
 
+/// Builds the indexes of a site from its linked documents, sorted by path
+/// under `content/`: [`link`] ends with it, and `oasis serve` calls it
+/// again after an edit that may move a document in them.
+pub fn index(
+    root: PathBuf,
+    config: Config,
+    today: Date,
+    documents: Vec<Document>,
+    attachments: Vec<Attachment>,
+) -> Site {
     let mut publications: Vec<DocId> = (0..documents.len())
         .filter(|id| documents[*id].kind.is_publication())
         .collect();
@@ -136,7 +149,7 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     let area_intros = intros(Kind::AreaIntro);
     let priority_intros = intros(Kind::PriorityIntro);
 
-    let site = Site {
+    Site {
         root,
         config,
         today,
@@ -151,8 +164,7 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         by_priority,
         by_year,
         attachments,
-    };
-    (site, diagnostics)
+    }
 }
 
 /// Newest first; ties broken by title, then URL, so the order is stable.

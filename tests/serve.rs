@@ -146,6 +146,51 @@ fn a_body_edit_renders_that_page_alone() {
 }
 
 #[test]
+fn a_title_edit_renders_the_pages_that_show_the_title() {
+    let site = real_site();
+    let root = site.path().canonicalize().expect("root");
+    let mut rebuilder = Rebuilder::new(options(&root));
+    assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
+    let plan = root.join("content/plans/norwich.md");
+    let text = std::fs::read_to_string(&plan).expect("read");
+    let title = text
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .expect("a title")
+        .to_string();
+    replace_in(&plan, &title, "title: \"Norwich's plan, renamed\"");
+    let rebuilt = rebuilder.rebuild(&changes(&[&plan]));
+    let built = rebuilt.built.expect("rebuilt");
+    assert!(
+        built.only_rendered_changed,
+        "a title edit is rebuilt in place"
+    );
+    for page in [
+        "plans/norwich/index.html",
+        "plans/index.html",
+        "areas/norwich/index.html",
+        "timeline/index.html",
+    ] {
+        assert!(
+            built.rendered.contains(page),
+            "{page} not rendered: {:?}",
+            built.rendered
+        );
+    }
+    for page in [
+        "about/index.html",
+        "areas/derby/index.html",
+        "projects/index.html",
+    ] {
+        assert!(
+            !built.rendered.contains(page),
+            "{page} rendered for nothing"
+        );
+    }
+    assert_same("title edit", &incremental(&rebuilder), &full_build(&root));
+}
+
+#[test]
 fn an_introduction_s_body_edit_renders_the_page_it_introduces() {
     let site = real_site();
     let root = site.path().canonicalize().expect("root");
@@ -428,6 +473,38 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
         );
         assert_same(step, &incremental(&rebuilder), &full_build(&root));
     }
+
+    // A date moved to another year: the old year's page goes, the new
+    // one's comes; a link to the old one breaks the build until the date
+    // is put back.
+    let extension = c("announcements/programme-extended-to-august-2022.md");
+    replace_in(&extension, "date: 2021-06-01", "date: 2020-06-01");
+    let moved = rebuilder.rebuild(&changes(&[&extension]));
+    assert!(moved.built.is_some(), "{:#?}", moved.diagnostics);
+    assert_same(
+        "date moved to another year",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
+    let about = c("pages/about.md");
+    append_to(&about, "\nSee [2020](/timeline/2020/).\n");
+    assert!(rebuilder.rebuild(&changes(&[&about])).built.is_some());
+    replace_in(&extension, "date: 2020-06-01", "date: 2021-06-01");
+    let broken = rebuilder.rebuild(&changes(&[&extension]));
+    assert!(
+        broken.built.is_none(),
+        "the link to /timeline/2020/ should break"
+    );
+    let (_, full_diagnostics) = oasis::compile(&options(&root));
+    assert_eq!(broken.diagnostics, full_diagnostics);
+    replace_in(&extension, "date: 2021-06-01", "date: 2020-06-01");
+    let fixed = rebuilder.rebuild(&changes(&[&extension]));
+    assert!(fixed.built.is_some(), "{:#?}", fixed.diagnostics);
+    assert_same(
+        "date moved back",
+        &incremental(&rebuilder),
+        &full_build(&root),
+    );
 
     // A body edit that breaks a link fails; fixing it brings the page back.
     let careers = c("announcements/cornerstone-employers.md");

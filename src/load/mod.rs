@@ -183,18 +183,12 @@ pub fn load_with(
     for (document, file_diagnostics) in results {
         diagnostics.extend(file_diagnostics);
         let Some(document) = document else { continue };
-        if document.draft && !options.drafts {
-            excluded.insert(document.content_path.clone(), Excluded::Draft);
-            continue;
+        match exclusion(&document, options, today) {
+            Some(why) => {
+                excluded.insert(document.content_path.clone(), why);
+            }
+            None => documents.push(document),
         }
-        if let Some(date) = document.date
-            && date > today
-            && !options.future
-        {
-            excluded.insert(document.content_path.clone(), Excluded::Scheduled(date));
-            continue;
-        }
-        documents.push(document);
     }
     (
         Some(Loaded {
@@ -207,6 +201,18 @@ pub fn load_with(
         }),
         diagnostics,
     )
+}
+
+/// Why a loaded document is left out of this build, if it is: a draft
+/// (without `--drafts`), or dated after `today` (without `--future`).
+pub fn exclusion(document: &Document, options: &Options, today: Date) -> Option<Excluded> {
+    if document.draft && !options.drafts {
+        return Some(Excluded::Draft);
+    }
+    match document.date {
+        Some(date) if date > today && !options.future => Some(Excluded::Scheduled(date)),
+        _ => None,
+    }
 }
 
 /// The kind of a Markdown file, from its folder under `content/`.
