@@ -42,9 +42,8 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                     format,
                 );
             }
-            if human {
-                println!("Serving the site at {url} (press Ctrl+C to stop)");
-            }
+            // Printed in every format: tools need the address too.
+            println!("Serving the site at {url} (press Ctrl+C to stop)");
         }
         Event::Built {
             rebuilt,
