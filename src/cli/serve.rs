@@ -77,7 +77,11 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                 );
             }
         }
-        Event::Failed { rebuilt, changed } => {
+        Event::Failed {
+            rebuilt,
+            changed,
+            serving,
+        } => {
             report(&rebuilt.diagnostics, format);
             warnings.lock().unwrap_or_else(|e| e.into_inner()).clear();
             if human {
@@ -86,8 +90,13 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                 } else {
                     format!("{}: ", names(changed))
                 };
+                let meanwhile = if serving {
+                    "the browser shows them over the last good build"
+                } else {
+                    "the browser shows them until they are fixed"
+                };
                 eprintln!(
-                    "{} {what}the site has errors ({}); the browser shows them, and the last good build is still served",
+                    "{} {what}the site has errors ({}); {meanwhile}",
                     time(),
                     diagnostics::summary(&rebuilt.diagnostics)
                 );

@@ -55,10 +55,12 @@ pub enum Event<'a> {
         changed: &'a [String],
         outputs: &'a [String],
     },
-    /// A (re)build failed; the diagnostics are in `rebuilt`.
+    /// A (re)build failed; the diagnostics are in `rebuilt`. `serving`
+    /// says whether an earlier good build is still served.
     Failed {
         rebuilt: &'a Rebuilt,
         changed: &'a [String],
+        serving: bool,
     },
     /// The watcher had a problem (e.g. too few inotify watches).
     Problem(&'a Diagnostic),
@@ -278,10 +280,16 @@ fn publish(
 
 fn fail(shared: &Shared, rebuilt: &Rebuilt, report: &Reporter, changed: &[String]) {
     let overlay: Arc<str> = live::overlay(&rebuilt.diagnostics).into();
-    shared
-        .status
-        .send_modify(|status| status.failure = Some(overlay));
-    report(Event::Failed { rebuilt, changed });
+    let mut serving = false;
+    shared.status.send_modify(|status| {
+        status.failure = Some(overlay);
+        serving = status.generation > 0;
+    });
+    report(Event::Failed {
+        rebuilt,
+        changed,
+        serving,
+    });
 }
 
 /// The changed paths, relative to the root, sorted.
