@@ -19,6 +19,9 @@ pub fn execute(args: ServeArgs) -> u8 {
     // not again on every rebuild.
     let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let reporter: Reporter = Arc::new(move |event| print(event, format, &warnings));
+    if format == OutputFormat::Human {
+        println!("Building the site…");
+    }
     match serve::run(options, reporter) {
         Ok(()) => SUCCESS,
         Err(problem) => {
