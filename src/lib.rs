@@ -26,11 +26,14 @@ pub mod config;
 pub mod diagnostics;
 pub mod document;
 pub mod files;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod write;
 

@@ -4,7 +4,10 @@
 
 mod bad_input;
 mod build;
+mod guide;
+mod init;
 mod output_folder;
 mod real_site;
 mod search;
 mod support;
+mod workflow;
