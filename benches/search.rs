@@ -63,9 +63,10 @@ fn main() -> ExitCode {
             ("--pages", Some(v)) => settings.pages = v.parse().expect("--pages takes a number"),
             ("--runs", Some(v)) => settings.runs = v.parse().expect("--runs takes a number"),
             ("--site", Some(v)) => settings.site = Some(PathBuf::from(v)),
+            ("--out", Some(v)) => settings.out = Some(PathBuf::from(v)),
             _ => {
                 eprintln!(
-                    "usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR]"
+                    "usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR] [--out DIR]"
                 );
                 return ExitCode::from(2);
             }
