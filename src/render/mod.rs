@@ -52,7 +52,14 @@ pub enum OutputContent {
     Bytes(Vec<u8>),
     Builtin(&'static [u8]),
     Copy(PathBuf),
+    /// Already handed on (written to the staging folder by `oasis build`)
+    /// by the [`Emit`] callback; only the path and owner are kept.
+    Emitted,
 }
+
+/// What happens to each output file as soon as it is made, on the thread
+/// that made it; what it returns is what [`render_with`] keeps.
+pub type Emit<'e> = dyn Fn(OutputFile) -> Result<OutputFile, Diagnostic> + Sync + 'e;
 
 impl OutputFile {
     /// The site path readers see: `/areas/derby/` for `areas/derby/index.html`.
@@ -64,8 +71,15 @@ impl OutputFile {
     }
 }
 
-/// Renders every page of the site.
+/// Renders every page of the site, keeping every file in memory.
 pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    render_with(site, theme, &Ok)
+}
+
+/// Renders every page of the site and hands each file to `emit` as soon as
+/// it is made. `oasis build` writes it there and keeps only its path, so a
+/// big site's pages are never all in memory at once.
+pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let mut tera = theme.tera.clone();
     tera.global_context().insert("site", &SiteView::new(site));
     let summaries: Vec<tera::Value> = site
@@ -80,8 +94,14 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         summaries,
     };
     let jobs = renderer.jobs();
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> =
-        jobs.par_iter().map(|job| renderer.run(job)).collect();
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            renderer
+                .run(job)
+                .and_then(|file| emit(file).map_err(|d| vec![d]))
+        })
+        .collect();
     let mut outputs = Vec::with_capacity(results.len() + site.attachments.len() + 8);
     let mut diagnostics = Vec::new();
     for result in results {
@@ -90,12 +110,16 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             Err(found) => diagnostics.extend(found),
         }
     }
-    match renderer.sitemap(&outputs) {
+    match renderer
+        .sitemap(&outputs)
+        .and_then(|file| emit(file).map_err(|d| vec![d]))
+    {
         Ok(output) => outputs.push(output),
         Err(found) => diagnostics.extend(found),
     }
+    let mut copied = Vec::with_capacity(theme.static_files.len() + site.attachments.len());
     for file in &theme.static_files {
-        outputs.push(OutputFile {
+        copied.push(OutputFile {
             path: file.path.clone(),
             content: match &file.content {
                 StaticContent::Builtin(bytes) => OutputContent::Builtin(bytes),
@@ -106,12 +130,19 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         });
     }
     for attachment in &site.attachments {
-        outputs.push(OutputFile {
+        copied.push(OutputFile {
             path: attachment.url.trim_start_matches('/').to_string(),
             content: OutputContent::Copy(attachment.source.clone()),
             owner: Some(attachment.file.clone()),
             origin: None,
         });
+    }
+    let emitted: Vec<Result<OutputFile, Diagnostic>> = copied.into_par_iter().map(emit).collect();
+    for result in emitted {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(found) => diagnostics.push(found),
+        }
     }
     (outputs, diagnostics)
 }
