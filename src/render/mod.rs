@@ -32,6 +32,9 @@ pub const FEED_LIMIT: usize = 20;
 /// How many related documents a document page lists.
 const RELATED_LIMIT: usize = 5;
 
+/// How many pages either side of the current one a listing links to.
+const PAGE_NEIGHBOURS: usize = 2;
+
 /// How many announcements the home page lists.
 const HOME_LATEST: usize = 6;
 
@@ -644,11 +647,17 @@ impl<'a> Renderer<'a> {
                 total,
                 previous_url: (page > 1).then(|| url_of(page - 1)),
                 next_url: (page < total).then(|| url_of(page + 1)),
-                pages: (1..=total)
-                    .map(|n| PageLink {
-                        number: n,
-                        url: url_of(n),
-                        current: n == page,
+                pages: page_window(page, total)
+                    .into_iter()
+                    .scan(0, |previous, n| {
+                        let gap_before = n > *previous + 1;
+                        *previous = n;
+                        Some(PageLink {
+                            number: n,
+                            url: url_of(n),
+                            current: n == page,
+                            gap_before,
+                        })
                     })
                     .collect(),
                 first_item: if shown.is_empty() { 0 } else { start + 1 },
@@ -1226,6 +1235,27 @@ fn listing_url(kind: Kind, page: usize) -> String {
     }
 }
 
+/// The page numbers a listing's page links to: the first, the last, and
+/// those within [`PAGE_NEIGHBOURS`] of the current one (and a page that
+/// would be the only one left out between them). Listing every page would
+/// make each page's size, and so the whole listing's, grow with the square
+/// of the number of documents (3,000 pages of 3,000 links each at 60,000
+/// announcements).
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    let near =
+        current.saturating_sub(PAGE_NEIGHBOURS).max(1)..=(current + PAGE_NEIGHBOURS).min(total);
+    let mut pages: Vec<usize> = Vec::with_capacity(2 * PAGE_NEIGHBOURS + 4);
+    for n in std::iter::once(1).chain(near).chain(std::iter::once(total)) {
+        match pages.last() {
+            Some(&last) if n <= last => continue,
+            Some(&last) if n == last + 2 => pages.push(last + 1),
+            _ => {}
+        }
+        pages.push(n);
+    }
+    pages
+}
+
 fn listing_path(kind: Kind, page: usize) -> String {
     format!(
         "{}index.html",
@@ -1244,4 +1274,19 @@ fn minify(html: &[u8]) -> Vec<u8> {
     cfg.keep_html_and_head_opening_tags = true;
     cfg.minify_css = true;
     minify_html::minify(html, &cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_links_first_last_and_neighbours() {
+        assert_eq!(page_window(1, 1), [1]);
+        assert_eq!(page_window(3, 7), [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(page_window(1, 300), [1, 2, 3, 300]);
+        assert_eq!(page_window(5, 8), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(page_window(150, 300), [1, 148, 149, 150, 151, 152, 300]);
+        assert_eq!(page_window(300, 300), [1, 298, 299, 300]);
+    }
 }
