@@ -346,6 +346,9 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
         }
     }
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    // The pages a broken link may have meant, listed once for all broken
+    // links rather than once for each.
+    let mut pages: Option<Vec<String>> = None;
     for document in &site.documents {
         for link in &document.body.site_links {
             let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
@@ -356,11 +359,13 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
                     || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
             });
             if !exists {
-                let pages: Vec<String> = outputs
-                    .iter()
-                    .filter(|o| o.path.ends_with("index.html"))
-                    .map(|o| o.url_path())
-                    .collect();
+                let pages = pages.get_or_insert_with(|| {
+                    outputs
+                        .iter()
+                        .filter(|o| o.path.ends_with("index.html"))
+                        .map(|o| o.url_path())
+                        .collect()
+                });
                 let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));
                 diagnostics.push(
                     Diagnostic::error(format!("the link `{}` goes to a page this site does not have", link.path))
