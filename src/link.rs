@@ -74,13 +74,15 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
 
     let targets = Targets::new(&documents, &attachments, &excluded, &config);
-    let resolved: Vec<(String, Vec<Diagnostic>)> = documents
+    let resolved: Vec<(Option<String>, Vec<Diagnostic>)> = documents
         .par_iter()
         .map(|document| resolve_links(document, &targets, &config))
         .collect();
     let mut diagnostics = Vec::new();
     for (document, (html, found)) in documents.iter_mut().zip(resolved) {
-        document.body.html = html;
+        if let Some(html) = html {
+            document.body.html = html;
+        }
         diagnostics.extend(found);
     }
 
@@ -216,12 +218,13 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// Replaces the `@/N` placeholders of one document's body with URLs.
+/// Replaces the `@/N` placeholders of one document's body with URLs: the new
+/// body, or `None` when it has none.
 fn resolve_links(
     document: &Document,
     targets: &Targets,
     config: &Config,
-) -> (String, Vec<Diagnostic>) {
+) -> (Option<String>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut urls = Vec::with_capacity(document.body.internal_links.len());
     for link in &document.body.internal_links {
@@ -295,10 +298,12 @@ fn resolve_links(
     (splice(&document.body.html, &urls), diagnostics)
 }
 
-/// Replaces `="@/N"` placeholders with the N-th URL.
-fn splice(html: &str, urls: &[String]) -> String {
+/// Replaces `="@/N"` placeholders with the N-th URL; `None` when there are
+/// none, so that the bodies of most documents are not copied (at 100,000
+/// documents a copy of every body is most of a gigabyte).
+fn splice(html: &str, urls: &[String]) -> Option<String> {
     if urls.is_empty() {
-        return html.to_string();
+        return None;
     }
     let needle = format!("=\"{PLACEHOLDER}");
     let mut out = String::with_capacity(html.len() + urls.iter().map(String::len).sum::<usize>());
@@ -327,7 +332,7 @@ fn splice(html: &str, urls: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// Checks what only the finished output can tell: two sources on one URL,
@@ -428,7 +433,7 @@ mod tests {
         let html = r#"<a href="@/1">b</a> <a href="@/0">a</a> <img src="@/0"> "@/x""#;
         let out = splice(html, &["/a/".into(), "/b/".into()]);
         assert_eq!(
-            out,
+            out.as_deref().expect("there are placeholders"),
             r#"<a href="/b/">b</a> <a href="/a/">a</a> <img src="/a/"> "@/x""#
         );
     }
