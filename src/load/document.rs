@@ -750,14 +750,35 @@ impl Checker<'_> {
                     .filter(|p| !p.contains('/'))
                     .collect();
                 let suggestion = did_you_mean(relative, siblings.iter().copied());
+                let mut hint = format!(
+                    "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
+                );
+                // With no close match, the names that are there are the next best help.
+                if suggestion.is_none() && !siblings.is_empty() {
+                    let mut names: Vec<&str> = siblings
+                        .iter()
+                        .copied()
+                        .filter(|s| {
+                            s.rsplit_once('.').map(|(_, e)| e)
+                                == relative.rsplit_once('.').map(|(_, e)| e)
+                        })
+                        .collect();
+                    names.sort_unstable();
+                    if !names.is_empty() && names.len() <= 12 {
+                        hint = format!(
+                            "the files like it in content/{folder}/ are: {}; or {hint}",
+                            names.join(", ")
+                        );
+                    }
+                }
                 diagnostics.push(
-                    Diagnostic::error(format!("the plan's `document` file `content/{path}` does not exist"))
-                        .at(self.at_value("document"))
-                        .field("document")
-                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint(format!(
-                            "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
-                        )),
+                    Diagnostic::error(format!(
+                        "the plan's `document` file `content/{path}` does not exist"
+                    ))
+                    .at(self.at_value("document"))
+                    .field("document")
+                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint(hint),
                 );
                 None
             }
