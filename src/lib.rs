@@ -43,6 +43,16 @@ pub struct Compiled {
 /// Loads, links, renders and verifies the site. Returns the output only when
 /// there were no errors; the diagnostics (errors and warnings) either way.
 pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
+    compile_with(options, &Ok)
+}
+
+/// [`compile`], handing each output file to `emit` as soon as it is rendered
+/// (see [`render::render_with`]); the outputs returned are what `emit`
+/// returned.
+pub fn compile_with(
+    options: &load::Options,
+    emit: &render::Emit,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
     let (loaded, mut diagnostics) = load::load(options);
     let Some(loaded) = loaded else {
         diagnostics::sort(&mut diagnostics);
@@ -59,7 +69,7 @@ pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
             return (None, diagnostics);
         }
     };
-    let (outputs, found) = render::render(&site, &theme);
+    let (outputs, found) = render::render_with(&site, &theme, emit);
     diagnostics.extend(found);
     diagnostics.extend(link::verify(&site, &outputs));
     diagnostics::sort(&mut diagnostics);
