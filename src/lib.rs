@@ -12,9 +12,9 @@
 //! ```
 //!
 //! `build`, `check` and `serve` share [`compile`]; only `build` writes.
-//! [`search::index`] runs in `build` ([`compile_with`] and [`Search::Index`]),
-//! beside the render stage: it is the slowest optional step and `check`,
-//! which writes nothing, does not need it.
+//! [`search::index`] runs in `build` only ([`compile_with_search`]), beside
+//! the render stage: it is the slowest optional step and `check`, which
+//! writes nothing, does not need it.
 
 // Diagnostics are large (a location, a source line, a hint) but only travel on
 // the cold path where a writer must be told what is wrong; boxing them would
@@ -49,26 +49,35 @@ pub struct Compiled {
 /// Loads, links, renders and verifies the site. Returns the output only when
 /// there were no errors; the diagnostics (errors and warnings) either way.
 pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
-    compile_with(options, Search::Skip)
+    compile_with(options, &Ok)
 }
 
-/// Whether [`compile_with`] builds the search index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Search {
-    /// `build` (and anything that serves the site): the index's files are
-    /// added to the output.
-    Index,
-    /// `check`: nothing is written, so the index is not needed.
-    Skip,
-}
-
-/// [`compile`], and with [`Search::Index`] the search index too. The index
-/// is built on its own thread while the pages render: it needs only the
-/// linked documents, and much of its work is serial, so on a machine with
-/// few cores it fills time the rendering leaves idle.
+/// [`compile`], handing each output file to `emit` as soon as it is rendered
+/// (see [`render::render_with`]); the outputs returned are what `emit`
+/// returned.
 pub fn compile_with(
     options: &load::Options,
-    search: Search,
+    emit: &render::Emit,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    pipeline(options, emit, false)
+}
+
+/// [`compile_with`], and the search index too ([`search::index`]), its files
+/// handed to `emit` like the pages. `build` uses it; `check`, which writes
+/// nothing, does not need the index. The index is built on its own thread
+/// while the pages render: it needs only the linked documents, and much of
+/// its work is serial, so it fills time the rendering leaves idle.
+pub fn compile_with_search(
+    options: &load::Options,
+    emit: &render::Emit,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    pipeline(options, emit, true)
+}
+
+fn pipeline(
+    options: &load::Options,
+    emit: &render::Emit,
+    with_search: bool,
 ) -> (Option<Compiled>, Vec<Diagnostic>) {
     let (loaded, mut diagnostics) = load::load(options);
     let Some(loaded) = loaded else {
@@ -87,8 +96,8 @@ pub fn compile_with(
         }
     };
     let ((mut outputs, found), index) = std::thread::scope(|scope| {
-        let index = (search == Search::Index).then(|| scope.spawn(|| search::index(&site)));
-        let rendered = render::render(&site, &theme);
+        let index = with_search.then(|| scope.spawn(|| search::index(&site)));
+        let rendered = render::render_with(&site, &theme, emit);
         let index = index.map(|thread| {
             thread
                 .join()
@@ -99,7 +108,14 @@ pub fn compile_with(
     diagnostics.extend(found);
     diagnostics.extend(link::verify(&site, &outputs));
     match index {
-        Some(Ok(files)) => outputs.extend(files),
+        Some(Ok(files)) => {
+            for file in files {
+                match emit(file) {
+                    Ok(file) => outputs.push(file),
+                    Err(found) => diagnostics.push(found),
+                }
+            }
+        }
         Some(Err(found)) => diagnostics.push(found),
         None => {}
     }

@@ -40,6 +40,7 @@ fn bytes(output: &OutputFile) -> Vec<u8> {
         OutputContent::Bytes(bytes) => bytes.clone(),
         OutputContent::Builtin(bytes) => bytes.to_vec(),
         OutputContent::Copy(path) => std::fs::read(path).expect("read copied file"),
+        OutputContent::Emitted => panic!("{} was handed on, not kept in memory", output.path),
     }
 }
 
