@@ -58,18 +58,49 @@ pub mod filter {
 
 /// Builds the search index of every document of the site.
 pub fn index(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
-    let pages: Vec<(String, String)> = site
-        .documents
-        .iter()
-        .filter(|d| is_searchable(d))
-        .map(|d| (d.url.clone(), page(site, d)))
-        .collect();
+    records(site).index()
+}
+
+/// What the index is made from: one small page per document. Making it is
+/// quick and needs the site; indexing it is slow and needs only this, so
+/// `oasis serve` can index on another thread while it goes on rebuilding.
+pub struct Records {
+    language: String,
+    /// (URL, page) of every searchable document, in the site's order.
+    pages: Vec<(String, String)>,
+}
+
+/// The records of every searchable document of the site.
+pub fn records(site: &Site) -> Records {
+    Records {
+        language: index_language(&site.config.language),
+        pages: site
+            .documents
+            .iter()
+            .filter(|d| is_searchable(d))
+            .map(|d| (d.url.clone(), page(site, d)))
+            .collect(),
+    }
+}
+
+impl Records {
+    /// Runs pagefind over the records: the bundle's files, sorted by path.
+    pub fn index(self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let Records { language, pages } = self;
+        index_pages(language, pages)
+    }
+}
+
+fn index_pages(
+    language: String,
+    pages: Vec<(String, String)>,
+) -> Result<Vec<OutputFile>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
     let files = runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
-            .force_language(index_language(&site.config.language))
+            .force_language(language)
             // The hidden "Link to this section: …" of every heading.
             .exclude_selectors(vec![".heading-anchor".to_string()])
             .build();

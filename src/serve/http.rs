@@ -11,7 +11,7 @@
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::IpAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -33,6 +33,10 @@ pub struct Shared {
     pub status: watch::Sender<Status>,
     /// The address the server is bound to.
     pub bind: IpAddr,
+    /// The generation whose search index is served (0: none yet).
+    pub indexed: Mutex<u64>,
+    /// Held while indexing, so that one index is made at a time.
+    pub indexing: Mutex<()>,
 }
 
 /// The state browsers follow.
@@ -50,6 +54,8 @@ impl Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             status: watch::Sender::new(Status::default()),
             bind,
+            indexed: Mutex::new(0),
+            indexing: Mutex::new(()),
         }
     }
 

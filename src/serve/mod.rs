@@ -99,6 +99,7 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
         &report,
         &[],
     );
+    index_search(&shared, &rebuilder, &report);
 
     let (sender, receiver) = mpsc::channel();
     let watcher = match Watcher::start(&root, sender) {
@@ -178,7 +179,7 @@ fn rebuild_loop(
     receiver: mpsc::Receiver<Notice>,
     mut watcher: Option<Watcher>,
     mut rebuilder: Rebuilder,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     report: &Reporter,
 ) {
     while let Ok(first) = receiver.recv() {
@@ -216,7 +217,64 @@ fn rebuild_loop(
             }
         });
         publish(shared, &rebuilder, &rebuilt, &changes, report, &changed);
+        if rebuilt.built.is_some() {
+            index_search(shared, &rebuilder, report);
+        }
     }
+}
+
+/// Indexes the last good build for `/search/` on a thread of its own and
+/// adds the index to what is served, unless a newer build was published in
+/// the meantime (its own indexing follows it). Pages are served at once;
+/// search catches up when its index is ready, without a reload. One index
+/// is made at a time, and none for a generation that already has one.
+fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) {
+    let Some(site) = rebuilder.site() else {
+        return;
+    };
+    let generation = shared.status.borrow().generation;
+    if *lock(&shared.indexed) == generation {
+        return;
+    }
+    let records = crate::search::records(site);
+    let shared = shared.clone();
+    let reporter = report.clone();
+    let spawned = std::thread::Builder::new()
+        .name("oasis search index".to_string())
+        .spawn(move || {
+            let _indexing = lock(&shared.indexing);
+            let stale = || {
+                *lock(&shared.indexed) == generation
+                    || shared.status.borrow().generation != generation
+            };
+            if stale() {
+                return;
+            }
+            let files = match records.index() {
+                Ok(files) => files,
+                Err(problem) => return reporter(Event::Problem(&problem)),
+            };
+            let mut current = match shared.snapshot.write() {
+                Ok(current) => current,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if current.generation == generation {
+                *current = Arc::new(current.with_files(files));
+                *lock(&shared.indexed) = generation;
+            }
+        });
+    if let Err(error) = spawned {
+        report(Event::Problem(&Diagnostic::error(format!(
+            "cannot start indexing for search: {error}"
+        ))));
+    }
+}
+
+/// The value behind `mutex`, even if a thread panicked holding it.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Makes a rebuild's result what the server serves and browsers are told.

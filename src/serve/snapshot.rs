@@ -26,6 +26,10 @@ pub struct Snapshot {
     /// pages carry it so that a browser knows whether it shows the latest.
     /// 0 before the first good build.
     pub generation: u64,
+    /// Files added after their build was published (the search index):
+    /// a rebuild keeps them until their own next version replaces them,
+    /// and their coming or going is no change that needs a reload.
+    late: HashSet<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +115,13 @@ impl Snapshot {
             }
             files.insert(output.path.clone(), served);
         }
+        for path in &self.late {
+            if let Some(served) = self.files.get(path)
+                && !files.contains_key(path)
+            {
+                files.insert(path.clone(), served.clone());
+            }
+        }
         changed.extend(
             self.files
                 .keys()
@@ -128,6 +139,7 @@ impl Snapshot {
                 files,
                 base_path: base_path.to_string(),
                 generation,
+                late: self.late.clone(),
             },
             changed,
         ))
@@ -135,6 +147,30 @@ impl Snapshot {
 }
 
 impl Snapshot {
+    /// This snapshot with `outputs` in place of the files an earlier call
+    /// added, as the same generation: for files made after the build was
+    /// published (the search index), which need no reload.
+    pub fn with_files(&self, outputs: Vec<OutputFile>) -> Snapshot {
+        let mut next = self.clone();
+        // The files of the earlier index go: the new one replaces it whole.
+        for path in std::mem::take(&mut next.late) {
+            next.files.remove(&path);
+        }
+        for output in outputs {
+            if let OutputContent::Bytes(bytes) = output.content {
+                next.late.insert(output.path.clone());
+                next.files.insert(
+                    output.path,
+                    Served {
+                        bytes: Bytes::from(bytes),
+                        source: None,
+                    },
+                );
+            }
+        }
+        next
+    }
+
     /// The snapshot of a good build that changed only `outputs` (rendered
     /// pages, every other file as in this snapshot), and the paths whose
     /// bytes differ.
@@ -237,5 +273,30 @@ mod tests {
             .expect("snapshot");
         assert!(changed.is_empty());
         assert_eq!(three.generation, 2);
+    }
+
+    #[test]
+    fn late_files_survive_rebuilds_until_replaced() {
+        let none = |_: &Path| false;
+        let all: HashSet<String> = ["a.html"].map(String::from).into();
+        let pages = [page("a.html", "a")];
+        let (one, _) = Snapshot::default()
+            .next(pages.iter(), &all, "/", &none)
+            .expect("snapshot");
+        let indexed = one.with_files(vec![page("pagefind/old.pf", "1")]);
+        assert_eq!(indexed.generation, one.generation);
+
+        // A rebuild that changes nothing keeps the index and the generation.
+        let (two, changed) = indexed
+            .next(pages.iter(), &all, "/", &none)
+            .expect("snapshot");
+        assert!(changed.is_empty(), "{changed:?}");
+        assert_eq!(two.generation, one.generation);
+        assert!(two.contains("pagefind/old.pf"));
+
+        // A new index replaces the old one whole.
+        let three = two.with_files(vec![page("pagefind/new.pf", "2")]);
+        assert!(!three.contains("pagefind/old.pf"));
+        assert!(three.contains("pagefind/new.pf"));
     }
 }

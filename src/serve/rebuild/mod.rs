@@ -159,6 +159,11 @@ impl Rebuilder {
             .and_then(|last| last.memo.outputs.get(path))
     }
 
+    /// The last good build's site.
+    pub fn site(&self) -> Option<&Site> {
+        self.last.as_ref().map(|last| &last.site)
+    }
+
     /// The base path the last good build's links start with (`/` or `/preview/`).
     pub fn base_path(&self) -> Option<&str> {
         self.last
