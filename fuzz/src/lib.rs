@@ -59,8 +59,8 @@ pub fn check_diagnostic(diagnostic: &Diagnostic, file: &str, text: &str) {
                 loc.line,
                 lines.len()
             );
-            let line = lines[loc.line - 1];
-            let line = line.strip_suffix('\r').unwrap_or(line);
+            // Shown without its line ending, and without stray `\r`s before it.
+            let line = lines[loc.line - 1].trim_end_matches('\r');
             assert_eq!(
                 loc.source_line.as_deref(),
                 Some(line),
