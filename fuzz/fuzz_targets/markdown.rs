@@ -10,13 +10,13 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use oasis::diagnostics::SourceText;
+use oasis::diagnostics::{Diagnostic, SourceText};
 use oasis::document::{Document, Kind};
 use oasis::link;
 use oasis::load::document::load_document;
 use oasis::load::{Attachment, Excluded, Loaded};
 use oasis::markdown::{self, Options};
-use oasis_fuzz::{check_diagnostic, check_safe_html, config, context};
+use oasis_fuzz::{Source, check_safe_html, config, context};
 
 const FILE: &str = "content/pages/fuzz.md";
 const FRONT_MATTER: &str = "---\ntitle: \"Fuzz\"\n---\n";
@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
 /// The body rendered on its own, as the whole file.
 fn render_alone(body: &str) {
     let source = SourceText::new(FILE, body);
+    let checked = Source::new(FILE, body);
     for (unsafe_html, base_path) in [(false, "/"), (true, "/preview/")] {
         let options = Options {
             unsafe_html,
@@ -58,7 +59,7 @@ fn render_alone(body: &str) {
         };
         let (rendered, diagnostics) = markdown::render(body, 0, &source, &options);
         for diagnostic in &diagnostics {
-            check_diagnostic(diagnostic, FILE, body);
+            checked.check(diagnostic);
         }
         if !unsafe_html {
             check_safe_html(&rendered.html);
@@ -74,11 +75,7 @@ fn render_alone(body: &str) {
             rendered.headings
         );
         for link in &rendered.internal_links {
-            check_diagnostic(
-                &oasis::diagnostics::Diagnostic::error("link").at(link.location.clone()),
-                FILE,
-                body,
-            );
+            checked.check(&Diagnostic::error("link").at(link.location.clone()));
         }
     }
 }
@@ -88,8 +85,9 @@ fn render_linked(body: &str) {
     let text = format!("{FRONT_MATTER}{body}");
     let (document, diagnostics) =
         load_document(&text, FILE, "pages/fuzz.md", Kind::Page, &context());
+    let page = Source::new(FILE, &text);
     for diagnostic in &diagnostics {
-        check_diagnostic(diagnostic, FILE, &text);
+        page.check(diagnostic);
     }
     let Some(document) = document else {
         // Only a body that closes the front matter differently can do this.
@@ -114,14 +112,12 @@ fn render_linked(body: &str) {
         ]),
     };
     let (site, diagnostics) = link::link(loaded);
+    let target = Source::new(TARGET_FILE, TARGET);
     for diagnostic in &diagnostics {
-        let file = &diagnostic
-            .location
-            .as_ref()
-            .expect("link errors are located")
-            .file;
-        let text = if file == FILE { text.as_str() } else { TARGET };
-        check_diagnostic(diagnostic, file, text);
+        match &diagnostic.location {
+            Some(location) if location.file == FILE => page.check(diagnostic),
+            _ => target.check(diagnostic),
+        }
     }
     for document in &site.documents {
         let html = &document.body.html;

@@ -46,50 +46,64 @@ pub fn context() -> LoadContext<'static> {
     }
 }
 
-/// Checks a diagnostic's location against the text of the file it names,
-/// then renders it every way the command line can.
-pub fn check_diagnostic(diagnostic: &Diagnostic, file: &str, text: &str) {
-    if let Some(loc) = &diagnostic.location {
-        assert_eq!(loc.file, file, "{diagnostic:?}");
-        if loc.line > 0 {
-            let lines: Vec<&str> = text.split('\n').collect();
-            assert!(
-                loc.line <= lines.len(),
-                "line {} of a {}-line text: {diagnostic:?}",
-                loc.line,
-                lines.len()
-            );
-            // Shown without its line ending, and without stray `\r`s before it.
-            let line = lines[loc.line - 1].trim_end_matches('\r');
-            assert_eq!(
-                loc.source_line.as_deref(),
-                Some(line),
-                "the source line is not line {} of the text: {diagnostic:?}",
-                loc.line
-            );
-            assert!(loc.column >= 1, "{diagnostic:?}");
-            assert!(
-                loc.column <= line.chars().count() + 1,
-                "column {} is past the end of line {} ({} characters): {diagnostic:?}",
-                loc.column,
-                loc.line,
-                line.chars().count()
-            );
-            assert!(loc.width >= 1, "{diagnostic:?}");
-            check_caret(diagnostic);
+/// A file's text split into lines once, to check every diagnostic against.
+pub struct Source<'a> {
+    pub file: &'a str,
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Source {
+            file,
+            lines: text.split('\n').collect(),
         }
     }
-    for colour in [false, true] {
-        let shown = render_human(diagnostic, colour);
-        assert!(shown.ends_with('\n'));
+
+    /// Checks a diagnostic's location against the text, then renders it every
+    /// way the command line can.
+    pub fn check(&self, diagnostic: &Diagnostic) {
+        if let Some(loc) = &diagnostic.location {
+            assert_eq!(loc.file, self.file, "{diagnostic:?}");
+            if loc.line > 0 {
+                assert!(
+                    loc.line <= self.lines.len(),
+                    "line {} of a {}-line text: {diagnostic:?}",
+                    loc.line,
+                    self.lines.len()
+                );
+                // Shown without its line ending, and without stray `\r`s before it.
+                let line = self.lines[loc.line - 1].trim_end_matches('\r');
+                assert_eq!(
+                    loc.source_line.as_deref(),
+                    Some(line),
+                    "the source line is not line {} of the text: {diagnostic:?}",
+                    loc.line
+                );
+                assert!(loc.column >= 1, "{diagnostic:?}");
+                assert!(
+                    loc.column <= line.chars().count() + 1,
+                    "column {} is past the end of line {} ({} characters): {diagnostic:?}",
+                    loc.column,
+                    loc.line,
+                    line.chars().count()
+                );
+                assert!(loc.width >= 1, "{diagnostic:?}");
+                check_caret(diagnostic);
+            }
+        }
+        for colour in [false, true] {
+            let shown = render_human(diagnostic, colour);
+            assert!(shown.ends_with('\n'));
+        }
+        let json = render_json(diagnostic);
+        assert!(!json.contains('\n'), "JSON lines must be one line: {json}");
+        let annotation = render_github(diagnostic);
+        assert!(
+            !annotation.contains(['\n', '\r']),
+            "a workflow command must be one line: {annotation}"
+        );
     }
-    let json = render_json(diagnostic);
-    assert!(!json.contains('\n'), "JSON lines must be one line: {json}");
-    let annotation = render_github(diagnostic);
-    assert!(
-        !annotation.contains(['\n', '\r']),
-        "a workflow command must be one line: {annotation}"
-    );
 }
 
 /// Renders the frame alone (no message, label or hint, whose text may contain
