@@ -141,7 +141,7 @@ impl Diagnostic {
 /// How many bytes of source lines one file's locations may copy in all. Past
 /// this, a location keeps its line and column but not the line's text, so
 /// thousands of problems on one long line cannot take gigabytes.
-const SOURCE_LINE_BUDGET: usize = 4 * 1024 * 1024;
+const SOURCE_LINE_BUDGET: usize = 1024 * 1024;
 
 /// A file's text with a line index, to turn byte offsets into locations.
 pub struct SourceText<'a> {
