@@ -15,7 +15,10 @@ fn main() {
     println!("cargo:rustc-env=OASIS_COMMIT={commit}");
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/opportunity");
+    // Read at run time, not with env!(): a build script compiled in one
+    // checkout and reused from a copied target/ must embed this checkout's theme.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let theme = Path::new(&manifest_dir).join("themes/opportunity");
     println!("cargo:rerun-if-changed={}", theme.display());
     let mut files = Vec::new();
     collect(&theme, &mut files);

@@ -325,6 +325,9 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
         let _ = writeln!(out, "{pad} {} {label}", paint("1;34", "="));
     }
     if let Some(hint) = &diagnostic.hint {
+        // Continuation lines of a multi-line hint line up after "= help: ".
+        let indent = format!("\n{pad}         ");
+        let hint = hint.replace('\n', &indent);
         let _ = writeln!(out, "{pad} {} {hint}", paint("1;34", "= help:"));
     }
     out

@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod document;
 pub mod files;
+pub mod init;
 pub mod link;
 pub mod load;
 pub mod markdown;

@@ -348,10 +348,13 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     for document in &site.documents {
         for link in &document.body.site_links {
-            let path = link.path.trim_start_matches('/');
-            let exists = path.is_empty()
-                || built.contains(path)
-                || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str());
+            let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
+            let exists = [link.path.as_str(), decoded.as_str()].iter().any(|raw| {
+                let path = raw.trim_start_matches('/');
+                path.is_empty()
+                    || built.contains(path)
+                    || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
+            });
             if !exists {
                 let pages: Vec<String> = outputs
                     .iter()

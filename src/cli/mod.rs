@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of `build` and write nothing.
     Check(CheckArgs),
+    /// Start a new site in an empty folder, with an example of every kind of document.
+    Init(InitArgs),
 }
 
 /// Options shared by every command that reads a site.
@@ -88,11 +91,19 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder for the new site; it must be empty or not exist yet.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
 /// Runs a command and returns its exit status.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build::execute(args),
         Command::Check(args) => check::execute(args),
+        Command::Init(args) => init::execute(args),
     }
 }
 

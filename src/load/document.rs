@@ -94,6 +94,23 @@ pub fn load_document(
             return (None, vec![d]);
         }
     };
+    if split.yaml.trim().is_empty() && kind.is_publication() {
+        let required = match kind {
+            Kind::Project => "title, date, summary, areas and status",
+            _ => "title, date, summary and areas",
+        };
+        return (
+            None,
+            vec![
+                Diagnostic::error("the front matter is empty")
+                    .at(source.locate(0, 3.min(text.len())))
+                    .hint(format!(
+                        "{} needs at least {required} between the two `---` lines, e.g.\ntitle: \"Careers fair in Derby\"\ndate: 2018-03-01\nsummary: \"One plain sentence.\"\nareas: [derby]",
+                        kind.with_article()
+                    )),
+            ],
+        );
+    }
     let (keys, problems) = frontmatter::scan(split.yaml, split.yaml_offset);
     let fatal = problems.iter().any(|p| p.field.is_none());
     for problem in problems {
@@ -149,7 +166,7 @@ pub fn load_document(
                 let width = if error.message.contains("colon") {
                     1
                 } else {
-                    token_width(text, &source, line, column)
+                    token_width(&source, line, column)
                 };
                 source.locate_line_col(line, column, width)
             }
@@ -203,7 +220,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The width of the token at a 1-based line and column, for the caret.
-fn token_width(_text: &str, source: &SourceText, line: usize, column: usize) -> usize {
+fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
     let loc = source.locate_line_col(line, column, 1);
     let Some(line_text) = loc.source_line else {
         return 1;
@@ -744,14 +761,35 @@ impl Checker<'_> {
                     .filter(|p| !p.contains('/'))
                     .collect();
                 let suggestion = did_you_mean(relative, siblings.iter().copied());
+                let mut hint = format!(
+                    "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
+                );
+                // With no close match, the names that are there are the next best help.
+                if suggestion.is_none() && !siblings.is_empty() {
+                    let mut names: Vec<&str> = siblings
+                        .iter()
+                        .copied()
+                        .filter(|s| {
+                            s.rsplit_once('.').map(|(_, e)| e)
+                                == relative.rsplit_once('.').map(|(_, e)| e)
+                        })
+                        .collect();
+                    names.sort_unstable();
+                    if !names.is_empty() && names.len() <= 12 {
+                        hint = format!(
+                            "the files like it in content/{folder}/ are: {}; or {hint}",
+                            names.join(", ")
+                        );
+                    }
+                }
                 diagnostics.push(
-                    Diagnostic::error(format!("the plan's `document` file `content/{path}` does not exist"))
-                        .at(self.at_value("document"))
-                        .field("document")
-                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint(format!(
-                            "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
-                        )),
+                    Diagnostic::error(format!(
+                        "the plan's `document` file `content/{path}` does not exist"
+                    ))
+                    .at(self.at_value("document"))
+                    .field("document")
+                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint(hint),
                 );
                 None
             }
@@ -807,7 +845,7 @@ pub fn alias_output(alias: &str) -> Result<String, &'static str> {
     }
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+pub fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

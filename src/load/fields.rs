@@ -154,7 +154,8 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
-                let field_error = describe(&error, &text, keys);
+                let mut field_error = describe(&error, &text, keys);
+                explain_quote_inside_quotes(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
                 let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
@@ -281,6 +282,50 @@ fn position_of(yaml: &str, index: usize) -> (usize, usize) {
         before.matches('\n').count() + 1,
         before[line_start..].chars().count() + 1,
     )
+}
+
+/// A quotation mark inside quoted text ends the text early, and YAML then
+/// reports a puzzling "did not find expected key" just after it. Writers
+/// quoting someone hit this often, so name the real cause and the fix.
+fn explain_quote_inside_quotes(error: &mut FieldError, yaml: &str) {
+    let Some((line, column)) = error.position else {
+        return;
+    };
+    let Some(text) = yaml.split('\n').nth(line.saturating_sub(1)) else {
+        return;
+    };
+    let Some((key, value)) = text.split_once(':') else {
+        return;
+    };
+    let key = key.trim();
+    let value_start = text.len() - value.trim_start().len();
+    let Some(quote) = value
+        .trim_start()
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''))
+    else {
+        return;
+    };
+    // The error points just after the quotation mark that closed the text.
+    let before_error: Vec<char> = text.chars().take(column.saturating_sub(1)).collect();
+    let closed_early = before_error.len() > text[..value_start].chars().count() + 1
+        && before_error.last() == Some(&quote);
+    if !closed_early || key.is_empty() {
+        return;
+    }
+    if quote == '"' {
+        error.message = format!("`{key}` has a double quotation mark inside double quotes");
+        error.hint = Some(format!(
+            "a \" inside the text ends it early: put the whole text in single quotes instead, e.g. {key}: 'Pupils said it was \"brilliant\".'"
+        ));
+    } else {
+        error.message = format!("`{key}` has an apostrophe inside single quotes");
+        error.hint = Some(format!(
+            "a ' inside the text ends it early: put the whole text in double quotes instead, e.g. {key}: \"Derby's careers fair\""
+        ));
+    }
+    error.field = Some(key.to_string());
 }
 
 /// Splits `title: invalid type…` into its key path and its message.
@@ -461,6 +506,13 @@ fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
             Ok(value)
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<bool, E> {
+            let lower = value.trim().to_lowercase();
+            if lower == "true" || lower == "false" {
+                return Err(fail(
+                    &format!("must be true or false without quotes, not the text \"{value}\""),
+                    &format!("remove the quotes: {lower}"),
+                ));
+            }
             Err(fail(
                 &format!("must be true or false, not `{value}`"),
                 "write true or false without quotes (yes, no, on and off are not accepted)",
@@ -532,26 +584,29 @@ const MONTHS: [&str; 12] = [
 pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
     let shape = "dates are written 2017-10-09 (year, month, day)".to_string();
     let bytes = value.as_bytes();
-    let well_formed = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !well_formed {
-        if value.len() > 10
-            && value
-                .as_bytes()
-                .get(10)
-                .is_some_and(|b| *b == b'T' || *b == b' ')
-        {
+    let date_shaped = |bytes: &[u8]| {
+        bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+    };
+    if !date_shaped(bytes) {
+        // Only `2017-10-09T10:00` or `2017-10-09 10:00` is a date with a time;
+        // "5 February 2018" also has a space at byte 10.
+        if bytes.len() > 10 && date_shaped(&bytes[..10]) && matches!(bytes[10], b'T' | b' ') {
             return Err((
                 format!("must be a date without a time, not `{value}`"),
                 format!("write only the day: {}", &value[..10]),
             ));
         }
-        return Err((format!("is not a date: `{value}`"), shape));
+        let hint = match written_out(value) {
+            Some(date) => format!("write it as {date} (year, month, day)"),
+            None => shape,
+        };
+        return Err((format!("is not a date: `{value}`"), hint));
     }
     let year: i16 = value[0..4].parse().expect("four digits");
     let month: i8 = value[5..7].parse().expect("two digits");
@@ -575,6 +630,43 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             ))
         }
     }
+}
+
+/// Reads dates as people write them ("9 October 2017", "9 Oct 2017",
+/// "09/10/2017", UK order; "2017-10-9") to suggest the `2017-10-09` form.
+fn written_out(value: &str) -> Option<Date> {
+    if let [year, month, day] = value.split('-').collect::<Vec<_>>()[..]
+        && year.len() == 4
+    {
+        // Year first without the leading zeros: 2018-2-5.
+        return Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok();
+    }
+    let parts: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == '/' || c == ',' || c == '.')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let day: i8 = day
+        .trim_end_matches(|c: char| c.is_alphabetic())
+        .parse()
+        .ok()?;
+    let year: i16 = year.parse().ok()?;
+    let month: i8 = match month.parse() {
+        Ok(number) => number,
+        Err(_) => {
+            let lower = month.to_lowercase();
+            let index = MONTHS
+                .iter()
+                .position(|m| lower.len() >= 3 && m.to_lowercase().starts_with(&lower))?;
+            index as i8 + 1
+        }
+    };
+    if year < 1000 {
+        return None;
+    }
+    Date::new(year, month, day).ok()
 }
 
 /// The English name of a month, 1-based.
@@ -685,6 +777,58 @@ mod tests {
             assert_eq!(errors[0].message, message, "{yaml}");
             assert_eq!(errors[0].position.unwrap().0, 1, "{yaml}");
         }
+    }
+
+    #[test]
+    fn suggests_the_iso_form_of_a_written_date() {
+        for written in [
+            "9 October 2017",
+            "9th Oct 2017",
+            "09/10/2017",
+            "9.10.2017",
+            "2017-10-9",
+        ] {
+            let (_, hint) = parse_date(written).unwrap_err();
+            assert_eq!(
+                hint, "write it as 2017-10-09 (year, month, day)",
+                "{written}"
+            );
+        }
+    }
+
+    // Regression: "5 February 2018" has a space at byte 10 and was taken for
+    // a date with a time ("write only the day: 5 February"); a non-ASCII
+    // character there could also cut a character in two.
+    #[test]
+    fn a_long_written_date_is_not_a_date_with_a_time() {
+        for (written, hint) in [
+            (
+                "5 February 2018",
+                "write it as 2018-02-05 (year, month, day)",
+            ),
+            (
+                "12 September 2017",
+                "write it as 2017-09-12 (year, month, day)",
+            ),
+            (
+                "5 Février 2018",
+                "dates are written 2017-10-09 (year, month, day)",
+            ),
+            (
+                "05 févr. 2018",
+                "dates are written 2017-10-09 (year, month, day)",
+            ),
+        ] {
+            let (message, shown) = parse_date(written).unwrap_err();
+            assert_eq!(message, format!("is not a date: `{written}`"));
+            assert_eq!(shown, hint, "{written}");
+        }
+        let (message, hint) = parse_date("2017-10-09 10:00").unwrap_err();
+        assert_eq!(
+            message,
+            "must be a date without a time, not `2017-10-09 10:00`"
+        );
+        assert_eq!(hint, "write only the day: 2017-10-09");
     }
 
     #[test]

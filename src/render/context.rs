@@ -368,6 +368,116 @@ pub struct Milestone {
     pub url: Option<String>,
     /// "areas-announced", "plan", "announcement"
     pub kind: &'static str,
+    /// The date itself, for placing the milestone on the chart's axis.
+    #[serde(skip)]
+    pub day: Date,
+}
+
+/// The programme's timeline as a picture: a time axis of whole years and
+/// one lane per kind of milestone, with milestones of the same kind on the
+/// same day drawn as one point. Positions are percentages of the axis, so
+/// templates draw it without arithmetic.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineChart {
+    /// Every year the axis covers, oldest first.
+    pub years: Vec<AxisYear>,
+    /// Only kinds that have milestones, in the order
+    /// areas named, delivery plans, announcements.
+    pub lanes: Vec<TimelineLane>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AxisYear {
+    pub year: i16,
+    /// Where the year starts on the axis, 0–100.
+    pub start: f64,
+    /// Where the middle of the year is, for its label.
+    pub middle: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineLane {
+    /// The milestones' `kind`.
+    pub kind: &'static str,
+    /// "Areas named", "Delivery plans published", "Announcements"
+    pub title: &'static str,
+    /// Oldest first.
+    pub points: Vec<TimelinePoint>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelinePoint {
+    pub date: DateView,
+    /// Position on the axis, 0–100.
+    pub percent: f64,
+    /// How many milestones fall on this day.
+    pub count: usize,
+    pub labels: Vec<String>,
+}
+
+impl TimelineChart {
+    /// Lays out `milestones` (any order) on an axis from 1 January of the
+    /// first year to 1 January after the last.
+    pub fn new(milestones: &[Milestone]) -> Self {
+        let (Some(first), Some(last)) = (
+            milestones.iter().map(|m| m.day).min(),
+            milestones.iter().map(|m| m.day).max(),
+        ) else {
+            return TimelineChart {
+                years: Vec::new(),
+                lanes: Vec::new(),
+            };
+        };
+        let start = jiff::civil::date(first.year(), 1, 1);
+        let end = jiff::civil::date(last.year().saturating_add(1), 1, 1);
+        let days = |date: Date| start.until(date).map_or(0, |span| span.get_days());
+        let length = f64::from(days(end).max(1));
+        let percent = |date: Date| (f64::from(days(date)) * 1000.0 / length).round() / 10.0;
+        let years = (first.year()..=last.year())
+            .map(|year| {
+                let from = jiff::civil::date(year, 1, 1);
+                let to = jiff::civil::date(year.saturating_add(1), 1, 1);
+                AxisYear {
+                    year,
+                    start: percent(from),
+                    middle: ((percent(from) + percent(to)) * 5.0).round() / 10.0,
+                }
+            })
+            .collect();
+        let lanes = [
+            ("areas-announced", "Areas named"),
+            ("plan", "Delivery plans published"),
+            ("announcement", "Announcements"),
+        ]
+        .into_iter()
+        .filter_map(|(kind, title)| {
+            let mut of_kind: Vec<&Milestone> =
+                milestones.iter().filter(|m| m.kind == kind).collect();
+            of_kind.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.label.cmp(&b.label)));
+            let mut points: Vec<TimelinePoint> = Vec::new();
+            for milestone in of_kind {
+                match points.last_mut() {
+                    Some(point) if point.date.iso == milestone.date.iso => {
+                        point.count += 1;
+                        point.labels.push(milestone.label.clone());
+                    }
+                    _ => points.push(TimelinePoint {
+                        date: milestone.date.clone(),
+                        percent: percent(milestone.day),
+                        count: 1,
+                        labels: vec![milestone.label.clone()],
+                    }),
+                }
+            }
+            (!points.is_empty()).then_some(TimelineLane {
+                kind,
+                title,
+                points,
+            })
+        })
+        .collect();
+        TimelineChart { years, lanes }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]

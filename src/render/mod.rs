@@ -219,6 +219,8 @@ struct TimelineContext<'a> {
     page: PageMeta,
     years: Vec<YearView<'a>>,
     milestones: Vec<Milestone>,
+    /// The milestones laid out for the timeline picture.
+    chart: TimelineChart,
 }
 
 #[derive(Serialize)]
@@ -1020,6 +1022,7 @@ impl<'a> Renderer<'a> {
                 ),
                 url: None,
                 kind: "areas-announced",
+                day: date,
             });
         }
         for id in &site.publications {
@@ -1032,6 +1035,7 @@ impl<'a> Renderer<'a> {
                     label: document.title.clone(),
                     url: Some(config.link(&document.url)),
                     kind: kind_key(document.kind),
+                    day: date,
                 });
             }
         }
@@ -1051,6 +1055,7 @@ impl<'a> Renderer<'a> {
                 None,
             ),
             years: (0..site.by_year.len()).map(|i| self.year_view(i)).collect(),
+            chart: TimelineChart::new(&milestones),
             milestones,
         })
     }

@@ -67,6 +67,7 @@ macro_rules! overlay_cases {
 
 overlay_cases!(
     alias_collision,
+    apostrophe_inside_single_quotes,
     bad_aliases,
     bad_slug,
     broken_site_link,
@@ -87,6 +88,7 @@ overlay_cases!(
     missing_required,
     page_on_generated_url,
     plan_two_areas,
+    quote_inside_double_quotes,
     several_files,
     slug_collision,
     tab_indentation,

@@ -4,6 +4,9 @@
 
 mod bad_input;
 mod build;
+mod guide;
+mod init;
 mod output_folder;
 mod real_site;
 mod support;
+mod workflow;

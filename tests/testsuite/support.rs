@@ -77,11 +77,15 @@ impl SiteTest {
         self.path(relative).exists()
     }
 
-    /// Runs `oasis <args> --root <site>` with a fixed today and no colour.
+    /// Runs `oasis <args> --root <site>` (no `--root` for `--version` and
+    /// `init`) with a fixed today and no colour.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oasis"));
         command.args(args);
-        if !args.contains(&"--root") && args.first().is_some_and(|a| *a != "--version") {
+        let reads_a_site = args
+            .first()
+            .is_some_and(|a| !matches!(*a, "--version" | "init"));
+        if reads_a_site && !args.contains(&"--root") {
             command.arg("--root").arg(self.root());
         }
         run(command)
@@ -154,7 +158,8 @@ pub fn run_with_env(mut command: Command, env: &[(&str, &str)]) -> Run {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree into an existing folder.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk a fixture");
         let target = to.join(entry.path().strip_prefix(from).expect("under the fixture"));
