@@ -108,7 +108,7 @@ impl Kind {
 }
 
 /// One Markdown file, loaded and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     pub kind: Kind,
     /// Path relative to the site root: `content/plans/derby.md`.
@@ -140,14 +140,14 @@ pub struct Document {
 }
 
 /// An old address that redirects to a document.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Alias {
     /// Site path of the redirect page's file: `/old/derby/index.html`.
     pub output: String,
     pub location: Location,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlanDetails {
     pub starts: Option<Date>,
     pub ends: Option<Date>,
@@ -155,14 +155,14 @@ pub struct PlanDetails {
 }
 
 /// A file attached to a plan: shown as "PDF, 2.1 MB".
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AttachedFile {
     pub url: String,
     pub file_type: String,
     pub size: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProjectDetails {
     pub status: Status,
     pub funding: Option<u64>,
@@ -175,7 +175,7 @@ pub struct ProjectDetails {
 }
 
 /// A rendered Markdown body.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Body {
     /// HTML; `@/` links are numbered placeholders (`href="@/0"`) until linked.
     pub html: String,
@@ -186,7 +186,7 @@ pub struct Body {
     pub site_links: Vec<SiteLink>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -194,7 +194,7 @@ pub struct Heading {
 }
 
 /// `[text](@/plans/derby.md#early-years)`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InternalLink {
     /// Path relative to `content/`: `plans/derby.md`.
     pub path: String,
@@ -203,7 +203,7 @@ pub struct InternalLink {
 }
 
 /// `[text](/areas/derby/)`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SiteLink {
     /// The path without query or fragment: `/areas/derby/`.
     pub path: String,

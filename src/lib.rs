@@ -26,6 +26,8 @@ pub mod link;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod slug;
 pub mod write;
 

@@ -83,7 +83,20 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         document.body.html = html;
         diagnostics.extend(found);
     }
+    let site = index(root, config, today, documents, attachments);
+    (site, diagnostics)
+}
 
+/// Builds the indexes of a site from its linked documents, sorted by path
+/// under `content/`: [`link`] ends with it, and `oasis serve` calls it
+/// again after an edit that may move a document in them.
+pub fn index(
+    root: PathBuf,
+    config: Config,
+    today: Date,
+    documents: Vec<Document>,
+    attachments: Vec<Attachment>,
+) -> Site {
     let mut publications: Vec<DocId> = (0..documents.len())
         .filter(|id| documents[*id].kind.is_publication())
         .collect();
@@ -136,7 +149,7 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     let area_intros = intros(Kind::AreaIntro);
     let priority_intros = intros(Kind::PriorityIntro);
 
-    let site = Site {
+    Site {
         root,
         config,
         today,
@@ -151,8 +164,7 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         by_priority,
         by_year,
         attachments,
-    };
-    (site, diagnostics)
+    }
 }
 
 /// Newest first; ties broken by title, then URL, so the order is stable.
@@ -161,6 +173,18 @@ pub fn newest_first(a: &Document, b: &Document) -> std::cmp::Ordering {
         .cmp(&a.date)
         .then_with(|| a.title.cmp(&b.title))
         .then_with(|| a.url.cmp(&b.url))
+}
+
+/// Resolves the `@/` links of one document against a linked site, as
+/// [`link`] does for every document: `oasis serve` relinks an edited
+/// document this way. Returns the body's HTML and the links' diagnostics.
+pub fn relink(
+    document: &Document,
+    site: &Site,
+    excluded: &HashMap<String, Excluded>,
+) -> (String, Vec<Diagnostic>) {
+    let targets = Targets::new(&site.documents, &site.attachments, excluded, &site.config);
+    resolve_links(document, &targets, &site.config)
 }
 
 /// Everything an `@/` link may point at, by path under `content/`.
@@ -346,29 +370,46 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
         }
     }
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let pages = || {
+        outputs
+            .iter()
+            .filter(|o| o.path.ends_with("index.html"))
+            .map(|o| o.url_path())
+            .collect()
+    };
     for document in &site.documents {
-        for link in &document.body.site_links {
-            let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
-            let exists = [link.path.as_str(), decoded.as_str()].iter().any(|raw| {
-                let path = raw.trim_start_matches('/');
-                path.is_empty()
-                    || built.contains(path)
-                    || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
-            });
-            if !exists {
-                let pages: Vec<String> = outputs
-                    .iter()
-                    .filter(|o| o.path.ends_with("index.html"))
-                    .map(|o| o.url_path())
-                    .collect();
-                let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));
-                diagnostics.push(
-                    Diagnostic::error(format!("the link `{}` goes to a page this site does not have", link.path))
-                        .at(link.location.clone())
-                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint("link to another document with `@/`, e.g. [Derby's plan](@/plans/derby.md), or check the address"),
-                );
-            }
+        diagnostics.extend(check_site_links(document, &built, &pages));
+    }
+    diagnostics
+}
+
+/// The root-relative links of one document that go to no built output
+/// (`built` holds the output paths; `pages` lists the site's pages for a
+/// suggestion). [`verify`] runs it for every document, `oasis serve` for an
+/// edited one.
+pub fn check_site_links(
+    document: &Document,
+    built: &HashSet<&str>,
+    pages: &dyn Fn() -> Vec<String>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for link in &document.body.site_links {
+        let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
+        let exists = [link.path.as_str(), decoded.as_str()].iter().any(|raw| {
+            let path = raw.trim_start_matches('/');
+            path.is_empty()
+                || built.contains(path)
+                || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
+        });
+        if !exists {
+            let pages = pages();
+            let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));
+            diagnostics.push(
+                Diagnostic::error(format!("the link `{}` goes to a page this site does not have", link.path))
+                    .at(link.location.clone())
+                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint("link to another document with `@/`, e.g. [Derby's plan](@/plans/derby.md), or check the address"),
+            );
         }
     }
     diagnostics

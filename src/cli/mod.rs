@@ -3,6 +3,8 @@
 pub mod build;
 pub mod check;
 pub mod init;
+pub mod new;
+pub mod serve;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -37,6 +39,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Run every check of `build` and write nothing.
     Check(CheckArgs),
+    /// Preview the site in a browser, rebuilding it on every change.
+    Serve(ServeArgs),
+    /// Create a new announcement, plan, project or page.
+    New(NewArgs),
     /// Start a new site in an empty folder, with an example of every kind of document.
     Init(InitArgs),
 }
@@ -92,6 +98,49 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The address to listen on: 127.0.0.1 is this computer only; 0.0.0.0
+    /// lets other computers on the network see the preview.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+    pub port: u16,
+}
+
+/// The kinds of document `oasis new` creates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Announcement,
+    Plan,
+    Project,
+    Page,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// The title, in quotes; the file name is made from it.
+    pub title: String,
+    /// An area the document is about (repeat for more, or `all`).
+    #[arg(long = "area", value_name = "SLUG")]
+    pub areas: Vec<String>,
+    /// A priority the document is about (repeat for more).
+    #[arg(long = "priority", value_name = "SLUG")]
+    pub priorities: Vec<String>,
+    /// The site's folder (holding site.toml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// How to print problems: `human` (default) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct InitArgs {
     /// The folder for the new site; it must be empty or not exist yet.
     #[arg(value_name = "DIR", default_value = ".")]
@@ -103,6 +152,8 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Build(args) => build::execute(args),
         Command::Check(args) => check::execute(args),
+        Command::Serve(args) => serve::execute(args),
+        Command::New(args) => new::execute(args),
         Command::Init(args) => init::execute(args),
     }
 }

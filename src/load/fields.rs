@@ -51,7 +51,7 @@ pub enum AreaList {
 }
 
 /// One entry of `changes:`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     #[serde(deserialize_with = "required_date")]

@@ -20,7 +20,8 @@ use crate::diagnostics::{Diagnostic, SourceText};
 use crate::document::{Document, Kind};
 use crate::files::{self, SourceFile};
 
-use self::document::{AttachmentInfo, LoadContext, load_document};
+pub use self::document::LoadContext;
+use self::document::{AttachmentInfo, load_document};
 
 /// What the user asked for on the command line.
 #[derive(Clone, Debug, Default)]
@@ -104,6 +105,20 @@ pub fn today(config: &Config) -> Result<Date, Diagnostic> {
 
 /// Loads the whole site. Returns `None` when the configuration is unusable.
 pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
+    load_with(options, &load_file)
+}
+
+/// What loading one Markdown file gives: the document, if its front matter
+/// is usable, and the file's diagnostics.
+pub type FileResult = (Option<Document>, Vec<Diagnostic>);
+
+/// Loads the whole site like [`load`], asking `parse` for each Markdown
+/// file's result. `load` passes [`load_file`]; `oasis serve` answers from a
+/// cache for the files that did not change since its last build.
+pub fn load_with(
+    options: &Options,
+    parse: &(dyn Fn(&SourceFile, &str, Kind, &LoadContext) -> FileResult + Sync),
+) -> (Option<Loaded>, Vec<Diagnostic>) {
     let root = options.root.as_path();
     let config = match read_config(root, &options.overrides) {
         Ok(config) => config,
@@ -160,7 +175,7 @@ pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
         .par_iter()
-        .map(|(file, content_path, kind)| load_file(file, content_path, *kind, &cx))
+        .map(|(file, content_path, kind)| parse(file, content_path, *kind, &cx))
         .collect();
 
     let mut documents = Vec::new();
@@ -168,18 +183,12 @@ pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
     for (document, file_diagnostics) in results {
         diagnostics.extend(file_diagnostics);
         let Some(document) = document else { continue };
-        if document.draft && !options.drafts {
-            excluded.insert(document.content_path.clone(), Excluded::Draft);
-            continue;
+        match exclusion(&document, options, today) {
+            Some(why) => {
+                excluded.insert(document.content_path.clone(), why);
+            }
+            None => documents.push(document),
         }
-        if let Some(date) = document.date
-            && date > today
-            && !options.future
-        {
-            excluded.insert(document.content_path.clone(), Excluded::Scheduled(date));
-            continue;
-        }
-        documents.push(document);
     }
     (
         Some(Loaded {
@@ -192,6 +201,18 @@ pub fn load(options: &Options) -> (Option<Loaded>, Vec<Diagnostic>) {
         }),
         diagnostics,
     )
+}
+
+/// Why a loaded document is left out of this build, if it is: a draft
+/// (without `--drafts`), or dated after `today` (without `--future`).
+pub fn exclusion(document: &Document, options: &Options, today: Date) -> Option<Excluded> {
+    if document.draft && !options.drafts {
+        return Some(Excluded::Draft);
+    }
+    match document.date {
+        Some(date) if date > today && !options.future => Some(Excluded::Scheduled(date)),
+        _ => None,
+    }
 }
 
 /// The kind of a Markdown file, from its folder under `content/`.
@@ -236,39 +257,46 @@ fn classify(content_path: &str) -> Result<Kind, Diagnostic> {
     Ok(kind)
 }
 
-fn load_file(
+/// Reads and loads one Markdown file of `kind`; `content_path` is its path
+/// relative to `content/`.
+pub fn load_file(
     file: &SourceFile,
     content_path: &str,
     kind: Kind,
     cx: &LoadContext,
-) -> (Option<Document>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return (
-                None,
-                vec![
-                    Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
-                        .in_file(file.relative.clone()),
-                ],
-            );
-        }
-    };
+) -> FileResult {
+    match std::fs::read(&file.path) {
+        Ok(bytes) => load_bytes(bytes, &file.relative, content_path, kind, cx),
+        Err(error) => (
+            None,
+            vec![
+                Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
+                    .in_file(file.relative.clone()),
+            ],
+        ),
+    }
+}
+
+/// Loads one Markdown file from its bytes; `relative` is its path relative
+/// to the root.
+pub fn load_bytes(
+    bytes: Vec<u8>,
+    relative: &str,
+    content_path: &str,
+    kind: Kind,
+    cx: &LoadContext,
+) -> FileResult {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             return (
                 None,
-                vec![not_utf8(
-                    &file.relative,
-                    error.as_bytes(),
-                    error.utf8_error(),
-                )],
+                vec![not_utf8(relative, error.as_bytes(), error.utf8_error())],
             );
         }
     };
     if let Some(nul) = text.find('\0') {
-        let source = SourceText::new(&file.relative, &text);
+        let source = SourceText::new(relative, &text);
         return (
             None,
             vec![
@@ -278,7 +306,7 @@ fn load_file(
             ],
         );
     }
-    load_document(&text, &file.relative, content_path, kind, cx)
+    load_document(&text, relative, content_path, kind, cx)
 }
 
 /// An error for bytes that are not UTF-8, at the first bad byte.

@@ -66,19 +66,7 @@ impl OutputFile {
 
 /// Renders every page of the site.
 pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let mut tera = theme.tera.clone();
-    tera.global_context().insert("site", &SiteView::new(site));
-    let summaries: Vec<tera::Value> = site
-        .documents
-        .par_iter()
-        .map(|d| tera::Value::from_serializable(&DocSummary::new(&site.config, d)))
-        .collect();
-    let renderer = Renderer {
-        site,
-        theme,
-        tera,
-        summaries,
-    };
+    let renderer = Renderer::new(site, theme, summaries(site));
     let jobs = renderer.jobs();
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> =
         jobs.par_iter().map(|job| renderer.run(job)).collect();
@@ -94,6 +82,30 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         Ok(output) => outputs.push(output),
         Err(found) => diagnostics.extend(found),
     }
+    outputs.extend(copied_files(site, theme));
+    (outputs, diagnostics)
+}
+
+/// The [`DocSummary`] of every document, by [`DocId`], as template values.
+pub fn summaries(site: &Site) -> Vec<tera::Value> {
+    site.documents
+        .par_iter()
+        .map(|d| summary(&site.config, d))
+        .collect()
+}
+
+/// One document's [`DocSummary`] as a template value.
+pub fn summary(
+    config: &crate::config::Config,
+    document: &crate::document::Document,
+) -> tera::Value {
+    tera::Value::from_serializable(&DocSummary::new(config, document))
+}
+
+/// The outputs that are copied rather than rendered: the theme's static
+/// files and the attachments under `content/`.
+pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
+    let mut outputs = Vec::with_capacity(theme.static_files.len() + site.attachments.len());
     for file in &theme.static_files {
         outputs.push(OutputFile {
             path: file.path.clone(),
@@ -113,11 +125,11 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             origin: None,
         });
     }
-    (outputs, diagnostics)
+    outputs
 }
 
 /// One page to render.
-enum Job<'a> {
+pub enum Job<'a> {
     Home,
     Listing {
         kind: Kind,
@@ -144,7 +156,9 @@ enum Job<'a> {
     },
 }
 
-struct Renderer<'a> {
+/// Renders the pages of one site, one [`Job`] at a time. [`render`] runs
+/// every job; `oasis serve` runs only the jobs whose inputs changed.
+pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     tera: tera::Tera,
@@ -262,8 +276,32 @@ struct AliasTarget {
     absolute: String,
 }
 
+/// A page ready to render: where it goes, with which template and context.
+/// The output is a function of the template, the `site` value every
+/// template sees, this context and `minify`, nothing else.
+pub struct Prepared {
+    pub path: String,
+    pub template: &'static str,
+    pub context: tera::Context,
+    pub owner: Option<String>,
+    pub origin: Option<Location>,
+}
+
 impl<'a> Renderer<'a> {
-    fn jobs(&self) -> Vec<Job<'a>> {
+    /// A renderer for `site`, given the [`summaries`] of its documents.
+    pub fn new(site: &'a Site, theme: &'a Theme, summaries: Vec<tera::Value>) -> Self {
+        let mut tera = theme.tera.clone();
+        tera.global_context().insert("site", &SiteView::new(site));
+        Renderer {
+            site,
+            theme,
+            tera,
+            summaries,
+        }
+    }
+
+    /// Every page of the site, in output order.
+    pub fn jobs(&self) -> Vec<Job<'a>> {
         let site = self.site;
         let config = &site.config;
         let mut jobs = vec![
@@ -315,7 +353,42 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn run(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
+    /// The pages that show a document's body: its own page, or for an
+    /// introduction the page it introduces. Every other page reads
+    /// documents through their summaries and front matter only; `oasis
+    /// serve` relies on this to re-render just these pages after an edit
+    /// that leaves a document's front matter and headings as they were, so
+    /// a new page that shows bodies must be listed here.
+    pub fn body_readers(&self, id: DocId) -> Vec<Job<'a>> {
+        let site = self.site;
+        let document = site.document(id);
+        match document.kind {
+            Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page => vec![Job::Document(id)],
+            Kind::Home => vec![Job::Home],
+            Kind::AreaIntro => site
+                .config
+                .areas
+                .iter()
+                .filter(|area| site.area_intros.get(&area.slug) == Some(&id))
+                .map(Job::Area)
+                .collect(),
+            Kind::PriorityIntro => site
+                .config
+                .priorities
+                .iter()
+                .filter(|priority| site.priority_intros.get(&priority.slug) == Some(&id))
+                .map(Job::Priority)
+                .collect(),
+        }
+    }
+
+    /// Renders one page.
+    pub fn run(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
+        self.finish(self.prepare(job)?)
+    }
+
+    /// Builds one page's context without rendering it.
+    pub fn prepare(&self, job: &Job) -> Result<Prepared, Vec<Diagnostic>> {
         let site = self.site;
         let config = &site.config;
         let (path, template, context, owner) = match job {
@@ -472,19 +545,37 @@ impl<'a> Renderer<'a> {
             ),
         };
         let context = context.map_err(|e| self.theme.error(&e))?;
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|e| self.theme.error(&e))?;
-        let bytes = if config.minify && path.ends_with(".html") {
-            minify(html.as_bytes())
-        } else {
-            html.into_bytes()
-        };
         let origin = match job {
             Job::Alias { origin, .. } => origin.clone(),
             Job::Document(id) => site.document(*id).slug_location.clone(),
             _ => None,
+        };
+        Ok(Prepared {
+            path,
+            template,
+            context,
+            owner,
+            origin,
+        })
+    }
+
+    /// Renders a prepared page (and minifies it when the site asks for it).
+    pub fn finish(&self, prepared: Prepared) -> Result<OutputFile, Vec<Diagnostic>> {
+        let Prepared {
+            path,
+            template,
+            context,
+            owner,
+            origin,
+        } = prepared;
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| self.theme.error(&e))?;
+        let bytes = if self.site.config.minify && path.ends_with(".html") {
+            minify(html.as_bytes())
+        } else {
+            html.into_bytes()
         };
         Ok(OutputFile {
             path,
@@ -664,7 +755,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Up to five other publications sharing an area or a priority, newest first.
-    fn related(&self, id: DocId) -> Vec<DocId> {
+    ///
+    /// A document page is made of its document, the config and the summaries
+    /// of these documents only: `oasis serve` reuses the page while all three
+    /// are unchanged, so read any other document here, not in `document`.
+    pub fn related(&self, id: DocId) -> Vec<DocId> {
         let site = self.site;
         let document = site.document(id);
         if !document.kind.is_publication() {
@@ -1147,7 +1242,18 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn sitemap(&self, outputs: &[OutputFile]) -> Result<OutputFile, Vec<Diagnostic>> {
+    /// The summary of one document, as listings see it.
+    pub fn summary(&self, id: DocId) -> &tera::Value {
+        &self.summaries[id]
+    }
+
+    /// Renders `sitemap.xml` from the other outputs.
+    pub fn sitemap(&self, outputs: &[OutputFile]) -> Result<OutputFile, Vec<Diagnostic>> {
+        self.finish(self.prepare_sitemap(outputs)?)
+    }
+
+    /// Builds the context of `sitemap.xml` from the other outputs.
+    pub fn prepare_sitemap(&self, outputs: &[OutputFile]) -> Result<Prepared, Vec<Diagnostic>> {
         let site = self.site;
         let config = &site.config;
         let lastmod: HashMap<&str, jiff::civil::Date> = site
@@ -1179,13 +1285,10 @@ impl<'a> Renderer<'a> {
             .collect();
         urls.sort_by(|a, b| a.loc.cmp(&b.loc));
         let context = context(&SitemapContext { urls }).map_err(|e| self.theme.error(&e))?;
-        let xml = self
-            .tera
-            .render("sitemap.xml", &context)
-            .map_err(|e| self.theme.error(&e))?;
-        Ok(OutputFile {
+        Ok(Prepared {
             path: "sitemap.xml".to_string(),
-            content: OutputContent::Bytes(xml.into_bytes()),
+            template: "sitemap.xml",
+            context,
             owner: None,
             origin: None,
         })

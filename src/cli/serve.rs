@@ -1,0 +1,123 @@
+//! `oasis serve`: prints what the live preview does.
+
+use std::sync::{Arc, Mutex};
+
+use crate::config::Overrides;
+use crate::diagnostics::{self, Diagnostic};
+use crate::serve::{self, Event, Reporter};
+
+use super::{FAILURE, OutputFormat, SUCCESS, ServeArgs, report};
+
+pub fn execute(args: ServeArgs) -> u8 {
+    let format = args.site.format;
+    let options = serve::Options {
+        site: args.site.load_options(Overrides::default()),
+        bind: args.bind,
+        port: args.port,
+    };
+    // Warnings (such as scheduled documents) are printed when they change,
+    // not again on every rebuild.
+    let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    let reporter: Reporter = Arc::new(move |event| print(event, format, &warnings));
+    if format == OutputFormat::Human {
+        println!("Building the site…");
+    }
+    match serve::run(options, reporter) {
+        Ok(()) => SUCCESS,
+        Err(problem) => {
+            report(&[problem], format);
+            FAILURE
+        }
+    }
+}
+
+fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) {
+    let human = format == OutputFormat::Human;
+    match event {
+        Event::Listening {
+            url,
+            all_interfaces,
+        } => {
+            if all_interfaces {
+                report(
+                    &[Diagnostic::warning("the preview is served on every network interface")
+                        .hint("anyone who can reach this computer can read it; use --bind 127.0.0.1 to keep it to yourself")],
+                    format,
+                );
+            }
+            // Printed in every format: tools need the address too.
+            println!("Serving the site at {url} (press Ctrl+C to stop)");
+        }
+        Event::Built {
+            rebuilt,
+            changed,
+            outputs,
+        } => {
+            let mut shown = warnings.lock().unwrap_or_else(|e| e.into_inner());
+            if *shown != rebuilt.diagnostics {
+                report(&rebuilt.diagnostics, format);
+                *shown = rebuilt.diagnostics.clone();
+            }
+            if !human {
+                return;
+            }
+            let ms = rebuilt.timings.total.as_secs_f64() * 1000.0;
+            let documents = rebuilt.built.as_ref().map_or(0, |b| b.documents);
+            if changed.is_empty() {
+                println!(
+                    "Built {documents} documents ({} files) in {ms:.0} ms",
+                    outputs.len()
+                );
+            } else {
+                let pages = rebuilt.built.as_ref().map_or(0, |b| b.rendered.len());
+                println!(
+                    "{} {}: rebuilt in {ms:.0} ms, {pages} {} rendered, {} {} changed",
+                    time(),
+                    names(changed),
+                    if pages == 1 { "page" } else { "pages" },
+                    outputs.len(),
+                    if outputs.len() == 1 { "file" } else { "files" },
+                );
+            }
+        }
+        Event::Failed {
+            rebuilt,
+            changed,
+            serving,
+        } => {
+            report(&rebuilt.diagnostics, format);
+            warnings.lock().unwrap_or_else(|e| e.into_inner()).clear();
+            if human {
+                let what = if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", names(changed))
+                };
+                let meanwhile = if serving {
+                    "the browser shows them over the last good build"
+                } else {
+                    "the browser shows them until they are fixed"
+                };
+                eprintln!(
+                    "{} {what}the site has errors ({}); {meanwhile}",
+                    time(),
+                    diagnostics::summary(&rebuilt.diagnostics)
+                );
+            }
+        }
+        Event::Problem(problem) => report(std::slice::from_ref(problem), format),
+    }
+}
+
+/// The changed files, shortened when there are many.
+fn names(changed: &[String]) -> String {
+    match changed {
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        [] => String::new(),
+    }
+}
+
+fn time() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}

@@ -1,0 +1,304 @@
+//! `oasis serve`: a live preview that rebuilds on every change.
+//!
+//! In: the build options, an address and a port. Out: an HTTP server (see
+//! [`http`]) serving from memory the same files `oasis build` would write,
+//! rebuilt incrementally ([`rebuild`]) whenever the watcher ([`watch`]) sees
+//! `content/`, `themes/` or `site.toml` change, and a stream of [`Event`]s
+//! for the command line to print. Browsers reload after a good rebuild that
+//! changed something; a failed rebuild keeps the last good build served and
+//! shows its errors over the page ([`live`]).
+//!
+//! Threads: the server runs on a single-threaded tokio runtime on the
+//! calling thread; rebuilds run on their own thread (and rayon's pool), one
+//! at a time, with the changes seen meanwhile merged into the next one.
+
+pub mod http;
+pub mod live;
+pub mod rebuild;
+pub mod request_path;
+pub mod snapshot;
+pub mod templates;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use crate::diagnostics::Diagnostic;
+use crate::load;
+
+use self::http::{Shared, Status};
+use self::rebuild::{Changes, Rebuilder, Rebuilt};
+use self::watch::{Notice, Watcher};
+
+/// The default port.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// What `oasis serve` was asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub site: load::Options,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// What happened, for the command line to print.
+pub enum Event<'a> {
+    /// The server is bound; `url` is where the site is.
+    Listening { url: String, all_interfaces: bool },
+    /// A (re)build finished; `changed` lists the source files that changed
+    /// (empty for the first build) and `outputs` the output files that differ.
+    Built {
+        rebuilt: &'a Rebuilt,
+        changed: &'a [String],
+        outputs: &'a [String],
+    },
+    /// A (re)build failed; the diagnostics are in `rebuilt`. `serving`
+    /// says whether an earlier good build is still served.
+    Failed {
+        rebuilt: &'a Rebuilt,
+        changed: &'a [String],
+        serving: bool,
+    },
+    /// The watcher had a problem (e.g. too few inotify watches).
+    Problem(&'a Diagnostic),
+}
+
+/// Receives [`Event`]s, from more than one thread.
+pub type Reporter = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// Builds the site, serves it and rebuilds it on changes until the process
+/// ends. Returns only when the server cannot start (the port is taken, the
+/// site folder cannot be read) or stops.
+pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
+    let root = options.site.root.canonicalize().map_err(|error| {
+        Diagnostic::error(format!(
+            "cannot read the site folder `{}`: {error}",
+            options.site.root.display()
+        ))
+        .hint("pass the folder holding site.toml and content/ with --root DIR")
+    })?;
+    let listener = bind(options.bind, options.port)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
+
+    let shared = Arc::new(Shared::new(options.bind));
+    let mut rebuilder = Rebuilder::new(load::Options {
+        root: root.clone(),
+        ..options.site.clone()
+    });
+    let first = rebuilder.rebuild(&Changes::default());
+    publish(
+        &shared,
+        &rebuilder,
+        &first,
+        &Changes::default(),
+        &report,
+        &[],
+    );
+
+    let (sender, receiver) = mpsc::channel();
+    let watcher = match Watcher::start(&root, sender) {
+        Ok(watcher) => Some(watcher),
+        Err(problem) => {
+            report(Event::Problem(&problem));
+            None
+        }
+    };
+    {
+        let shared = shared.clone();
+        let report = report.clone();
+        std::thread::Builder::new()
+            .name("oasis rebuild".to_string())
+            .spawn(move || rebuild_loop(receiver, watcher, rebuilder, &shared, &report))
+            .map_err(|e| Diagnostic::error(format!("cannot start the rebuild thread: {e}")))?;
+    }
+
+    report(Event::Listening {
+        url: site_url(address, &shared),
+        all_interfaces: options.bind.is_unspecified(),
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
+        axum::serve(listener, http::app(shared))
+            .await
+            .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
+    })
+}
+
+/// Binds the listening socket, with errors that say what to do.
+fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
+    let address = SocketAddr::new(ip, port);
+    let listener = TcpListener::bind(address).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => Diagnostic::error(format!(
+            "port {port} on {ip} is already in use (is another `oasis serve` running?)"
+        ))
+        .hint(format!(
+            "stop the program using it, or choose another port with --port, e.g. --port {}",
+            port.checked_add(1).unwrap_or(DEFAULT_PORT)
+        )),
+        std::io::ErrorKind::PermissionDenied => Diagnostic::error(format!("not allowed to use port {port} on {ip}"))
+            .hint(format!("ports below 1024 need administrator rights: choose another with --port, e.g. --port {DEFAULT_PORT}")),
+        std::io::ErrorKind::AddrNotAvailable => Diagnostic::error(format!("{ip} is not an address of this computer"))
+            .hint("use --bind 127.0.0.1 (this computer only) or --bind 0.0.0.0 (every network interface)"),
+        _ => Diagnostic::error(format!("cannot listen on {address}: {error}")),
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Diagnostic::error(format!("cannot listen on {address}: {e}")))?;
+    Ok(listener)
+}
+
+/// The address to open in a browser.
+fn site_url(address: SocketAddr, shared: &Shared) -> String {
+    let host = if address.ip().is_unspecified() {
+        "localhost".to_string()
+    } else if address.is_ipv6() {
+        format!("[{}]", address.ip())
+    } else {
+        address.ip().to_string()
+    };
+    let base = match shared.snapshot.read() {
+        Ok(snapshot) if !snapshot.base_path.is_empty() => snapshot.base_path.clone(),
+        _ => "/".to_string(),
+    };
+    format!("http://{host}:{}{base}", address.port())
+}
+
+/// Rebuilds on every batch of changes until the watcher goes away.
+fn rebuild_loop(
+    receiver: mpsc::Receiver<Notice>,
+    mut watcher: Option<Watcher>,
+    mut rebuilder: Rebuilder,
+    shared: &Shared,
+    report: &Reporter,
+) {
+    while let Ok(first) = receiver.recv() {
+        let mut changes = Changes::default();
+        let mut absorb = |notice: Notice| match notice {
+            Notice::Changed(more) => changes.extend(more),
+            Notice::Problem(problem) => report(Event::Problem(&problem)),
+        };
+        absorb(first);
+        while let Ok(more) = receiver.try_recv() {
+            absorb(more);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        if let Some(watcher) = &mut watcher {
+            for problem in watcher.refresh(&changes) {
+                report(Event::Problem(&problem));
+            }
+        }
+        let changed = relative_names(rebuilder.root(), &changes);
+        let attempt =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild(&changes)));
+        let rebuilt = attempt.unwrap_or_else(|_| {
+            // A bug, not the site's fault: start again from nothing, so the
+            // next change rebuilds everything.
+            rebuilder = Rebuilder::new(rebuilder.options().clone());
+            Rebuilt {
+                built: None,
+                diagnostics: vec![
+                    Diagnostic::error("oasis failed while rebuilding (this is a bug in oasis)")
+                        .hint("save again to rebuild everything; if it keeps happening, restart oasis serve and report it"),
+                ],
+                timings: rebuild::Timings::default(),
+            }
+        });
+        publish(shared, &rebuilder, &rebuilt, &changes, report, &changed);
+    }
+}
+
+/// Makes a rebuild's result what the server serves and browsers are told.
+fn publish(
+    shared: &Shared,
+    rebuilder: &Rebuilder,
+    rebuilt: &Rebuilt,
+    changes: &Changes,
+    report: &Reporter,
+    changed: &[String],
+) {
+    let previous = match shared.snapshot.read() {
+        Ok(snapshot) => snapshot.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    };
+    let next = rebuilt.built.as_ref().map(|built| {
+        if built.only_rendered_changed && previous.generation > 0 {
+            Ok(previous.patch(
+                built
+                    .rendered
+                    .iter()
+                    .filter_map(|path| rebuilder.output(path)),
+            ))
+        } else {
+            previous.next(
+                rebuilder.outputs(),
+                &built.rendered,
+                rebuilder.base_path().unwrap_or("/"),
+                &|path: &Path| changes.paths.iter().any(|p| path.starts_with(p)),
+            )
+        }
+    });
+    match next {
+        Some(Ok((snapshot, outputs))) => {
+            let generation = snapshot.generation;
+            match shared.snapshot.write() {
+                Ok(mut current) => *current = Arc::new(snapshot),
+                Err(poisoned) => *poisoned.into_inner() = Arc::new(snapshot),
+            }
+            shared.status.send_replace(Status {
+                generation,
+                failure: None,
+            });
+            report(Event::Built {
+                rebuilt,
+                changed,
+                outputs: &outputs,
+            });
+        }
+        Some(Err(problem)) => {
+            let failed = Rebuilt {
+                built: None,
+                diagnostics: vec![problem],
+                timings: rebuilt.timings,
+            };
+            fail(shared, &failed, report, changed);
+        }
+        None => fail(shared, rebuilt, report, changed),
+    }
+}
+
+fn fail(shared: &Shared, rebuilt: &Rebuilt, report: &Reporter, changed: &[String]) {
+    let overlay: Arc<str> = live::overlay(&rebuilt.diagnostics).into();
+    let mut serving = false;
+    shared.status.send_modify(|status| {
+        status.failure = Some(overlay);
+        serving = status.generation > 0;
+    });
+    report(Event::Failed {
+        rebuilt,
+        changed,
+        serving,
+    });
+}
+
+/// The changed paths, relative to the root, sorted.
+fn relative_names(root: &Path, changes: &Changes) -> Vec<String> {
+    let mut names: Vec<String> = changes
+        .paths
+        .iter()
+        .map(|p: &PathBuf| crate::files::relative_to(root, p))
+        .collect();
+    names.sort();
+    names
+}
