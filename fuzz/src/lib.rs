@@ -177,34 +177,56 @@ const KNOWN_TAGS: &[&str] = &[
     "ul",
 ];
 
-/// Checks HTML rendered with `unsafe_html` off.
-pub fn check_safe_html(html: &str) {
-    let lower = html.to_ascii_lowercase();
-    assert!(!lower.contains("<script"), "raw <script in:\n{html}");
-    for (i, _) in html.match_indices('<') {
-        let rest = &html[i + 1..];
+/// The tags of HTML rendered with `unsafe_html` off, as `(name, tag text)`.
+/// Text there has every `<` escaped, so each `<` opens a tag; attribute
+/// values are escaped too, so the first `>` closes it.
+pub fn tags(html: &str) -> impl Iterator<Item = (String, &str)> {
+    html.match_indices('<').map(move |(i, _)| {
+        let end = html[i..].find('>').map_or(html.len(), |end| i + end + 1);
+        let tag = &html[i..end];
+        let rest = &tag[1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
-        let name: String = rest
+        let name = rest
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
+        (name, tag)
+    })
+}
+
+/// The values of an attribute (`href`, `src`) in one tag.
+pub fn attribute_values<'t>(tag: &'t str, name: &str) -> Vec<&'t str> {
+    let needle = format!(" {name}=\"");
+    let lower = tag.to_ascii_lowercase();
+    lower
+        .match_indices(&needle)
+        .map(|(i, _)| {
+            let start = i + needle.len();
+            let end = tag[start..].find('"').map_or(tag.len(), |end| start + end);
+            &tag[start..end]
+        })
+        .collect()
+}
+
+/// Checks HTML rendered with `unsafe_html` off.
+pub fn check_safe_html(html: &str) {
+    assert!(
+        !html.to_ascii_lowercase().contains("<script"),
+        "raw <script in:\n{html}"
+    );
+    for (name, tag) in tags(html) {
         assert!(
             KNOWN_TAGS.contains(&name.as_str()),
-            "unexpected tag `<{name}` in:\n{html}"
+            "unexpected tag `{tag}` in:\n{html}"
         );
-    }
-    for attribute in ["href=\"", "src=\""] {
-        for (i, _) in lower.match_indices(attribute) {
-            let value_start = i + attribute.len();
-            let value_end = html[value_start..]
-                .find('"')
-                .map_or(html.len(), |end| value_start + end);
-            let value = &html[value_start..value_end];
-            assert!(
-                !is_script_url(value),
-                "a script address survived: {attribute}{value}\" in:\n{html}"
-            );
+        for attribute in ["href", "src"] {
+            for value in attribute_values(tag, attribute) {
+                assert!(
+                    !is_script_url(value),
+                    "a script address survived: {tag} in:\n{html}"
+                );
+            }
         }
     }
 }
