@@ -6,10 +6,15 @@
 //! site.toml + content/ ──load──▶ Loaded (config, documents, attachments)
 //!                      ──link──▶ Site (resolved @/ links, indexes)
 //!                      ──render─▶ Vec<OutputFile>, in parallel
+//!                      ──search─▶ the search index's files (build only,
+//!                                 beside render)
 //!                      ──write──▶ staging folder, swapped in atomically
 //! ```
 //!
 //! `build`, `check` and `serve` share [`compile`]; only `build` writes.
+//! [`search::index`] runs in `build` only ([`compile_with_search`]), beside
+//! the render stage: it is the slowest optional step and `check`, which
+//! writes nothing, does not need it.
 
 // Diagnostics are large (a location, a source line, a hint) but only travel on
 // the cold path where a writer must be told what is wrong; boxing them would
@@ -27,6 +32,7 @@ pub mod load;
 pub mod markdown;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;
 pub mod write;
@@ -43,6 +49,36 @@ pub struct Compiled {
 /// Loads, links, renders and verifies the site. Returns the output only when
 /// there were no errors; the diagnostics (errors and warnings) either way.
 pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
+    compile_with(options, &Ok)
+}
+
+/// [`compile`], handing each output file to `emit` as soon as it is rendered
+/// (see [`render::render_with`]); the outputs returned are what `emit`
+/// returned.
+pub fn compile_with(
+    options: &load::Options,
+    emit: &render::Emit,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    pipeline(options, emit, false)
+}
+
+/// [`compile_with`], and the search index too ([`search::index`]), its files
+/// handed to `emit` like the pages. `build` uses it; `check`, which writes
+/// nothing, does not need the index. The index is built on its own thread
+/// while the pages render: it needs only the linked documents, and much of
+/// its work is serial, so it fills time the rendering leaves idle.
+pub fn compile_with_search(
+    options: &load::Options,
+    emit: &render::Emit,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
+    pipeline(options, emit, true)
+}
+
+fn pipeline(
+    options: &load::Options,
+    emit: &render::Emit,
+    with_search: bool,
+) -> (Option<Compiled>, Vec<Diagnostic>) {
     let (loaded, mut diagnostics) = load::load(options);
     let Some(loaded) = loaded else {
         diagnostics::sort(&mut diagnostics);
@@ -59,9 +95,30 @@ pub fn compile(options: &load::Options) -> (Option<Compiled>, Vec<Diagnostic>) {
             return (None, diagnostics);
         }
     };
-    let (outputs, found) = render::render(&site, &theme);
+    let ((mut outputs, found), index) = std::thread::scope(|scope| {
+        let index = with_search.then(|| scope.spawn(|| search::index(&site)));
+        let rendered = render::render_with(&site, &theme, emit);
+        let index = index.map(|thread| {
+            thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (rendered, index)
+    });
     diagnostics.extend(found);
     diagnostics.extend(link::verify(&site, &outputs));
+    match index {
+        Some(Ok(files)) => {
+            for file in files {
+                match emit(file) {
+                    Ok(file) => outputs.push(file),
+                    Err(found) => diagnostics.push(found),
+                }
+            }
+        }
+        Some(Err(found)) => diagnostics.push(found),
+        None => {}
+    }
     diagnostics::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);

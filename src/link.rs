@@ -74,13 +74,15 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
 
     let targets = Targets::new(&documents, &attachments, &excluded, &config);
-    let resolved: Vec<(String, Vec<Diagnostic>)> = documents
+    let resolved: Vec<(Option<String>, Vec<Diagnostic>)> = documents
         .par_iter()
         .map(|document| resolve_links(document, &targets, &config))
         .collect();
     let mut diagnostics = Vec::new();
     for (document, (html, found)) in documents.iter_mut().zip(resolved) {
-        document.body.html = html;
+        if let Some(html) = html {
+            document.body.html = html;
+        }
         diagnostics.extend(found);
     }
     let site = index(root, config, today, documents, attachments);
@@ -184,7 +186,11 @@ pub fn relink(
     excluded: &HashMap<String, Excluded>,
 ) -> (String, Vec<Diagnostic>) {
     let targets = Targets::new(&site.documents, &site.attachments, excluded, &site.config);
-    resolve_links(document, &targets, &site.config)
+    let (html, diagnostics) = resolve_links(document, &targets, &site.config);
+    (
+        html.unwrap_or_else(|| document.body.html.clone()),
+        diagnostics,
+    )
 }
 
 /// Everything an `@/` link may point at, by path under `content/`.
@@ -240,12 +246,13 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// Replaces the `@/N` placeholders of one document's body with URLs.
+/// Replaces the `@/N` placeholders of one document's body with URLs: the new
+/// body, or `None` when it has none.
 fn resolve_links(
     document: &Document,
     targets: &Targets,
     config: &Config,
-) -> (String, Vec<Diagnostic>) {
+) -> (Option<String>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut urls = Vec::with_capacity(document.body.internal_links.len());
     for link in &document.body.internal_links {
@@ -319,10 +326,12 @@ fn resolve_links(
     (splice(&document.body.html, &urls), diagnostics)
 }
 
-/// Replaces `="@/N"` placeholders with the N-th URL.
-fn splice(html: &str, urls: &[String]) -> String {
+/// Replaces `="@/N"` placeholders with the N-th URL; `None` when there are
+/// none, so that the bodies of most documents are not copied (at 100,000
+/// documents a copy of every body is most of a gigabyte).
+fn splice(html: &str, urls: &[String]) -> Option<String> {
     if urls.is_empty() {
-        return html.to_string();
+        return None;
     }
     let needle = format!("=\"{PLACEHOLDER}");
     let mut out = String::with_capacity(html.len() + urls.iter().map(String::len).sum::<usize>());
@@ -351,7 +360,7 @@ fn splice(html: &str, urls: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// Checks what only the finished output can tell: two sources on one URL,
@@ -370,17 +379,37 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
         }
     }
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
-    let pages = || {
+    let pages = PageList::new(|| {
         outputs
             .iter()
             .filter(|o| o.path.ends_with("index.html"))
             .map(|o| o.url_path())
             .collect()
-    };
+    });
     for document in &site.documents {
         diagnostics.extend(check_site_links(document, &built, &pages));
     }
     diagnostics
+}
+
+/// The site's pages, listed on first use and then kept: broken links are
+/// rare, but when there are many the list must not be built once for each.
+pub struct PageList<'a> {
+    pages: std::cell::OnceCell<Vec<String>>,
+    list: Box<dyn Fn() -> Vec<String> + 'a>,
+}
+
+impl<'a> PageList<'a> {
+    pub fn new(list: impl Fn() -> Vec<String> + 'a) -> Self {
+        PageList {
+            pages: std::cell::OnceCell::new(),
+            list: Box::new(list),
+        }
+    }
+
+    fn get(&self) -> &[String] {
+        self.pages.get_or_init(|| (self.list)())
+    }
 }
 
 /// The root-relative links of one document that go to no built output
@@ -390,7 +419,7 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
 pub fn check_site_links(
     document: &Document,
     built: &HashSet<&str>,
-    pages: &dyn Fn() -> Vec<String>,
+    pages: &PageList,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for link in &document.body.site_links {
@@ -402,7 +431,7 @@ pub fn check_site_links(
                 || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
         });
         if !exists {
-            let pages = pages();
+            let pages = pages.get();
             let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));
             diagnostics.push(
                 Diagnostic::error(format!("the link `{}` goes to a page this site does not have", link.path))
@@ -464,7 +493,7 @@ mod tests {
         let html = r#"<a href="@/1">b</a> <a href="@/0">a</a> <img src="@/0"> "@/x""#;
         let out = splice(html, &["/a/".into(), "/b/".into()]);
         assert_eq!(
-            out,
+            out.as_deref().expect("there are placeholders"),
             r#"<a href="/b/">b</a> <a href="/a/">a</a> <img src="/a/"> "@/x""#
         );
     }

@@ -57,6 +57,9 @@ pub fn render(
     let events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Every body stays in memory until the end of the build: give back what
+    // the guess above over-reserved.
+    html.shrink_to_fit();
     renderer.out.html = html;
     (renderer.out, renderer.diagnostics)
 }

@@ -2,14 +2,15 @@
 //!
 //! In: the rendered [`OutputFile`]s and the output folder. Out: the folder
 //! replaced by the new build, or an error and the previous output untouched.
-//! Files go to a fresh staging folder beside the output, which is renamed
-//! into place only when every file was written. The output folder must not
+//! Files go to a fresh staging folder beside the output ([`Staging`]),
+//! during rendering as each page is made, and the folder is renamed into
+//! place only when the build succeeded and every file was written. The output folder must not
 //! be the site root (or contain it), nor lie in `content/` or `themes/`; an
 //! existing folder is only replaced if oasis made it (a marker file) or
 //! `--force` is given.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -98,68 +99,123 @@ fn absolute(path: &Path) -> Result<PathBuf, Diagnostic> {
 
 /// Writes the files into a staging folder and swaps it in.
 pub fn write(outputs: &[OutputFile], output: &Path) -> Result<(), Diagnostic> {
-    let output = absolute(output)?;
-    let parent = output
-        .parent()
-        .ok_or_else(|| Diagnostic::error("the output folder has no parent folder"))?;
-    std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.oasis-new-{pid}"));
-    let old = parent.join(format!(".{name}.oasis-old-{pid}"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| io_error("remove", &staging, &e))?;
-    }
-    if let Err(error) = fill(outputs, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
-    }
-    if output.exists() {
-        std::fs::rename(&output, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            io_error("move aside", &output, &e)
-        })?;
-        if let Err(e) = std::fs::rename(&staging, &output) {
-            let _ = std::fs::rename(&old, &output);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(io_error("move into place", &output, &e));
-        }
-        // The new build is in place; the old one is only clean-up now.
-        let _ = std::fs::remove_dir_all(&old);
-    } else {
-        std::fs::rename(&staging, &output).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            io_error("move into place", &output, &e)
-        })?;
-    }
-    Ok(())
+    let staging = Staging::create(output)?;
+    outputs.par_iter().try_for_each(|file| staging.put(file))?;
+    staging.commit()
 }
 
-/// Writes every file under `dir`, which must not exist yet.
-fn fill(outputs: &[OutputFile], dir: &Path) -> Result<(), Diagnostic> {
-    std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-    let folders: BTreeSet<&str> = outputs
-        .iter()
-        .filter_map(|o| o.path.rsplit_once('/').map(|(folder, _)| folder))
-        .collect();
-    for folder in folders {
-        let path = dir.join(folder);
-        std::fs::create_dir_all(&path).map_err(|e| io_error("create", &path, &e))?;
+/// A fresh staging folder beside the output, filled file by file (from any
+/// thread, while the site is still rendering) and swapped into place by
+/// [`Staging::commit`]. Dropped without a commit, it is removed, and the
+/// previous output stays as it was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// Set by the first failed write: the build has failed, so later files
+    /// are not written (one error, not one per file, when the disk is full).
+    failed: AtomicBool,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging, Diagnostic> {
+        let output = absolute(output)?;
+        let parent = output
+            .parent()
+            .ok_or_else(|| Diagnostic::error("the output folder has no parent folder"))?;
+        std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.oasis-new-{pid}"));
+        let old = parent.join(format!(".{name}.oasis-old-{pid}"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, &e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, &e))?;
+        Ok(Staging {
+            output,
+            dir,
+            old,
+            failed: AtomicBool::new(false),
+            committed: false,
+        })
     }
-    outputs.par_iter().try_for_each(|output| {
-        let path = dir.join(&output.path);
-        let result = match &output.content {
-            OutputContent::Bytes(bytes) => std::fs::write(&path, bytes),
-            OutputContent::Builtin(bytes) => std::fs::write(&path, bytes),
-            OutputContent::Copy(source) => std::fs::copy(source, &path).map(|_| ()),
+
+    /// Writes one file, and returns it without its bytes: the [`Emit`]
+    /// callback of `oasis build`.
+    ///
+    /// [`Emit`]: crate::render::Emit
+    pub fn emit(&self, file: OutputFile) -> Result<OutputFile, Diagnostic> {
+        self.put(&file)?;
+        Ok(OutputFile {
+            content: OutputContent::Emitted,
+            ..file
+        })
+    }
+
+    /// Writes one file into the staging folder.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        if self.failed.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let path = self.dir.join(&file.path);
+        // Folders are made when a write first fails for want of one: one
+        // failed open per folder costs less than a `stat` before every file.
+        let result = match write_file(&path, &file.content) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => path
+                .parent()
+                .map_or(Err(e), std::fs::create_dir_all)
+                .and_then(|()| write_file(&path, &file.content)),
+            other => other,
         };
-        result.map_err(|e| io_error("write", &path, &e))
-    })?;
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))
+        result.map_err(|e| {
+            self.failed.store(true, Ordering::Relaxed);
+            io_error("write", &path, &e)
+        })
+    }
+
+    /// Marks the staging folder as oasis output and swaps it into place.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let marker = self.dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))?;
+        let (output, staging, old) = (&self.output, &self.dir, &self.old);
+        if output.exists() {
+            std::fs::rename(output, old).map_err(|e| io_error("move aside", output, &e))?;
+            if let Err(e) = std::fs::rename(staging, output) {
+                let _ = std::fs::rename(old, output);
+                return Err(io_error("move into place", output, &e));
+            }
+            self.committed = true;
+            // The new build is in place; the old one is only clean-up now.
+            let _ = std::fs::remove_dir_all(old);
+        } else {
+            std::fs::rename(staging, output)
+                .map_err(|e| io_error("move into place", output, &e))?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn write_file(path: &Path, content: &OutputContent) -> std::io::Result<()> {
+    match content {
+        OutputContent::Bytes(bytes) => std::fs::write(path, bytes),
+        OutputContent::Builtin(bytes) => std::fs::write(path, bytes),
+        OutputContent::Copy(source) => std::fs::copy(source, path).map(|_| ()),
+        OutputContent::Emitted => Ok(()),
+    }
 }
 
 fn io_error(action: &str, path: &Path, error: &std::io::Error) -> Diagnostic {

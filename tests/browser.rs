@@ -239,3 +239,47 @@ fn the_stylesheet_is_under_30_kb_with_no_web_fonts_or_imports() {
         assert!(css.contains(needed), "oasis.css lacks {needed}");
     }
 }
+
+/// The search page in Chromium, on `tests/fixtures/search`: a query typed in
+/// the header finds the expected document, an area filters the results, and
+/// the rest of `tests/browser/search.js` (keyboard only, live region, drafts
+/// not found, axe with results shown, the page without JavaScript).
+#[test]
+fn search_finds_typed_queries_and_filters_by_area_in_chromium() {
+    let suite = repository().join("tests/browser");
+    let chromium = std::env::var_os("OASIS_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let required = std::env::var("OASIS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let missing = missing_tools(&suite, &chromium);
+    if !missing.is_empty() {
+        let why = missing.join("\n  - ");
+        assert!(
+            !required,
+            "OASIS_REQUIRE_BROWSER=1 but the search browser tests cannot run:\n  - {why}"
+        );
+        eprintln!(
+            "SKIPPED: the search browser tests cannot run here:\n  - {why}\nSet OASIS_REQUIRE_BROWSER=1 to make this a failure (.ci/run does)."
+        );
+        return;
+    }
+
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let site = out.path().join("search");
+    build(&repository().join("tests/fixtures/search"), &site);
+    let url = serve(site);
+    let result = Command::new("node")
+        .current_dir(&suite)
+        .arg("search.js")
+        .arg("--site")
+        .arg(&url)
+        .env("OASIS_CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    println!("{stdout}");
+    assert!(
+        result.status.success(),
+        "the search checks failed:\n{stdout}\n{stderr}"
+    );
+}

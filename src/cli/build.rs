@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::config::Overrides;
 use crate::diagnostics::Diagnostic;
-use crate::{compile, write};
+use crate::{compile_with_search, write};
 
 use super::{BuildArgs, FAILURE, SUCCESS, report, report_failure};
 
@@ -22,13 +22,23 @@ pub fn execute(args: BuildArgs) -> u8 {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
     });
-    let (compiled, mut diagnostics) = compile(&options);
+    let staging = match write::Staging::create(&output) {
+        Ok(staging) => staging,
+        Err(d) => {
+            report(&[d], args.site.format);
+            return FAILURE;
+        }
+    };
+    // Pages are written to the staging folder as they are rendered, so they
+    // are never all in memory; a failed build drops (removes) the folder.
+    // The search index's files go the same way once it is built.
+    let (compiled, mut diagnostics) = compile_with_search(&options, &|file| staging.emit(file));
     let Some(compiled) = compiled else {
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);
         return FAILURE;
     };
-    if let Err(d) = write::write(&compiled.outputs, &output) {
+    if let Err(d) = staging.commit() {
         diagnostics.push(d);
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);

@@ -321,6 +321,9 @@ pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages were left out before this one (show an ellipsis): a listing
+    /// links to its first and last pages and those near the current one.
+    pub gap_before: bool,
 }
 
 /// A listing's kind.

@@ -32,6 +32,9 @@ pub const FEED_LIMIT: usize = 20;
 /// How many related documents a document page lists.
 const RELATED_LIMIT: usize = 5;
 
+/// How many pages either side of the current one a listing links to.
+const PAGE_NEIGHBOURS: usize = 2;
+
 /// How many announcements the home page lists.
 const HOME_LATEST: usize = 6;
 
@@ -52,7 +55,14 @@ pub enum OutputContent {
     Bytes(Vec<u8>),
     Builtin(&'static [u8]),
     Copy(PathBuf),
+    /// Already handed on (written to the staging folder by `oasis build`)
+    /// by the [`Emit`] callback; only the path and owner are kept.
+    Emitted,
 }
+
+/// What happens to each output file as soon as it is made, on the thread
+/// that made it; what it returns is what [`render_with`] keeps.
+pub type Emit<'e> = dyn Fn(OutputFile) -> Result<OutputFile, Diagnostic> + Sync + 'e;
 
 impl OutputFile {
     /// The site path readers see: `/areas/derby/` for `areas/derby/index.html`.
@@ -64,12 +74,25 @@ impl OutputFile {
     }
 }
 
-/// Renders every page of the site.
+/// Renders every page of the site, keeping every file in memory.
 pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    render_with(site, theme, &Ok)
+}
+
+/// Renders every page of the site and hands each file to `emit` as soon as
+/// it is made. `oasis build` writes it there and keeps only its path, so a
+/// big site's pages are never all in memory at once.
+pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let renderer = Renderer::new(site, theme, summaries(site));
     let jobs = renderer.jobs();
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> =
-        jobs.par_iter().map(|job| renderer.run(job)).collect();
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+        .par_iter()
+        .map(|job| {
+            renderer
+                .run(job)
+                .and_then(|file| emit(file).map_err(|d| vec![d]))
+        })
+        .collect();
     let mut outputs = Vec::with_capacity(results.len() + site.attachments.len() + 8);
     let mut diagnostics = Vec::new();
     for result in results {
@@ -78,11 +101,23 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             Err(found) => diagnostics.extend(found),
         }
     }
-    match renderer.sitemap(&outputs) {
+    match renderer
+        .sitemap(&outputs)
+        .and_then(|file| emit(file).map_err(|d| vec![d]))
+    {
         Ok(output) => outputs.push(output),
         Err(found) => diagnostics.extend(found),
     }
-    outputs.extend(copied_files(site, theme));
+    let emitted: Vec<Result<OutputFile, Diagnostic>> = copied_files(site, theme)
+        .into_par_iter()
+        .map(emit)
+        .collect();
+    for result in emitted {
+        match result {
+            Ok(output) => outputs.push(output),
+            Err(found) => diagnostics.push(found),
+        }
+    }
     (outputs, diagnostics)
 }
 
@@ -105,9 +140,9 @@ pub fn summary(
 /// The outputs that are copied rather than rendered: the theme's static
 /// files and the attachments under `content/`.
 pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
-    let mut outputs = Vec::with_capacity(theme.static_files.len() + site.attachments.len());
+    let mut copied = Vec::with_capacity(theme.static_files.len() + site.attachments.len());
     for file in &theme.static_files {
-        outputs.push(OutputFile {
+        copied.push(OutputFile {
             path: file.path.clone(),
             content: match &file.content {
                 StaticContent::Builtin(bytes) => OutputContent::Builtin(bytes),
@@ -118,14 +153,14 @@ pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
         });
     }
     for attachment in &site.attachments {
-        outputs.push(OutputFile {
+        copied.push(OutputFile {
             path: attachment.url.trim_start_matches('/').to_string(),
             content: OutputContent::Copy(attachment.source.clone()),
             owner: Some(attachment.file.clone()),
             origin: None,
         });
     }
-    outputs
+    copied
 }
 
 /// One page to render.
@@ -706,11 +741,17 @@ impl<'a> Renderer<'a> {
                 total,
                 previous_url: (page > 1).then(|| url_of(page - 1)),
                 next_url: (page < total).then(|| url_of(page + 1)),
-                pages: (1..=total)
-                    .map(|n| PageLink {
-                        number: n,
-                        url: url_of(n),
-                        current: n == page,
+                pages: page_window(page, total)
+                    .into_iter()
+                    .scan(0, |previous, n| {
+                        let gap_before = n > *previous + 1;
+                        *previous = n;
+                        Some(PageLink {
+                            number: n,
+                            url: url_of(n),
+                            current: n == page,
+                            gap_before,
+                        })
                     })
                     .collect(),
                 first_item: if shown.is_empty() { 0 } else { start + 1 },
@@ -1303,6 +1344,27 @@ fn listing_url(kind: Kind, page: usize) -> String {
     }
 }
 
+/// The page numbers a listing's page links to: the first, the last, and
+/// those within [`PAGE_NEIGHBOURS`] of the current one (and a page that
+/// would be the only one left out between them). Listing every page would
+/// make each page's size, and so the whole listing's, grow with the square
+/// of the number of documents (3,000 pages of 3,000 links each at 60,000
+/// announcements).
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    let near =
+        current.saturating_sub(PAGE_NEIGHBOURS).max(1)..=(current + PAGE_NEIGHBOURS).min(total);
+    let mut pages: Vec<usize> = Vec::with_capacity(2 * PAGE_NEIGHBOURS + 4);
+    for n in std::iter::once(1).chain(near).chain(std::iter::once(total)) {
+        match pages.last() {
+            Some(&last) if n <= last => continue,
+            Some(&last) if n == last + 2 => pages.push(last + 1),
+            _ => {}
+        }
+        pages.push(n);
+    }
+    pages
+}
+
 fn listing_path(kind: Kind, page: usize) -> String {
     format!(
         "{}index.html",
@@ -1321,4 +1383,19 @@ fn minify(html: &[u8]) -> Vec<u8> {
     cfg.keep_html_and_head_opening_tags = true;
     cfg.minify_css = true;
     minify_html::minify(html, &cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn page_window_links_first_last_and_neighbours() {
+        assert_eq!(page_window(1, 1), [1]);
+        assert_eq!(page_window(3, 7), [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(page_window(1, 300), [1, 2, 3, 300]);
+        assert_eq!(page_window(5, 8), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(page_window(150, 300), [1, 148, 149, 150, 151, 152, 300]);
+        assert_eq!(page_window(300, 300), [1, 298, 299, 300]);
+    }
 }

@@ -98,6 +98,13 @@ impl Snapshot {
                     source: None,
                 },
                 OutputContent::Copy(source) => copied(source, before, touched)?,
+                // `serve` renders into memory and never hands files on.
+                OutputContent::Emitted => {
+                    return Err(Diagnostic::error(format!(
+                        "`{}` was written elsewhere instead of being kept for the server",
+                        output.path
+                    )));
+                }
             };
             if before.is_none_or(|before| before.bytes != served.bytes) {
                 changed.push(output.path.clone());
@@ -141,8 +148,9 @@ impl Snapshot {
             let bytes = match &output.content {
                 OutputContent::Bytes(bytes) => Bytes::copy_from_slice(bytes),
                 OutputContent::Builtin(bytes) => Bytes::from_static(bytes),
-                // Copied files are never rendered: keep what is there.
-                OutputContent::Copy(_) => continue,
+                // Copied files are never rendered, and `serve` never hands
+                // files on: keep what is there.
+                OutputContent::Copy(_) | OutputContent::Emitted => continue,
             };
             if self.get(&output.path) != Some(&bytes) {
                 changed.push(output.path.clone());

@@ -8,5 +8,6 @@ mod guide;
 mod init;
 mod output_folder;
 mod real_site;
+mod search;
 mod support;
 mod workflow;

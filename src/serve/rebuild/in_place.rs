@@ -208,14 +208,14 @@ fn bodies(
     }
     {
         let built: HashSet<&str> = last.memo.outputs.keys().map(String::as_str).collect();
-        let pages = || {
+        let pages = link::PageList::new(|| {
             last.memo
                 .outputs
                 .values()
                 .filter(|o| o.path.ends_with("index.html"))
                 .map(|o| o.url_path())
                 .collect()
-        };
+        });
         for (id, _) in &replaced {
             found.extend(link::check_site_links(
                 &last.site.documents[*id],
@@ -287,14 +287,14 @@ fn documents(
             .all(|o| paths_before.contains(&o.path));
     if same_paths {
         let built: HashSet<&str> = rendering.outputs.iter().map(|o| o.path.as_str()).collect();
-        let pages = || {
+        let pages = link::PageList::new(|| {
             rendering
                 .outputs
                 .iter()
                 .filter(|o| o.path.ends_with("index.html"))
                 .map(|o| o.url_path())
                 .collect()
-        };
+        });
         for (id, _) in &replaced {
             found.extend(link::check_site_links(site.document(*id), &built, &pages));
         }

@@ -1,0 +1,271 @@
+//! The search index `oasis build` writes under `pagefind/`: which documents
+//! it holds, what it shows and filters on, and that it is reproducible.
+//!
+//! pagefind's chunks are gzip files whose data starts with `pagefind_dcd`:
+//! fragments are JSON (one document: URL, text, meta, filters), index
+//! chunks are CBOR holding the indexed words as plain strings.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use crate::support::SiteTest;
+
+const DRAFT: &str = "---\ntitle: \"Draft story\"\ndate: 2018-01-01\nsummary: \"Not ready.\"\nareas: [derby]\ndraft: true\n---\n\nThe quokkadraft word is only in the draft.\n";
+const SCHEDULED: &str = "---\ntitle: \"Scheduled story\"\ndate: 2030-01-01\nsummary: \"Not yet.\"\nareas: [derby]\n---\n\nThe quokkascheduled word is only in the scheduled story.\n";
+
+/// The published documents of `tests/fixtures/base`, by URL.
+const PUBLISHED: [&str; 10] = [
+    "/",
+    "/accessibility/",
+    "/announcements/extension/",
+    "/announcements/first-areas/",
+    "/announcements/plans-published/",
+    "/areas/derby/",
+    "/plans/derby/",
+    "/priorities/early-years/",
+    "/projects/derby-outreach/",
+    "/projects/life-skills/",
+];
+
+fn unpack(bytes: &[u8]) -> Vec<u8> {
+    let mut data = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut data)
+        .expect("a pagefind chunk is gzip");
+    data.strip_prefix(b"pagefind_dcd")
+        .expect("pagefind's marker")
+        .to_vec()
+}
+
+/// Every file under `public/pagefind/<folder>/`, unpacked.
+fn chunks(site: &SiteTest, folder: &str) -> Vec<Vec<u8>> {
+    let dir = site.path(&format!("public/pagefind/{folder}"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| unpack(&std::fs::read(e.expect("a chunk").path()).expect("read a chunk")))
+        .collect()
+}
+
+/// The indexed documents: URL → fragment JSON.
+fn fragments(site: &SiteTest) -> BTreeMap<String, serde_json::Value> {
+    chunks(site, "fragment")
+        .into_iter()
+        .map(|data| {
+            let json: serde_json::Value =
+                serde_json::from_slice(&data).expect("a fragment is JSON");
+            let url = json["url"]
+                .as_str()
+                .expect("a fragment has a URL")
+                .to_string();
+            (url, json)
+        })
+        .collect()
+}
+
+fn indexes_word(site: &SiteTest, word: &str) -> bool {
+    chunks(site, "index")
+        .iter()
+        .any(|data| data.windows(word.len()).any(|w| w == word.as_bytes()))
+}
+
+#[test]
+fn the_index_holds_every_published_document_and_no_draft_or_scheduled_one() {
+    let site = SiteTest::base();
+    site.write("content/announcements/draft.md", DRAFT);
+    site.write("content/announcements/scheduled.md", SCHEDULED);
+    site.expect(&["build"], 0);
+
+    let indexed: BTreeSet<String> = fragments(&site).into_keys().collect();
+    let published: BTreeSet<String> = PUBLISHED.iter().map(|u| u.to_string()).collect();
+    assert_eq!(indexed, published);
+    assert!(indexes_word(&site, "outreach"), "a body word is indexed");
+    assert!(
+        !indexes_word(&site, "quokkadraft"),
+        "a draft's words leaked"
+    );
+    assert!(
+        !indexes_word(&site, "quokkascheduled"),
+        "a scheduled story's words leaked"
+    );
+
+    // The same site with --drafts --future indexes them: the test can fail.
+    site.expect(&["build", "--drafts", "--future"], 0);
+    let indexed: BTreeSet<String> = fragments(&site).into_keys().collect();
+    assert!(indexed.contains("/announcements/draft/"));
+    assert!(indexed.contains("/announcements/scheduled/"));
+    assert!(indexes_word(&site, "quokkadraft"));
+}
+
+#[test]
+fn each_result_carries_its_title_kind_date_areas_and_filters() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let fragments = fragments(&site);
+
+    let plan = &fragments["/plans/derby/"];
+    let shown = serde_json::json!({
+        "url": plan["url"],
+        "meta": plan["meta"],
+        "filters": plan["filters"],
+    });
+    insta::assert_snapshot!(
+        "search_fragment_meta_and_filters",
+        serde_json::to_string_pretty(&shown).expect("JSON")
+    );
+    let content = plan["content"].as_str().expect("text");
+    assert!(
+        !content.contains("Link to this section"),
+        "heading anchors are not indexed: {content}"
+    );
+
+    // `areas: all` shows as "All areas" and matches every area filter.
+    let extension = &fragments["/announcements/extension/"];
+    assert_eq!(extension["meta"]["areas"], "All areas");
+    assert_eq!(
+        extension["filters"]["area"],
+        serde_json::json!(["derby", "oldham", "hastings"])
+    );
+}
+
+#[test]
+fn the_bundle_has_only_what_the_search_page_uses_and_nothing_from_elsewhere() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let files = site.snapshot_dir("public/pagefind");
+    let top: BTreeSet<&str> = files
+        .keys()
+        .map(|name| name.split('/').next().expect("a name"))
+        .map(|name| {
+            if name.ends_with(".pf_meta") {
+                "*.pf_meta"
+            } else {
+                name
+            }
+        })
+        .collect();
+    assert_eq!(
+        top,
+        BTreeSet::from([
+            "*.pf_meta",
+            "filter",
+            "fragment",
+            "index",
+            "pagefind-entry.json",
+            "pagefind.js",
+            "wasm.en.pagefind",
+        ])
+    );
+    let page = site.read("public/search/index.html");
+    for needed in [
+        "data-bundle=\"/pagefind/\"",
+        "src=\"/js/search.js\"",
+        "role=\"status\"",
+        "<label class=\"search-form__label\" for=\"search-q\">",
+        "href=\"/areas/\"",
+        "href=\"/priorities/\"",
+        "href=\"/timeline/\"",
+    ] {
+        assert!(page.contains(needed), "the search page lacks {needed}");
+    }
+    let script = site.read("public/js/search.js");
+    assert!(
+        !script.contains("http"),
+        "search.js fetches from another host"
+    );
+}
+
+#[test]
+fn every_page_but_search_has_a_search_box_in_its_header() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let form = "<form class=\"header-search\" role=\"search\" aria-label=\"Site\" action=\"/search/\" method=\"get\">";
+    for page in ["index.html", "plans/derby/index.html", "404.html"] {
+        assert!(
+            site.read(&format!("public/{page}")).contains(form),
+            "{page} has no search box"
+        );
+    }
+    assert!(!site.read("public/search/index.html").contains(form));
+}
+
+#[test]
+fn a_site_under_a_base_path_finds_its_bundle_there() {
+    let site = SiteTest::base();
+    site.expect(&["build", "--base-url", "https://oa.example/preview/"], 0);
+    let page = site.read("public/search/index.html");
+    assert!(
+        page.contains("data-bundle=\"/preview/pagefind/\""),
+        "{page}"
+    );
+    assert!(page.contains("data-base-url=\"/preview/\""), "{page}");
+    // Result URLs stay site-relative; pagefind prefixes the base path.
+    assert!(fragments(&site).contains_key("/plans/derby/"));
+}
+
+#[test]
+fn check_writes_no_index() {
+    let site = SiteTest::base();
+    site.expect(&["check"], 0);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn the_index_is_byte_identical_across_builds() {
+    // Enough documents for several index chunks, with accented words
+    // (pagefind keeps diacritic variants apart) and shared words.
+    let site = SiteTest::base();
+    for i in 0..150 {
+        let words: String = (0..160)
+            .map(|w| format!("word{} café cafe Derby careers ", (i * 7 + w) % 900))
+            .collect();
+        site.write(
+            &format!("content/announcements/generated-{i:03}.md"),
+            format!(
+                "---\ntitle: \"Generated story {i}\"\ndate: 2019-0{}-1{}\nsummary: \"Story number {i}.\"\nareas: [{}]\npriorities: [careers]\n---\n\n{words}\n",
+                i % 9 + 1,
+                i % 10,
+                ["derby", "oldham", "hastings"][i % 3]
+            ),
+        );
+    }
+    let a = tempfile::tempdir().expect("tmp");
+    let b = tempfile::tempdir().expect("tmp");
+    for out in [&a, &b] {
+        site.expect(
+            &["build", "--output", &out.path().join("o").to_string_lossy()],
+            0,
+        );
+    }
+    let read = |dir: &std::path::Path| -> BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir.join("o/pagefind"))
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.expect("walk"))
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(dir)
+                        .expect("under")
+                        .display()
+                        .to_string(),
+                    std::fs::read(e.path()).expect("read"),
+                )
+            })
+            .collect()
+    };
+    let (first, second) = (read(a.path()), read(b.path()));
+    assert!(
+        first.keys().filter(|k| k.contains("/index/")).count() > 1,
+        "the test site should need several index chunks"
+    );
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &first {
+        assert!(&second[name] == bytes, "{name} differs between builds");
+    }
+}

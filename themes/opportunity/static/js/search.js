@@ -1,0 +1,246 @@
+// The search page (/search/): queries the pagefind index that `oasis build`
+// writes under /pagefind/, entirely in the browser.
+//
+// The page works without this script: it says that searching needs
+// JavaScript and links to the area, priority and timeline indexes. With it,
+// the form searches as you type; the area, priority and kind lists filter the
+// results; the live region (#search-status) announces how many results there
+// are; and the address bar keeps the query (?q=…&area=…), so the header's
+// search box, the back button and shared links all land on the same results.
+// Results are built with DOM methods, never innerHTML: only pagefind's <mark>
+// around matched words becomes markup.
+
+const PAGE_SIZE = 10;
+const FILTERS = ["area", "priority", "kind"];
+
+const form = document.getElementById("search-form");
+if (form) {
+  start(form);
+}
+
+async function start(form) {
+  const query = form.elements.namedItem("q");
+  const status = document.getElementById("search-status");
+  const list = document.getElementById("search-results");
+  const unavailable = document.getElementById("search-unavailable");
+
+  // The state the page shows: the query and filters of the last search.
+  let latest = 0;
+  let results = [];
+  let shown = 0;
+  let timer = null;
+
+  // The address's query first, then listen at once: what a reader types
+  // while pagefind is still loading is searched as soon as it is ready.
+  const selects = FILTERS.map((name) => form.elements.namedItem(name)).filter(Boolean);
+  const params = new URLSearchParams(window.location.search);
+  query.value = params.get("q") || "";
+  for (const select of selects) {
+    const value = params.get(select.name) || "";
+    if ([...select.options].some((o) => o.value === value)) {
+      select.value = value;
+    }
+  }
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  query.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 300);
+  });
+  for (const select of selects) {
+    select.addEventListener("change", () => {
+      clearTimeout(timer);
+      run();
+    });
+  }
+
+  const ready = load(form);
+  const pagefind = await ready;
+  if (!pagefind) {
+    unavailable.textContent =
+      "Search could not start in this browser. You can still find every publication by browsing by area, by priority or by date.";
+    return;
+  }
+  unavailable.hidden = true;
+  if (latest === 0 && (query.value.trim() || selects.some((s) => s.value))) {
+    run();
+  }
+
+  async function run() {
+    const id = ++latest;
+    const pagefind = await ready;
+    if (!pagefind || id !== latest) {
+      return;
+    }
+    const term = query.value.trim();
+    const filters = {};
+    for (const select of selects) {
+      if (select.value) {
+        filters[select.name] = select.value;
+      }
+    }
+    remember(term, filters);
+    if (!term && Object.keys(filters).length === 0) {
+      results = [];
+      list.replaceChildren();
+      status.textContent = "";
+      removeMore();
+      return;
+    }
+    let response;
+    try {
+      // A null term lists everything that matches the filters.
+      response = await pagefind.search(term || null, { filters });
+    } catch (error) {
+      console.error("oasis search:", error);
+      if (id === latest) {
+        status.textContent = "Sorry, the search failed. Please try again.";
+      }
+      return;
+    }
+    if (id !== latest) {
+      return;
+    }
+    results = response.results;
+    shown = 0;
+    list.replaceChildren();
+    removeMore();
+    await showMore(id, false);
+    if (id === latest) {
+      status.textContent = describe(results.length, term, filters);
+    }
+  }
+
+  // Appends the next PAGE_SIZE results; moves focus to the first new one
+  // when the reader asked for more.
+  async function showMore(id, moveFocus) {
+    const next = results.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(next.map((result) => result.data()));
+    if (id !== latest) {
+      return;
+    }
+    const items = data.map(renderResult);
+    list.append(...items);
+    shown += next.length;
+    removeMore();
+    if (shown < results.length) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.id = "search-more";
+      more.className = "search-more";
+      more.textContent = `Show more results (${results.length - shown} more)`;
+      more.addEventListener("click", () => showMore(latest, true));
+      list.after(more);
+    }
+    if (moveFocus && items.length) {
+      items[0].querySelector("a").focus();
+    }
+  }
+
+  function removeMore() {
+    document.getElementById("search-more")?.remove();
+  }
+
+  function describe(count, term, filters) {
+    const noun = count === 1 ? "result" : "results";
+    const parts = [];
+    if (term) {
+      parts.push(`for “${term}”`);
+    }
+    for (const select of selects) {
+      if (filters[select.name]) {
+        const label = select.labels[0]?.textContent || select.name;
+        parts.push(`${label.toLowerCase()}: ${select.selectedOptions[0].textContent}`);
+      }
+    }
+    return `${count === 0 ? "No" : count} ${noun} ${parts.join(", ")}`.trim();
+  }
+
+  function remember(term, filters) {
+    const params = new URLSearchParams();
+    if (term) {
+      params.set("q", term);
+    }
+    for (const [name, value] of Object.entries(filters)) {
+      params.set(name, value);
+    }
+    const search = params.toString();
+    const url = window.location.pathname + (search ? `?${search}` : "");
+    window.history.replaceState(null, "", url);
+  }
+}
+
+// pagefind's search API, or null when it cannot start here.
+async function load(form) {
+  try {
+    const pagefind = await import(form.dataset.bundle + "pagefind.js");
+    await pagefind.options({
+      basePath: form.dataset.bundle,
+      baseUrl: form.dataset.baseUrl,
+      excerptLength: 30,
+      // Search on the page's own thread: the worker would be one more
+      // 43 kB script to fetch before the first result, for searches that
+      // take a few milliseconds.
+      noWorker: true,
+    });
+    await pagefind.init();
+    return pagefind;
+  } catch (error) {
+    console.error("oasis search:", error);
+    return null;
+  }
+}
+
+// One result, marked up like the theme's document listings.
+function renderResult(data) {
+  const item = document.createElement("li");
+  item.className = "document-list__item";
+  const link = document.createElement("a");
+  link.className = "link document-list__title";
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  item.append(link);
+  if (data.excerpt) {
+    const excerpt = document.createElement("p");
+    excerpt.className = "document-list__description";
+    excerpt.append(...highlighted(data.excerpt));
+    item.append(excerpt);
+  }
+  const facts = [
+    data.meta.kind,
+    data.meta.date && `Published ${data.meta.date}`,
+    data.meta.areas,
+  ].filter(Boolean);
+  if (facts.length) {
+    const meta = document.createElement("ul");
+    meta.className = "document-list__meta";
+    for (const fact of facts) {
+      const li = document.createElement("li");
+      li.textContent = fact;
+      meta.append(li);
+    }
+    item.append(meta);
+  }
+  return item;
+}
+
+// pagefind's excerpt is plain text with `<` and `>` escaped and <mark>
+// around matches: turn it into text nodes and <mark> elements.
+function highlighted(excerpt) {
+  const nodes = [];
+  const parts = excerpt.split(/<mark>|<\/mark>/);
+  parts.forEach((part, i) => {
+    const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    if (i % 2 === 1) {
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      nodes.push(mark);
+    } else if (text) {
+      nodes.push(document.createTextNode(text));
+    }
+  });
+  return nodes;
+}
