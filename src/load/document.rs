@@ -128,7 +128,7 @@ pub fn load_document(
 
     // Keys this kind does not use: all reported, with suggestions, before parsing.
     let allowed = allowed_keys(kind);
-    let mut yaml = split.yaml.to_string();
+    let mut blanked = Vec::new();
     let yaml_line = line_of(text, split.yaml_offset);
     let mut usable_keys = Vec::new();
     let mut mistyped_keys: Vec<String> = Vec::new();
@@ -143,15 +143,16 @@ pub fn load_document(
             mistyped_keys.push(suggested.to_string());
         }
         diagnostics.push(d);
-        yaml = blank_key(&yaml, key);
+        blanked.push(key.lines.clone());
     }
     // Duplicates were reported by the scan; parse only the first of each.
     let mut seen = std::collections::HashSet::new();
     for key in &keys {
         if !seen.insert(key.name.as_str()) {
-            yaml = blank_key(&yaml, key);
+            blanked.push(key.lines.clone());
         }
     }
+    let yaml = blank_lines(split.yaml, &blanked);
 
     let (front_matter, errors) = fields::parse(&yaml, &usable_keys);
     let mut broken_keys: std::collections::HashSet<String> = mistyped_keys.into_iter().collect();
@@ -242,10 +243,20 @@ fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
         .max(1)
 }
 
-fn blank_key(yaml: &str, key: &TopKey) -> String {
+/// Empties the given 0-based lines of the YAML in one pass, keeping the
+/// line numbers of the rest.
+fn blank_lines(yaml: &str, lines: &[Range<usize>]) -> String {
+    let mut blank = vec![false; yaml.split('\n').count()];
+    for range in lines {
+        for line in range.clone() {
+            if let Some(flag) = blank.get_mut(line) {
+                *flag = true;
+            }
+        }
+    }
     yaml.split('\n')
-        .enumerate()
-        .map(|(i, line)| if key.lines.contains(&i) { "" } else { line })
+        .zip(blank)
+        .map(|(line, blank)| if blank { "" } else { line })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -853,7 +864,49 @@ pub fn percent_decode(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::alias_output;
+    use std::collections::HashMap;
+
+    use super::{LoadContext, alias_output, load_document};
+    use crate::document::Kind;
+
+    // Found while fuzzing: thousands of repeated keys re-joined the whole front
+    // matter once per key (minutes for 64 KiB); they are now blanked in one pass.
+    #[test]
+    fn thousands_of_repeated_keys() {
+        let config = crate::config::parse(
+            "title = \"T\"\nbase_url = \"https://oa.example/\"\n[[areas]]\nslug = \"derby\"\nname = \"Derby\"\n",
+            &Default::default(),
+        )
+        .expect("a valid config");
+        let cx = LoadContext {
+            config: &config,
+            attachments: &HashMap::new(),
+            today: jiff::civil::date(2024, 1, 1),
+            future: false,
+        };
+        let text = format!(
+            "---\ntitle: \"First\"\ndate: 2018-03-01\nsummary: \"S.\"\nareas: [derby]\n{}colour: blue\n---\n",
+            "title: \"Again\"\n".repeat(4000)
+        );
+        let (document, diagnostics) = load_document(
+            &text,
+            "content/announcements/a.md",
+            "announcements/a.md",
+            Kind::Announcement,
+            &cx,
+        );
+        let repeated = diagnostics
+            .iter()
+            .filter(|d| d.message == "`title` is given twice")
+            .count();
+        assert_eq!(repeated, 4000);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message == "unknown key `colour`")
+        );
+        assert_eq!(document.expect("the first title is kept").title, "First");
+    }
 
     #[test]
     fn aliases_stay_on_the_site() {

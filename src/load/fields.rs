@@ -154,7 +154,7 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
-                let mut field_error = describe(&error, keys);
+                let mut field_error = describe(&error, &text, keys);
                 explain_quote_inside_quotes(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
@@ -182,8 +182,8 @@ fn blank_lines(text: &str, lines: std::ops::Range<usize>) -> String {
 }
 
 /// Turns a serde_yaml error into a message a writer can act on.
-fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
-    let position = error.location().map(|l| (l.line(), l.column()));
+fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldError {
+    let position = error.location().map(|l| position_of(yaml, l.index()));
     let full = error.to_string();
     let without_location = match full.rfind(" at line ") {
         Some(i) => &full[..i],
@@ -265,6 +265,23 @@ fn describe(error: &serde_yaml::Error, keys: &[TopKey]) -> FieldError {
         hint,
         position,
     }
+}
+
+/// The 1-based line and column (in characters) of a byte offset in the YAML,
+/// counting lines at `\n` as the rest of oasis does. libyaml's own line and
+/// column also break at a lone `\r`, U+0085, U+2028 and U+2029, so they can
+/// name a line the file does not have.
+fn position_of(yaml: &str, index: usize) -> (usize, usize) {
+    let mut index = index.min(yaml.len());
+    while !yaml.is_char_boundary(index) {
+        index -= 1;
+    }
+    let before = &yaml[..index];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 /// A quotation mark inside quoted text ends the text early, and YAML then
@@ -831,6 +848,17 @@ mod tests {
             parse_all("areas:\n  - derby\n").0.areas,
             Some(AreaList::Slugs(vec!["derby".into()]))
         );
+    }
+
+    // Found by fuzzing: a lone `\r` made libyaml report line 2 of a one-line block.
+    #[test]
+    fn lone_carriage_return_keeps_the_line() {
+        for separator in ["\r", "\u{85}", "\u{2028}"] {
+            let yaml = format!("title: \"a\"{separator}date: 2019-02-30\n");
+            let (_, errors) = parse_all(&yaml);
+            let column = yaml.find("2019").unwrap() + 1 - separator.len() + 1;
+            assert_eq!(errors[0].position, Some((1, column)), "{separator:?}");
+        }
     }
 
     #[test]
