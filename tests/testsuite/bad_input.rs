@@ -75,6 +75,7 @@ overlay_cases!(
     config_area_typo,
     config_duplicate_area,
     config_missing_base_url,
+    config_several_mistakes,
     config_unknown_key,
     draft_yes,
     duplicate_key,

@@ -13,6 +13,8 @@ use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
+mod shape;
+
 pub const CONFIG_FILE: &str = "site.toml";
 
 /// The site's configuration with defaults applied.
@@ -55,21 +57,6 @@ pub struct Priority {
     pub description: Option<String>,
 }
 
-const TOP_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "theme",
-    "timezone",
-    "minify",
-    "per_page",
-    "markdown",
-    "areas",
-    "priorities",
-    "extra",
-];
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -98,8 +85,8 @@ struct RawMarkdown {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawArea {
-    slug: Spanned<String>,
-    name: Spanned<String>,
+    slug: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
     region: Option<String>,
     announced: Option<Spanned<toml::value::Datetime>>,
     wave: Option<Spanned<i64>>,
@@ -108,8 +95,8 @@ struct RawArea {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPriority {
-    slug: Spanned<String>,
-    name: Spanned<String>,
+    slug: Option<Spanned<String>>,
+    name: Option<Spanned<String>>,
     description: Option<String>,
 }
 
@@ -123,8 +110,28 @@ pub struct Overrides {
 /// Parses `site.toml`. `text` is the file's content.
 pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let source = SourceText::new(CONFIG_FILE, text);
-    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(&source, text, &e)])?;
+    let mut document =
+        toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, text, &e)])?;
     let mut errors = Vec::new();
+    let keys = |document: &toml::Spanned<toml::de::DeTable>| -> Vec<String> {
+        document
+            .get_ref()
+            .iter()
+            .map(|(key, _)| key.get_ref().to_string())
+            .collect()
+    };
+    let written = keys(&document);
+    shape::check(document.get_mut(), shape::TOP, "", &source, &mut errors);
+    // A key whose value had the wrong type was reported with the shape and
+    // is not reported again as missing.
+    let kept = keys(&document);
+    let reported = |key: &str| {
+        let written: Vec<&str> = written.iter().map(String::as_str).collect();
+        (written.contains(&key) && !kept.iter().any(|k| k == key))
+            || shape::misspelt(key, &written, shape::TOP)
+    };
+    let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
+        .map_err(|e| vec![toml_error(&source, text, &e)])?;
     let at = |span: Range<usize>| source.locate(span.start, span.end);
 
     let title = match &raw.title {
@@ -138,6 +145,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
             );
             String::new()
         }
+        None if reported("title") => String::new(),
         None => {
             errors.push(missing_key(
                 "title",
@@ -172,6 +180,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
                 String::new()
             }
         },
+        (None, None) if reported("base_url") => String::new(),
         (None, None) => {
             errors.push(missing_key(
                 "base_url",
@@ -235,7 +244,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
 
     let mut areas = Vec::new();
     let mut seen = HashSet::new();
-    if raw.areas.is_empty() {
+    if raw.areas.is_empty() && !reported("areas") {
         errors.push(
             Diagnostic::error("site.toml declares no areas")
                 .in_file(CONFIG_FILE)
@@ -244,8 +253,12 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         );
     }
     for raw_area in &raw.areas {
-        check_slug(&raw_area.slug, "area", &mut seen, &source, &mut errors);
-        check_name(&raw_area.name, "area", &source, &mut errors);
+        // A missing slug or name was reported with the shape.
+        let (Some(slug), Some(name)) = (&raw_area.slug, &raw_area.name) else {
+            continue;
+        };
+        check_slug(slug, "area", &mut seen, &source, &mut errors);
+        check_name(name, "area", &source, &mut errors);
         let announced = raw_area.announced.as_ref().and_then(|d| {
             toml_date(d.get_ref()).or_else(|| {
                 errors.push(
@@ -276,8 +289,8 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
                 }
             });
         areas.push(Area {
-            slug: raw_area.slug.get_ref().clone(),
-            name: raw_area.name.get_ref().trim().to_string(),
+            slug: slug.get_ref().clone(),
+            name: name.get_ref().trim().to_string(),
             region: raw_area.region.clone(),
             announced,
             wave,
@@ -287,17 +300,14 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
     let mut priorities = Vec::new();
     let mut seen = HashSet::new();
     for raw_priority in &raw.priorities {
-        check_slug(
-            &raw_priority.slug,
-            "priority",
-            &mut seen,
-            &source,
-            &mut errors,
-        );
-        check_name(&raw_priority.name, "priority", &source, &mut errors);
+        let (Some(slug), Some(name)) = (&raw_priority.slug, &raw_priority.name) else {
+            continue;
+        };
+        check_slug(slug, "priority", &mut seen, &source, &mut errors);
+        check_name(name, "priority", &source, &mut errors);
         priorities.push(Priority {
-            slug: raw_priority.slug.get_ref().clone(),
-            name: raw_priority.name.get_ref().trim().to_string(),
+            slug: slug.get_ref().clone(),
+            name: name.get_ref().trim().to_string(),
             description: raw_priority.description.clone(),
         });
     }
@@ -460,7 +470,7 @@ fn toml_error(source: &SourceText, text: &str, error: &toml::de::Error) -> Diagn
             .map(|list| list.split('`').skip(1).step_by(2).collect())
             .unwrap_or_default();
         let candidates: Vec<&str> = if expected.is_empty() {
-            TOP_KEYS.to_vec()
+            shape::TOP.iter().map(|(key, _)| *key).collect()
         } else {
             expected.clone()
         };
