@@ -435,17 +435,19 @@ fn escape_github_property(text: &str) -> String {
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     match (errors, warnings) {
         (0, w) => plural(w, "warning"),
         (e, 0) => plural(e, "error"),
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// `n` and `word`, in the plural unless `n` is 1: "1 error", "3 pages".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
 

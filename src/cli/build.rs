@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::config::Overrides;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, plural};
 use crate::{compile_with_search, write};
 
 use super::{BuildArgs, FAILURE, SUCCESS, report, report_failure};
@@ -57,9 +57,10 @@ pub fn execute(args: BuildArgs) -> u8 {
             format!(" ({})", crate::diagnostics::summary(&diagnostics))
         };
         println!(
-            "Built {} documents, {pages} pages and {} files in all into {} in {:.2} s{warnings}",
-            compiled.site.documents.len(),
-            compiled.outputs.len(),
+            "Built {}, {} and {} in all into {} in {:.2} s{warnings}",
+            plural(compiled.site.documents.len(), "document"),
+            plural(pages, "page"),
+            plural(compiled.outputs.len(), "file"),
             output.display(),
             started.elapsed().as_secs_f64()
         );

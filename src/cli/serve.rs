@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::config::Overrides;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Diagnostic, plural};
 use crate::serve::{self, Event, Reporter};
 
 use super::{FAILURE, OutputFormat, SUCCESS, ServeArgs, report};
@@ -65,8 +65,9 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
             let documents = rebuilt.built.as_ref().map_or(0, |b| b.documents);
             if changed.is_empty() {
                 println!(
-                    "Built {documents} documents ({} files) in {ms:.0} ms",
-                    outputs.len()
+                    "Built {} ({}) in {ms:.0} ms",
+                    plural(documents, "document"),
+                    plural(outputs.len(), "file")
                 );
             } else {
                 let pages = rebuilt.built.as_ref().map_or(0, |b| b.rendered.len());
