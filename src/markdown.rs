@@ -24,6 +24,12 @@ pub struct Options<'a> {
     pub base_path: &'a str,
 }
 
+/// How deeply a body may nest lists, quotes, emphasis and (with
+/// `unsafe_html`) HTML elements. Far beyond any real document, and far
+/// below the depth at which the HTML minifier, which recurses, would run
+/// out of stack.
+pub const MAX_NESTING: usize = 100;
+
 /// The placeholder prefix of an unresolved `@/` link in rendered HTML.
 pub const PLACEHOLDER: &str = "@/";
 
@@ -53,10 +59,17 @@ pub fn render(
         diagnostics: Vec::new(),
         ids: HashMap::new(),
         dropped_links: Vec::new(),
+        depth: 0,
+        too_deep: false,
     };
     let events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // A body nested too deeply is an error; its HTML is left out so that
+    // nothing after this stage (the minifier, which recurses) has to
+    // take it in.
+    if !renderer.too_deep {
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    }
     // Every body stays in memory until the end of the build: give back what
     // the guess above over-reserved.
     html.shrink_to_fit();
@@ -75,6 +88,10 @@ struct Renderer<'s, 'o> {
     ids: HashMap<String, usize>,
     /// Whether each open link/image was dropped (unsafe target).
     dropped_links: Vec<bool>,
+    /// How many elements are open, counting raw HTML ones.
+    depth: usize,
+    /// Whether `MAX_NESTING` was passed (reported once).
+    too_deep: bool,
 }
 
 impl<'s> Renderer<'s, '_> {
@@ -85,6 +102,7 @@ impl<'s> Renderer<'s, '_> {
         let mut out = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<Event<'s>>)> = None;
         for (event, range) in events {
+            self.nest(&event, &range);
             let event = match event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     if level == HeadingLevel::H1 {
@@ -165,6 +183,33 @@ impl<'s> Renderer<'s, '_> {
             }
         }
         out
+    }
+
+    /// Follows how deeply the body nests, and reports the first place it
+    /// goes beyond [`MAX_NESTING`].
+    fn nest(&mut self, event: &Event<'s>, range: &std::ops::Range<usize>) {
+        match event {
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) if self.options.unsafe_html => {
+                let (depth, deepest) = html_nesting(self.depth, html);
+                self.depth = depth;
+                if deepest > MAX_NESTING {
+                    self.depth = deepest;
+                }
+            }
+            _ => {}
+        }
+        if self.depth > MAX_NESTING && !self.too_deep {
+            self.too_deep = true;
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "the text here is nested more than {MAX_NESTING} levels deep"
+                ))
+                .at(self.locate(range.start, range.start + 1))
+                .hint("lists, quotes, emphasis or HTML elements inside one another this deeply cannot be shown: take some levels away"),
+            );
+        }
     }
 
     fn locate(&self, start: usize, end: usize) -> crate::diagnostics::Location {
@@ -312,6 +357,41 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The nesting depth after the raw HTML `html`, starting at `depth`, and
+/// the deepest it went: each start tag opens an element unless it is void
+/// (`<br>`) or closes itself (`<x/>`); each end tag closes one. A rough
+/// count, made only to refuse absurd nesting.
+fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut deepest = depth;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let name = tag
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        rest = &rest[end..];
+    }
+    (depth, deepest)
 }
 
 #[cfg(test)]

@@ -189,6 +189,38 @@ fn nested_blocks() {
 }
 
 #[test]
+fn deeply_nested_body() {
+    // Each kind of nesting a writer can type, far too deep: quotes, lists,
+    // emphasis (the HTML minifier recurses and would run out of stack).
+    for (name, body) in [
+        ("deep_quotes", ">".repeat(100_000)),
+        ("deep_lists", "- ".repeat(50_000)),
+        (
+            "deep_emphasis",
+            format!("{}x{}", "*".repeat(10_000), "*".repeat(10_000)),
+        ),
+    ] {
+        let text = format!("{HEAD}---\n{body} x\n");
+        fails(name, |site| {
+            site.write("content/announcements/deep.md", &text);
+        });
+    }
+}
+
+#[test]
+fn deeply_nested_raw_html() {
+    let text = format!("{HEAD}---\n{}x\n", "<div>".repeat(5_000));
+    fails("deeply_nested_raw_html", |site| {
+        let config = site.read("site.toml");
+        site.write(
+            "site.toml",
+            &format!("{config}\n[markdown]\nunsafe_html = true\n"),
+        );
+        site.write("content/announcements/deep.md", &text);
+    });
+}
+
+#[test]
 fn front_matter_over_64_kib() {
     let yaml = format!("{HEAD}extra:\n  notes: \"{}\"\n---\n", "x".repeat(70_000));
     fails("front_matter_over_64_kib", |site| {
