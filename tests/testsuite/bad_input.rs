@@ -214,7 +214,7 @@ fn deeply_nested_raw_html() {
         let config = site.read("site.toml");
         site.write(
             "site.toml",
-            &format!("{config}\n[markdown]\nunsafe_html = true\n"),
+            format!("{config}\n[markdown]\nunsafe_html = true\n"),
         );
         site.write("content/announcements/deep.md", &text);
     });
