@@ -104,26 +104,30 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
                 .hint("pass either --area all or the areas one by one"),
         );
     }
-    let mut check = |given: &[String], known: &[&str], what: &str, option: &str| {
-        for slug in given.iter().filter(|s| !(what == "area" && *s == "all")) {
-            if !known.contains(&slug.as_str()) {
-                let suggestion = did_you_mean(slug, known.iter().copied());
-                problems.push(
-                    Diagnostic::error(format!("unknown {what} `{slug}`"))
-                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint(match suggestion {
+    let mut check =
+        |given: &[String], known: &[&str], (what, whats): (&str, &str), option: &str| {
+            for slug in given.iter().filter(|s| !(what == "area" && *s == "all")) {
+                if !known.contains(&slug.as_str()) {
+                    let suggestion = did_you_mean(slug, known.iter().copied());
+                    problems.push(Diagnostic::error(format!("unknown {what} `{slug}`")).hint(
+                        match suggestion {
                             Some(s) => format!(
-                                "did you mean {option} {s}? The {what}s in site.toml are: {}",
+                                "did you mean {option} {s}? The {whats} in site.toml are: {}",
                                 known.join(", ")
                             ),
-                            None => format!("the {what}s in site.toml are: {}", known.join(", ")),
-                        }),
-                );
+                            None => format!("the {whats} in site.toml are: {}", known.join(", ")),
+                        },
+                    ));
+                }
             }
-        }
-    };
-    check(&new.areas, &areas, "area", "--area");
-    check(&new.priorities, &priorities, "priority", "--priority");
+        };
+    check(&new.areas, &areas, ("area", "areas"), "--area");
+    check(
+        &new.priorities,
+        &priorities,
+        ("priority", "priorities"),
+        "--priority",
+    );
     let mut seen = std::collections::HashSet::new();
     for slug in new.areas.iter().chain(&new.priorities) {
         if !seen.insert(slug) {

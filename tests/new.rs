@@ -198,11 +198,12 @@ fn unknown_areas_and_priorities_get_a_did_you_mean() {
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(
-        err.contains("unknown area `darby`") && err.contains("did you mean `derby`?"),
+        err.contains("unknown area `darby`") && err.contains("did you mean --area derby?"),
         "{err}"
     );
     assert!(
-        err.contains("unknown priority `carers`") && err.contains("did you mean `careers`?"),
+        err.contains("unknown priority `carers`")
+            && err.contains("did you mean --priority careers?"),
         "{err}"
     );
     assert!(
