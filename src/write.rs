@@ -129,6 +129,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".to_string());
+        remove_abandoned(parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.oasis-new-{pid}"));
         let old = parent.join(format!(".{name}.oasis-old-{pid}"));
@@ -183,7 +184,11 @@ impl Staging {
         let marker = self.dir.join(MARKER);
         std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))?;
         let (output, staging, old) = (&self.output, &self.dir, &self.old);
-        if output.exists() {
+        if output.exists() && exchange(staging, output).is_ok() {
+            // One step: there is no moment without an output folder.
+            self.committed = true;
+            let _ = std::fs::remove_dir_all(staging);
+        } else if output.exists() {
             std::fs::rename(output, old).map_err(|e| io_error("move aside", output, &e))?;
             if let Err(e) = std::fs::rename(staging, output) {
                 let _ = std::fs::rename(old, output);
@@ -205,6 +210,70 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Swaps two folders in one step, where the system can (Linux's
+/// `renameat2` with `RENAME_EXCHANGE`): a web server publishing the output
+/// folder never finds it missing, and a build killed at that moment leaves
+/// the old or the new site in place, never neither.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere (or on a file system without the exchange) the output is
+/// moved aside and the new one moved in: two renames in a row.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Removes the staging folders of builds that were killed before they
+/// could clean up (`.public.oasis-new-<pid>` of a process that is gone).
+/// Only on Linux, where `/proc` says which processes are running; a folder
+/// of a running build is left alone.
+fn remove_abandoned(parent: &Path, name: &str) {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.oasis-new-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 }

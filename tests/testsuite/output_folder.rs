@@ -37,6 +37,44 @@ fn a_new_build_replaces_the_old_one_completely() {
     assert!(site.exists("public/.oasis-build"));
 }
 
+/// The names in the site's root that look like oasis staging folders.
+fn staging_folders(site: &SiteTest) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(site.root())
+        .expect("the root")
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.contains("oasis-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_second_build_leaves_no_staging_folder() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    site.expect(&["build"], 0);
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_staging_folder_of_a_killed_build_is_removed_by_the_next() {
+    let site = SiteTest::base();
+    // A process id that is not running (above any pid_max), and this
+    // test's own, which is.
+    let gone = ".public.oasis-new-4294967294";
+    let running = format!(".public.oasis-new-{}", std::process::id());
+    site.write(&format!("{gone}/index.html"), "half a site");
+    site.write(&format!("{running}/index.html"), "a build under way");
+    site.expect(&["build"], 0);
+    assert_eq!(staging_folders(&site), vec![running]);
+}
+
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
     let site = SiteTest::base();
