@@ -442,6 +442,15 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
     }
 }
 
+/// The first character of `text` that XML 1.0 forbids and nobody can see:
+/// a C0 control other than tab, line feed and carriage return, or U+FFFE
+/// and U+FFFF. Text with one would make an invalid feed.
+pub fn invisible_control(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    })
+}
+
 /// `n` and `word`, in the plural unless `n` is 1: "1 error", "3 pages".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {

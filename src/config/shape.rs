@@ -11,7 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean, invisible_control};
 
 /// What a key's value must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +113,18 @@ fn check_value(
         )
     };
     match (kind, value.get_mut()) {
+        (Kind::Text, DeValue::String(text)) if invisible_control(text).is_some() => {
+            let c = invisible_control(text).unwrap_or_default();
+            Some(
+                Diagnostic::error(format!(
+                    "`{key}` contains an invisible control character (U+{:04X})",
+                    c as u32
+                ))
+                .at(at.clone())
+                .field(key)
+                .hint("delete it (a `\\u` escape makes one): feeds and pages cannot carry it"),
+            )
+        }
         (Kind::Text, DeValue::String(_))
         | (Kind::Bool, DeValue::Boolean(_))
         | (Kind::Integer, DeValue::Integer(_))

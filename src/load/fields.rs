@@ -398,6 +398,15 @@ impl<'de> Visitor<'de> for TextVisitor {
         if trimmed.is_empty() {
             return Err(fail("is empty", "write some text, or remove the line"));
         }
+        if let Some(c) = crate::diagnostics::invisible_control(trimmed) {
+            return Err(fail(
+                &format!(
+                    "contains an invisible control character (U+{:04X})",
+                    c as u32
+                ),
+                "delete it (a `\\u` or `\\x` escape in double quotes makes one): feeds and pages cannot carry it",
+            ));
+        }
         Ok(trimmed.to_string())
     }
 

@@ -76,6 +76,7 @@ overlay_cases!(
     config_duplicate_area,
     config_missing_base_url,
     config_several_mistakes,
+    control_character,
     config_unknown_key,
     draft_yes,
     duplicate_key,
