@@ -455,14 +455,25 @@ fn collision(first: &crate::render::OutputFile, second: &crate::render::OutputFi
     } else {
         " (the names differ only in capital letters or in how accents are encoded)"
     };
-    let mut d = Diagnostic::error(format!(
-        "{} and {} both make `/{}`{how}",
-        describe(first),
-        describe(second),
-        second.path
-    ));
+    let same_owner = first.owner.is_some() && first.owner == second.owner;
+    let mut d = if same_owner {
+        Diagnostic::error(format!(
+            "{} makes `/{}` twice{how}",
+            describe(first),
+            second.path
+        ))
+    } else {
+        Diagnostic::error(format!(
+            "{} and {} both make `/{}`{how}",
+            describe(first),
+            describe(second),
+            second.path
+        ))
+    };
     let generated = first.owner.is_none() || second.owner.is_none();
-    d = d.hint(if generated {
+    d = d.hint(if same_owner {
+        "two of its addresses are the same page (`/old` and `/old/` are one address): remove one alias"
+    } else if generated {
         "oasis uses this address for one of its own pages: give the document another file name or `slug:`"
     } else {
         "give one of them another file name or `slug:`, or change the alias"
