@@ -746,8 +746,21 @@ impl Checker<'_> {
             && relative
                 .split('/')
                 .all(|part| part != ".." && !part.is_empty());
+        if !safe {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the plan's `document` must be the name of a file next to the plan, not the path `{name}`"
+                ))
+                .at(self.at_value("document"))
+                .field("document")
+                .hint(format!(
+                    "put the file in content/{folder}/, beside the plan, and give its name alone, e.g. document: derby-plan.pdf"
+                )),
+            );
+            return None;
+        }
         match self.cx.attachments.get(&path) {
-            Some(info) if safe => Some(AttachedFile {
+            Some(info) => Some(AttachedFile {
                 url: format!("/{path}"),
                 file_type: file_type(&path),
                 size: info.size,

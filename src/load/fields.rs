@@ -725,7 +725,20 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
             u64::try_from(value).map_err(|_| fail(&format!("cannot be negative ({value})"), HINT))
         }
         fn visit_f64<E: de::Error>(self, value: f64) -> Result<u64, E> {
+            if value.is_finite() && value.fract() == 0.0 && (0.0..1e15).contains(&value) {
+                // `1e9` or `22000000.0`: whole, but written as a decimal.
+                return Err(fail(
+                    &format!("must be written as a whole number, not as a decimal ({value})"),
+                    &format!("write every digit, with no point or `e`: funding: {value:.0}"),
+                ));
+            }
             Err(fail(&format!("must be whole pounds, not {value}"), HINT))
+        }
+        fn visit_u128<E: de::Error>(self, value: u128) -> Result<u64, E> {
+            Err(fail(&format!("is too large ({value})"), HINT))
+        }
+        fn visit_i128<E: de::Error>(self, value: i128) -> Result<u64, E> {
+            Err(fail(&format!("is out of range ({value})"), HINT))
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<u64, E> {
             let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
