@@ -281,6 +281,31 @@ fn incremental_rebuilds_match_a_full_build_after_every_edit() {
             }),
         ),
         (
+            // An area's or priority's pages are kept when the documents
+            // they are made from did not change: a project moved to another
+            // priority must still change both priorities' pages.
+            "priority of a project changed",
+            Box::new(|| {
+                replace_in(
+                    &c("projects/research-schools.md"),
+                    "priorities: [teaching-and-leadership, school-improvement]",
+                    "priorities: [teaching-and-leadership, early-years]",
+                );
+                vec![c("projects/research-schools.md")]
+            }),
+        ),
+        (
+            "summary of an area introduction edited",
+            Box::new(|| {
+                replace_in(
+                    &c("areas/derby.md"),
+                    "One of the first six",
+                    "One of the six first",
+                );
+                vec![c("areas/derby.md")]
+            }),
+        ),
+        (
             "new document",
             Box::new(|| {
                 std::fs::write(c("announcements/careers-fair.md"), NEW_ANNOUNCEMENT)

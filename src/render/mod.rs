@@ -417,6 +417,45 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// For a page made from one area's or one priority's documents (its
+    /// page or its feed): the page's output path and those documents, its
+    /// introduction included. Such a page's context is a function of these
+    /// documents, the config and the build date only; `oasis serve` relies
+    /// on this to keep the page without building its context when none of
+    /// them changed, so a new input of these pages must be listed here.
+    pub fn sources(&self, job: &Job) -> Option<(String, Vec<DocId>)> {
+        let site = self.site;
+        let with_intro = |ids: &[DocId], intro: Option<&DocId>| {
+            ids.iter().chain(intro).copied().collect::<Vec<DocId>>()
+        };
+        let feed = |ids: &[DocId]| ids.iter().take(FEED_LIMIT).copied().collect();
+        match job {
+            Job::Area(area) => Some((
+                format!("areas/{}/index.html", area.slug),
+                with_intro(
+                    site.by_area.get(&area.slug)?,
+                    site.area_intros.get(&area.slug),
+                ),
+            )),
+            Job::Priority(priority) => Some((
+                format!("priorities/{}/index.html", priority.slug),
+                with_intro(
+                    site.by_priority.get(&priority.slug)?,
+                    site.priority_intros.get(&priority.slug),
+                ),
+            )),
+            Job::AreaFeed(area) => Some((
+                format!("areas/{}/feed.xml", area.slug),
+                feed(site.by_area.get(&area.slug)?),
+            )),
+            Job::PriorityFeed(priority) => Some((
+                format!("priorities/{}/feed.xml", priority.slug),
+                feed(site.by_priority.get(&priority.slug)?),
+            )),
+            _ => None,
+        }
+    }
+
     /// Renders one page.
     pub fn run(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
         self.finish(self.prepare(job)?)

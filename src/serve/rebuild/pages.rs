@@ -11,9 +11,14 @@
 //! the page keeps its bytes. Summaries of unchanged documents stay the same
 //! reference-counted values, so equal listings compare pointer by pointer.
 //! A document page whose document and related documents are unchanged
-//! ([`Renderer::related`]) does not even build its context.
+//! ([`Renderer::related`]) does not even build its context, nor does an
+//! area's or a priority's page or feed when the documents it is made from
+//! ([`Renderer::sources`]) are the same files, in the same order, and none
+//! of them changed: after an edit to one document, the pages of areas and
+//! priorities it is not in cost nothing.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -40,6 +45,10 @@ pub(super) struct Memo {
     pub pages: HashMap<String, PageMemo>,
     /// Document pages, by document file.
     pub documents: HashMap<String, DocumentMemo>,
+    /// For the pages made from one area's or priority's documents
+    /// ([`Renderer::sources`]): a fingerprint of those documents' files, in
+    /// order, by output path.
+    pub sources: HashMap<String, u64>,
     /// Every output, by path.
     pub outputs: HashMap<String, OutputFile>,
 }
@@ -161,10 +170,19 @@ pub(super) fn render(
         fingerprints: &fingerprints,
         changed,
     };
-    let outcomes: Vec<JobOutcome> = jobs
-        .par_iter()
-        .map(|job| reuse.run(&renderer, site, job))
-        .collect();
+    let (outcomes, sources): (Vec<JobOutcome>, HashMap<String, u64>) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| reuse.run(&renderer, site, job))
+                .collect()
+        },
+        || {
+            jobs.iter()
+                .filter_map(|job| renderer.sources(job))
+                .map(|(path, ids)| (path, sources_fingerprint(site, &ids)))
+                .collect()
+        },
+    );
     let mut rendering = Rendering {
         outputs: Vec::with_capacity(
             jobs.len() + site.attachments.len() + theme.static_files.len() + 1,
@@ -182,6 +200,7 @@ pub(super) fn render(
             summaries,
             pages: HashMap::with_capacity(jobs.len() + 1),
             documents: HashMap::with_capacity(site.documents.len()),
+            sources,
             outputs: HashMap::new(),
         },
     };
@@ -299,6 +318,9 @@ struct Reuse<'l> {
 
 impl Reuse<'_> {
     fn run(&self, renderer: &Renderer, site: &Site, job: &Job) -> JobOutcome {
+        if let Some(kept) = self.same_sources(renderer, site, job) {
+            return kept;
+        }
         let document = match job {
             Job::Document(id) => {
                 let related: Vec<tera::Value> = renderer
@@ -345,6 +367,29 @@ impl Reuse<'_> {
         }
     }
 
+    /// Keeps an area's or a priority's page or feed without building its
+    /// context when it is made from the same unchanged documents as in the
+    /// last good build (and the config and date are the same, as they are
+    /// whenever only some files changed).
+    fn same_sources(&self, renderer: &Renderer, site: &Site, job: &Job) -> Option<JobOutcome> {
+        let (last, Changed::Files(changed)) = (self.last?, self.changed) else {
+            return None;
+        };
+        let (path, ids) = renderer.sources(job)?;
+        let page = last.pages.get(&path)?;
+        let unchanged = last.template_unchanged(page.template, self.fingerprints)
+            && last.sources.get(&path) == Some(&sources_fingerprint(site, &ids))
+            && ids
+                .iter()
+                .all(|id| !changed.contains(&site.document(*id).file));
+        unchanged.then(|| JobOutcome::Kept {
+            page: page.clone(),
+            path,
+            source: None,
+            document: None,
+        })
+    }
+
     /// Keeps the last output if its inputs are equal, else renders.
     fn finish(
         &self,
@@ -381,4 +426,13 @@ impl Reuse<'_> {
             Err(found) => JobOutcome::Failed(found),
         }
     }
+}
+
+/// Fingerprint of the files of `ids`, in order.
+fn sources_fingerprint(site: &Site, ids: &[crate::link::DocId]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for id in ids {
+        site.document(*id).file.hash(&mut hasher);
+    }
+    hasher.finish()
 }
