@@ -17,9 +17,12 @@
 # Generators: floor (cp -r content + cat of every file, a rough I/O floor),
 # hugo (no minification, like the shared benchmark's sites), oasis (site.toml's
 # default: minified) and oasis-nominify (--no-minify).
+# oasis-base runs $OASIS_BASE the same way as oasis: add it to GENS to compare
+# two oasis binaries in one run.
 #
 # Environment (all optional):
 #   OASIS     oasis binary (default: target/release/oasis; built if missing)
+#   OASIS_BASE  a second oasis binary, for the oasis-base generator
 #   HUGO      hugo binary (default: hugo on PATH; `apt-get install hugo` gives 0.111)
 #   GENS      generators to run (default "floor hugo oasis oasis-nominify")
 #   RUNS      timed runs per generator (default 3); WARMUP=0 skips the warm-up
@@ -85,6 +88,7 @@ build_cmd() {  # gen N out -> prints the shell command
     floor) printf 'cp -r %q %q && find %q -type f -exec cat {} + > /dev/null' "$d/oa/content" "$out" "$d/oa/content" ;;
     hugo) printf '%q --quiet -s %q -d %q' "$HUGO" "$d/hugo" "$out" ;;
     oasis) printf '%q build --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
+    oasis-base) printf '%q build --root %q --output %q' "${OASIS_BASE:?OASIS_BASE is not set}" "$d/oa" "$out" ;;
     oasis-nominify) printf '%q build --no-minify --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
     *) echo "side-by-side: unknown generator $g" >&2; exit 2 ;;
   esac
@@ -144,7 +148,7 @@ rows = [r for r in csv.DictReader(open(raw), delimiter="\t") if r["stamp"] == st
 by = {}
 for r in rows:
     by.setdefault((int(r["N"]), r["gen"]), []).append(r)
-order = ["floor", "hugo", "oasis", "oasis-nominify"]
+order = ["floor", "hugo", "oasis-base", "oasis", "oasis-nominify"]
 def med(rs, f):
     return st.median(f(r) for r in rs)
 print(f"{'N':>7} {'gen':<15} {'wall s':>7} {'min':>6} {'max':>6} {'x hugo':>7} {'pages/s':>8} {'CPU s':>7} {'RSS MB':>7} {'RSS x hugo':>10} {'out MB':>7} {'files':>7} {'ok':>4}")

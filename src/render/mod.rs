@@ -9,6 +9,7 @@
 
 pub mod context;
 pub mod format;
+mod minify;
 pub mod theme;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use crate::link::{DocId, Site};
 
 use self::context::*;
 pub use self::format::format_date;
+use self::minify::minify;
 use self::theme::{StaticContent, Theme};
 
 /// How many entries a feed carries.
@@ -1413,15 +1415,6 @@ fn listing_path(kind: Kind, page: usize) -> String {
 
 fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {
     tera::Context::from_serialize(value)
-}
-
-/// Minifies one HTML page.
-fn minify(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.minify_css = true;
-    minify_html::minify(html, &cfg)
 }
 
 #[cfg(test)]
