@@ -16,7 +16,9 @@
 #
 # Generators: floor (cp -r content + cat of every file, a rough I/O floor),
 # hugo (no minification, like the shared benchmark's sites), oasis (site.toml's
-# default: minified) and oasis-nominify (--no-minify).
+# default: minified) and oasis-nominify (--no-minify), both with --no-search as
+# Hugo builds no search index, and oasis-search (minified, with the index that
+# a plain `oasis build` makes: add it to GENS for the cost of search).
 # oasis-base runs $OASIS_BASE the same way as oasis: add it to GENS to compare
 # two oasis binaries in one run.
 #
@@ -87,9 +89,10 @@ build_cmd() {  # gen N out -> prints the shell command
   case "$g" in
     floor) printf 'cp -r %q %q && find %q -type f -exec cat {} + > /dev/null' "$d/oa/content" "$out" "$d/oa/content" ;;
     hugo) printf '%q --quiet -s %q -d %q' "$HUGO" "$d/hugo" "$out" ;;
-    oasis) printf '%q build --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
-    oasis-base) printf '%q build --root %q --output %q' "${OASIS_BASE:?OASIS_BASE is not set}" "$d/oa" "$out" ;;
-    oasis-nominify) printf '%q build --no-minify --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
+    oasis) printf '%q build --no-search --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
+    oasis-base) printf '%q build --no-search --root %q --output %q' "${OASIS_BASE:?OASIS_BASE is not set}" "$d/oa" "$out" ;;
+    oasis-nominify) printf '%q build --no-search --no-minify --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
+    oasis-search) printf '%q build --root %q --output %q' "$OASIS" "$d/oa" "$out" ;;
     *) echo "side-by-side: unknown generator $g" >&2; exit 2 ;;
   esac
 }

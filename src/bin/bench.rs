@@ -45,6 +45,10 @@ struct Args {
     /// Corpus seed.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Build the search index too (`oasis build` does by default; the
+    /// benchmark leaves it out unless asked, as Hugo builds none).
+    #[arg(long)]
+    search: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -100,14 +104,14 @@ fn bench(args: &Args) -> Result<(), String> {
         let out = out_base.join(format!("oasis-{n}"));
         let log = args.work.join(format!("build-{n}.log"));
         for &minify in modes {
-            build(&oasis, &corpus, &out, minify, &log)?;
+            build(&oasis, &corpus, &out, minify, args.search, &log)?;
         }
         let mut runs: Vec<Vec<Run>> = modes.iter().map(|_| Vec::new()).collect();
         for round in 0..args.runs {
             // Alternate the order so that neither mode always runs on a warmer machine.
             for i in 0..modes.len() {
                 let i = (i + round) % modes.len();
-                runs[i].push(build(&oasis, &corpus, &out, modes[i], &log)?);
+                runs[i].push(build(&oasis, &corpus, &out, modes[i], args.search, &log)?);
             }
         }
         let out_mb = folder_bytes(&out) as f64 / 1e6;
@@ -169,7 +173,14 @@ fn corpus(work: &Path, n: usize, seed: u64) -> Result<PathBuf, String> {
 }
 
 /// Runs one `oasis build` into a fresh `out` and measures it.
-fn build(oasis: &Path, corpus: &Path, out: &Path, minify: bool, log: &Path) -> Result<Run, String> {
+fn build(
+    oasis: &Path,
+    corpus: &Path,
+    out: &Path,
+    minify: bool,
+    search: bool,
+    log: &Path,
+) -> Result<Run, String> {
     if out.exists() {
         std::fs::remove_dir_all(out)
             .map_err(|e| format!("cannot remove `{}`: {e}", out.display()))?;
@@ -186,6 +197,9 @@ fn build(oasis: &Path, corpus: &Path, out: &Path, minify: bool, log: &Path) -> R
         .stderr(log_file);
     if !minify {
         command.arg("--no-minify");
+    }
+    if !search {
+        command.arg("--no-search");
     }
     let started = Instant::now();
     let child = command

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::config::Overrides;
 use crate::diagnostics::{Diagnostic, plural};
-use crate::{compile_with_search, write};
+use crate::{compile_with, compile_with_search, write};
 
 use super::{BuildArgs, FAILURE, SUCCESS, report, report_failure};
 
@@ -32,7 +32,12 @@ pub fn execute(args: BuildArgs) -> u8 {
     // Pages are written to the staging folder as they are rendered, so they
     // are never all in memory; a failed build drops (removes) the folder.
     // The search index's files go the same way once it is built.
-    let (compiled, mut diagnostics) = compile_with_search(&options, &|file| staging.emit(file));
+    let emit = |file| staging.emit(file);
+    let (compiled, mut diagnostics) = if args.no_search {
+        compile_with(&options, &emit)
+    } else {
+        compile_with_search(&options, &emit)
+    };
     let Some(compiled) = compiled else {
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);

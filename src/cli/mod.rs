@@ -83,6 +83,10 @@ pub struct BuildArgs {
     /// Do not minify HTML, whatever site.toml says.
     #[arg(long)]
     pub no_minify: bool,
+    /// Do not build the search index (a quicker build, e.g. for a preview:
+    /// /search/ then says that search is not available).
+    #[arg(long)]
+    pub no_search: bool,
     /// Replace the output folder even if oasis did not create it.
     #[arg(long)]
     pub force: bool,

@@ -269,3 +269,14 @@ fn the_index_is_byte_identical_across_builds() {
         assert!(&second[name] == bytes, "{name} differs between builds");
     }
 }
+
+#[test]
+fn no_search_builds_every_page_but_no_index() {
+    let site = SiteTest::base();
+    site.expect(&["build", "--no-search"], 0);
+    assert!(site.exists("public/search/index.html"));
+    assert!(site.exists("public/announcements/index.html"));
+    assert!(!site.exists("public/pagefind"));
+    site.expect(&["build"], 0);
+    assert!(site.exists("public/pagefind/pagefind.js"));
+}
