@@ -364,9 +364,14 @@ pub fn escape(text: &str) -> String {
 /// (`<br>`) or closes itself (`<x/>`); each end tag closes one. A rough
 /// count, made only to refuse absurd nesting.
 fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
-    const VOID: &[&str] = &[
+    /// Void elements, and elements whose end tag may be left out (a writer
+    /// may open a hundred `<p>` or `<li>` one after another): neither kind
+    /// is counted, so only unmistakable nesting (`<div>`, `<ul>`, `<b>`…)
+    /// adds up.
+    const UNCOUNTED: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot",
+        "option", "optgroup", "colgroup", "rb", "rt", "rtc", "rp",
     ];
     let mut deepest = depth;
     let mut rest = html;
@@ -374,17 +379,20 @@ fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
         rest = &rest[at + 1..];
         let end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[..end];
+        let name_of = |tag: &str| {
+            tag.split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
         if let Some(name) = tag.strip_prefix('/') {
-            if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            if name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !UNCOUNTED.contains(&name_of(name).as_str())
+            {
                 depth = depth.saturating_sub(1);
             }
         } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let name = tag
-                .split(|c: char| c.is_whitespace() || c == '/')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if !tag.ends_with('/') && !VOID.contains(&name.as_str()) {
+            if !tag.ends_with('/') && !UNCOUNTED.contains(&name_of(tag).as_str()) {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
@@ -478,5 +486,20 @@ mod tests {
         assert!(body.html.contains("<del>old</del>"));
         assert!(body.html.contains("<table>"));
         assert!(body.html.contains("checkbox"));
+    }
+
+    #[test]
+    fn nesting_is_bounded_but_unclosed_paragraphs_are_not_nesting() {
+        let (_, deep) = render_str(&format!("{}x", "> ".repeat(MAX_NESTING + 5)), false);
+        assert!(
+            deep.iter().any(|d| d.message.contains("nested")),
+            "{deep:?}"
+        );
+        let (_, deep_html) = render_str(&"<div>".repeat(MAX_NESTING + 5), true);
+        assert!(deep_html.iter().any(|d| d.message.contains("nested")));
+        let (_, flat) = render_str(&"<p>one <li>two <br> <img src=x>\n".repeat(500), true);
+        assert!(flat.is_empty(), "{flat:?}");
+        let (_, closed) = render_str(&"<div><b>x</b></div>\n".repeat(500), true);
+        assert!(closed.is_empty(), "{closed:?}");
     }
 }

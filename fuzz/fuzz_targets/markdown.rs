@@ -1,7 +1,8 @@
 //! Markdown bodies: `markdown::render` on arbitrary text with raw HTML off and
 //! on, then the same body as a page of a small site through `link::link`, so
 //! `@/` placeholders are spliced with real URLs. Every diagnostic is rendered
-//! with `render_human`, so the span and caret code runs on every input.
+//! with `render_human`, so the span and caret code runs on every input, and
+//! every rendered body goes through the build's HTML minifier as a page.
 
 #![no_main]
 
@@ -16,6 +17,7 @@ use oasis::link;
 use oasis::load::document::load_document;
 use oasis::load::{Attachment, Excluded, Loaded};
 use oasis::markdown::{self, Options};
+use oasis::render;
 use oasis_fuzz::{Source, attribute_values, check_safe_html, config, context, tags};
 
 const FILE: &str = "content/pages/fuzz.md";
@@ -64,6 +66,13 @@ fn render_alone(body: &str) {
         if !unsafe_html {
             check_safe_html(&rendered.html);
         }
+        // As a page, through the minifier a build uses: it recurses once per
+        // level of nesting, which the renderer bounds (MAX_NESTING).
+        let page = format!(
+            "<!DOCTYPE html><html lang=en><head><title>Fuzz</title></head><body><main><div><div>{}</div></div></main></body></html>",
+            rendered.html
+        );
+        let _ = render::minify::minify(page.as_bytes());
         let mut ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
         let count = ids.len();
         ids.sort_unstable();

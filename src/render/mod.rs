@@ -9,7 +9,7 @@
 
 pub mod context;
 pub mod format;
-mod minify;
+pub mod minify;
 pub mod theme;
 
 use std::collections::HashMap;
