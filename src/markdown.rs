@@ -391,11 +391,12 @@ fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
             {
                 depth = depth.saturating_sub(1);
             }
-        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            if !tag.ends_with('/') && !UNCOUNTED.contains(&name_of(tag).as_str()) {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !tag.ends_with('/')
+            && !UNCOUNTED.contains(&name_of(tag).as_str())
+        {
+            depth += 1;
+            deepest = deepest.max(depth);
         }
         rest = &rest[end..];
     }
