@@ -223,6 +223,10 @@ fn rebuild_loop(
     }
 }
 
+/// How long after a good build its search index is started, unless a newer
+/// build has come by then.
+const INDEX_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Indexes the last good build for `/search/` on a thread of its own and
 /// adds the index to what is served, unless a newer build was published in
 /// the meantime (its own indexing follows it). Pages are served at once;
@@ -242,6 +246,9 @@ fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) 
     let spawned = std::thread::Builder::new()
         .name("oasis search index".to_string())
         .spawn(move || {
+            // Let a burst of saves settle first: on a large site an index
+            // takes seconds of a core, wasted if the next save comes soon.
+            std::thread::sleep(INDEX_AFTER);
             let _indexing = lock(&shared.indexing);
             let stale = || {
                 *lock(&shared.indexed) == generation
