@@ -1007,27 +1007,14 @@ impl<'a> Renderer<'a> {
         let config = &site.config;
         let ids = &site.by_area[&area.slug];
         let projects = self.of_kind(ids, Kind::Project);
-        let mut groups = Vec::new();
-        let mut funding_rows = Vec::new();
-        for priority in &config.priorities {
-            let in_group: Vec<DocId> = projects
+        let (mut groups, funding_rows) = self.project_groups(
+            &projects,
+            config
+                .priorities
                 .iter()
-                .copied()
-                .filter(|id| site.document(*id).priorities.contains(&priority.slug))
-                .collect();
-            if !in_group.is_empty() {
-                funding_rows.push((
-                    priority.name.clone(),
-                    config.link(&format!("/priorities/{}/", priority.slug)),
-                    self.funding(&in_group).total.pounds,
-                ));
-                groups.push(Group {
-                    title: priority.name.clone(),
-                    url: Some(config.link(&format!("/priorities/{}/", priority.slug))),
-                    documents: self.summaries(in_group.iter()),
-                });
-            }
-        }
+                .map(|p| (p.slug.as_str(), p.name.as_str(), "priorities")),
+            |document, slug| document.priorities.iter().any(|p| p == slug),
+        );
         let unprioritised: Vec<DocId> = projects
             .iter()
             .copied()
@@ -1076,6 +1063,43 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// `projects` grouped under each of `groups` (slug, name, and the
+    /// folder of its page: `areas` or `priorities`) that they are `in`, in
+    /// that order, leaving out empty groups; and for the funding chart, each
+    /// group's name, page and listed funding.
+    fn project_groups<'g>(
+        &self,
+        projects: &[DocId],
+        groups: impl Iterator<Item = (&'g str, &'g str, &'g str)>,
+        in_group: impl Fn(&crate::document::Document, &str) -> bool,
+    ) -> (Vec<Group<'_>>, Vec<(String, String, u64)>) {
+        let config = &self.site.config;
+        let mut found = Vec::new();
+        let mut funding_rows = Vec::new();
+        for (slug, name, folder) in groups {
+            let members: Vec<DocId> = projects
+                .iter()
+                .copied()
+                .filter(|id| in_group(self.site.document(*id), slug))
+                .collect();
+            if members.is_empty() {
+                continue;
+            }
+            let url = config.link(&format!("/{folder}/{slug}/"));
+            funding_rows.push((
+                name.to_string(),
+                url.clone(),
+                self.funding(&members).total.pounds,
+            ));
+            found.push(Group {
+                title: name.to_string(),
+                url: Some(url),
+                documents: self.summaries(members.iter()),
+            });
+        }
+        (found, funding_rows)
+    }
+
     fn priorities(&self) -> tera::TeraResult<tera::Context> {
         let config = &self.site.config;
         context(&PrioritiesContext {
@@ -1100,27 +1124,14 @@ impl<'a> Renderer<'a> {
         let config = &site.config;
         let ids = &site.by_priority[&priority.slug];
         let projects = self.of_kind(ids, Kind::Project);
-        let mut groups = Vec::new();
-        let mut funding_rows = Vec::new();
-        for area in &config.areas {
-            let in_group: Vec<DocId> = projects
+        let (groups, funding_rows) = self.project_groups(
+            &projects,
+            config
+                .areas
                 .iter()
-                .copied()
-                .filter(|id| site.document(*id).areas.contains(&area.slug))
-                .collect();
-            if !in_group.is_empty() {
-                funding_rows.push((
-                    area.name.clone(),
-                    config.link(&format!("/areas/{}/", area.slug)),
-                    self.funding(&in_group).total.pounds,
-                ));
-                groups.push(Group {
-                    title: area.name.clone(),
-                    url: Some(config.link(&format!("/areas/{}/", area.slug))),
-                    documents: self.summaries(in_group.iter()),
-                });
-            }
-        }
+                .map(|a| (a.slug.as_str(), a.name.as_str(), "areas")),
+            |document, slug| document.areas.iter().any(|a| a == slug),
+        );
         let intro_id = site.priority_intros.get(&priority.slug);
         let description = intro_id
             .and_then(|id| site.document(*id).summary.clone())
