@@ -126,41 +126,33 @@ impl<'s> Renderer<'s, '_> {
                     dest_url,
                     title,
                     id,
-                }) => match self.link_target(&dest_url, link_type, &range, false) {
-                    Some(dest_url) => {
-                        self.dropped_links.push(false);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                    None => {
-                        self.dropped_links.push(true);
+                }) => {
+                    let Some(dest_url) = self.keep_link(&dest_url, link_type, &range, false) else {
                         continue;
-                    }
-                },
+                    };
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }) => match self.link_target(&dest_url, link_type, &range, true) {
-                    Some(dest_url) => {
-                        self.dropped_links.push(false);
-                        Event::Start(Tag::Image {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                    None => {
-                        self.dropped_links.push(true);
+                }) => {
+                    let Some(dest_url) = self.keep_link(&dest_url, link_type, &range, true) else {
                         continue;
-                    }
-                },
+                    };
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
                 Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
                     if self.dropped_links.pop().unwrap_or(false) {
                         continue;
@@ -183,6 +175,20 @@ impl<'s> Renderer<'s, '_> {
             }
         }
         out
+    }
+
+    /// The target a link or image keeps ([`Self::link_target`]), or `None`
+    /// if it is dropped; either way remembered until the link's end.
+    fn keep_link(
+        &mut self,
+        dest_url: &CowStr<'s>,
+        link_type: LinkType,
+        range: &std::ops::Range<usize>,
+        image: bool,
+    ) -> Option<CowStr<'s>> {
+        let kept = self.link_target(dest_url, link_type, range, image);
+        self.dropped_links.push(kept.is_none());
+        kept
     }
 
     /// Follows how deeply the body nests, and reports the first place it
