@@ -10,16 +10,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     site.write("content/announcements/broken.md", "---\ntitle: 2024\n---\n");
     site.expect(&["build"], 1);
     assert!(site.snapshot_dir("public") == before);
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .expect("the root")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter(|name| name.contains("oasis-"))
-        .collect();
+    let leftovers = staging_folders(&site);
     assert!(
         leftovers.is_empty(),
         "staging folders left behind: {leftovers:?}"
