@@ -962,6 +962,16 @@ fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
 }
 
 #[test]
+fn no_search_serves_no_index() {
+    let site = fixture_site();
+    let server = Server::start(site.path(), &["--no-search"]);
+    assert_eq!(server.get("/search/").status, 200);
+    // Long enough for an index of this small site to have been made.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(server.get("/pagefind/pagefind.js").status, 404);
+}
+
+#[test]
 fn serves_the_bytes_build_writes() {
     let site = fixture_site();
     let server = Server::start(site.path(), &[]);

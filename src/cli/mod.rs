@@ -112,6 +112,10 @@ pub struct ServeArgs {
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
     pub port: u16,
+    /// Do not index the site for search (on a large site the index takes
+    /// seconds of a core and some memory after each save).
+    #[arg(long)]
+    pub no_search: bool,
 }
 
 /// The kinds of document `oasis new` creates.

@@ -14,6 +14,7 @@ pub fn execute(args: ServeArgs) -> u8 {
         site: args.site.load_options(Overrides::default()),
         bind: args.bind,
         port: args.port,
+        search: !args.no_search,
     };
     // Warnings (such as scheduled documents) are printed when they change,
     // not again on every rebuild.

@@ -33,6 +33,8 @@ pub struct Shared {
     pub status: watch::Sender<Status>,
     /// The address the server is bound to.
     pub bind: IpAddr,
+    /// Whether each good build is indexed for `/search/`.
+    pub search: bool,
     /// The generation whose search index is served (0: none yet).
     pub indexed: Mutex<u64>,
     /// Held while indexing, so that one index is made at a time.
@@ -49,8 +51,9 @@ pub struct Status {
 }
 
 impl Shared {
-    pub fn new(bind: IpAddr) -> Self {
+    pub fn new(bind: IpAddr, search: bool) -> Self {
         Shared {
+            search,
             snapshot: RwLock::new(Arc::new(Snapshot::default())),
             status: watch::Sender::new(Status::default()),
             bind,

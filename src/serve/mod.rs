@@ -42,6 +42,8 @@ pub struct Options {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Index each good build for `/search/` (in the background).
+    pub search: bool,
 }
 
 /// What happened, for the command line to print.
@@ -85,7 +87,7 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
         .local_addr()
         .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
 
-    let shared = Arc::new(Shared::new(options.bind));
+    let shared = Arc::new(Shared::new(options.bind, options.search));
     let mut rebuilder = Rebuilder::new(load::Options {
         root: root.clone(),
         ..options.site.clone()
@@ -233,7 +235,7 @@ const INDEX_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 /// search catches up when its index is ready, without a reload. One index
 /// is made at a time, and none for a generation that already has one.
 fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) {
-    let Some(site) = rebuilder.site() else {
+    let Some(site) = rebuilder.site().filter(|_| shared.search) else {
         return;
     };
     let generation = shared.status.borrow().generation;
