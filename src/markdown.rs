@@ -194,19 +194,24 @@ impl<'s> Renderer<'s, '_> {
     /// Follows how deeply the body nests, and reports the first place it
     /// goes beyond [`MAX_NESTING`].
     fn nest(&mut self, event: &Event<'s>, range: &std::ops::Range<usize>) {
-        match event {
-            Event::Start(_) => self.depth += 1,
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+        // The deepest this event goes: raw HTML may open and close within it.
+        let deepest = match event {
+            Event::Start(_) => {
+                self.depth += 1;
+                self.depth
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.depth
+            }
             Event::Html(html) | Event::InlineHtml(html) if self.options.unsafe_html => {
                 let (depth, deepest) = html_nesting(self.depth, html);
                 self.depth = depth;
-                if deepest > MAX_NESTING {
-                    self.depth = deepest;
-                }
+                deepest
             }
-            _ => {}
-        }
-        if self.depth > MAX_NESTING && !self.too_deep {
+            _ => self.depth,
+        };
+        if deepest > MAX_NESTING && !self.too_deep {
             self.too_deep = true;
             self.diagnostics.push(
                 Diagnostic::error(format!(
@@ -385,21 +390,15 @@ fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
         rest = &rest[at + 1..];
         let end = rest.find('>').unwrap_or(rest.len());
         let tag = &rest[..end];
-        let name_of = |tag: &str| {
-            tag.split(|c: char| c.is_whitespace() || c == '/')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        };
         if let Some(name) = tag.strip_prefix('/') {
             if name.starts_with(|c: char| c.is_ascii_alphabetic())
-                && !UNCOUNTED.contains(&name_of(name).as_str())
+                && !UNCOUNTED.contains(&tag_name(name).as_str())
             {
                 depth = depth.saturating_sub(1);
             }
         } else if tag.starts_with(|c: char| c.is_ascii_alphabetic())
             && !tag.ends_with('/')
-            && !UNCOUNTED.contains(&name_of(tag).as_str())
+            && !UNCOUNTED.contains(&tag_name(tag).as_str())
         {
             depth += 1;
             deepest = deepest.max(depth);
@@ -407,6 +406,14 @@ fn html_nesting(mut depth: usize, html: &str) -> (usize, usize) {
         rest = &rest[end..];
     }
     (depth, deepest)
+}
+
+/// The element name a tag's text starts with, lower-cased (`Div class=x` → `div`).
+fn tag_name(tag: &str) -> String {
+    tag.split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

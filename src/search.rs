@@ -87,55 +87,48 @@ impl Records {
     /// Runs pagefind over the records: the bundle's files, sorted by path.
     pub fn index(self) -> Result<Vec<OutputFile>, Diagnostic> {
         let Records { language, pages } = self;
-        index_pages(language, pages)
-    }
-}
-
-fn index_pages(
-    language: String,
-    pages: Vec<(String, String)>,
-) -> Result<Vec<OutputFile>, Diagnostic> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
-    let files = runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .force_language(language)
-            // The hidden "Link to this section: …" of every heading.
-            .exclude_selectors(vec![".heading-anchor".to_string()])
-            .build();
-        let mut index = PagefindIndex::new(Some(options))?;
-        for (url, html) in pages {
-            index.add_html_file(None, Some(url), html).await?;
-        }
-        index.get_files().await
-    });
-    let files = files.map_err(|e| failure(&format!("{e:#}")))?;
-    let has_language_wasm = files.iter().any(|f| {
-        let name = f.filename.to_string_lossy();
-        name.starts_with("wasm.") && name != "wasm.unknown.pagefind"
-    });
-    let mut outputs: Vec<OutputFile> = files
-        .into_iter()
-        .filter_map(|file| {
-            let name = file
-                .filename
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            let unused = UNUSED.contains(&name.as_str())
-                || (has_language_wasm && name == "wasm.unknown.pagefind");
-            (!unused).then(|| OutputFile {
-                path: format!("{BUNDLE}/{name}"),
-                content: OutputContent::Bytes(file.contents),
-                owner: Some("the search index".to_string()),
-                origin: None,
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
+        let files = runtime.block_on(async {
+            let options = PagefindServiceConfig::builder()
+                .force_language(language)
+                // The hidden "Link to this section: …" of every heading.
+                .exclude_selectors(vec![".heading-anchor".to_string()])
+                .build();
+            let mut index = PagefindIndex::new(Some(options))?;
+            for (url, html) in pages {
+                index.add_html_file(None, Some(url), html).await?;
+            }
+            index.get_files().await
+        });
+        let files = files.map_err(|e| failure(&format!("{e:#}")))?;
+        let has_language_wasm = files.iter().any(|f| {
+            let name = f.filename.to_string_lossy();
+            name.starts_with("wasm.") && name != "wasm.unknown.pagefind"
+        });
+        let mut outputs: Vec<OutputFile> = files
+            .into_iter()
+            .filter_map(|file| {
+                let name = file
+                    .filename
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let unused = UNUSED.contains(&name.as_str())
+                    || (has_language_wasm && name == "wasm.unknown.pagefind");
+                (!unused).then(|| OutputFile {
+                    path: format!("{BUNDLE}/{name}"),
+                    content: OutputContent::Bytes(file.contents),
+                    owner: Some("the search index".to_string()),
+                    origin: None,
+                })
             })
-        })
-        .collect();
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(outputs)
+            .collect();
+        outputs.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(outputs)
+    }
 }
 
 /// The language pagefind indexes in: the primary subtag of the site's

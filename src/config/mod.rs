@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+use crate::diagnostics::{Diagnostic, SourceText};
 
 mod shape;
 
@@ -110,28 +110,15 @@ pub struct Overrides {
 /// Parses `site.toml`. `text` is the file's content.
 pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     let source = SourceText::new(CONFIG_FILE, text);
-    let mut document =
-        toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, text, &e)])?;
+    let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, &e)])?;
     let mut errors = Vec::new();
-    let keys = |document: &toml::Spanned<toml::de::DeTable>| -> Vec<String> {
-        document
-            .get_ref()
-            .iter()
-            .map(|(key, _)| key.get_ref().to_string())
-            .collect()
-    };
-    let written = keys(&document);
-    shape::check(document.get_mut(), shape::TOP, "", &source, &mut errors);
-    // A key whose value had the wrong type was reported with the shape and
-    // is not reported again as missing.
-    let kept = keys(&document);
-    let reported = |key: &str| {
-        let written: Vec<&str> = written.iter().map(String::as_str).collect();
-        (written.contains(&key) && !kept.iter().any(|k| k == key))
-            || shape::misspelt(key, &written, shape::TOP)
-    };
+    let removed = shape::check(document.get_mut(), shape::TOP, "", &source, &mut errors);
+    // A key whose value had the wrong type, or misspelt (`titel`), was
+    // reported with the shape and is not reported again as missing.
+    let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
+    let reported = |key: &str| removed.contains(&key) || shape::misspelt(key, &removed, shape::TOP);
     let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
-        .map_err(|e| vec![toml_error(&source, text, &e)])?;
+        .map_err(|e| vec![toml_error(&source, &e)])?;
     let at = |span: Range<usize>| source.locate(span.start, span.end);
 
     let title = match &raw.title {
@@ -455,67 +442,23 @@ fn base_path_of(base_url: &str) -> String {
     }
 }
 
-/// Turns a TOML error into a diagnostic, with a did-you-mean for unknown keys.
-fn toml_error(source: &SourceText, text: &str, error: &toml::de::Error) -> Diagnostic {
+/// Turns a TOML error into a diagnostic: a syntax error (the shape check
+/// has removed unknown keys and values of the wrong type before the typed
+/// read, so that read does not fail on them).
+fn toml_error(source: &SourceText, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
     let location = match error.span() {
         Some(span) => source.locate(span.start, span.end.max(span.start + 1)),
         None => source.locate_line_col(1, 1, 1),
     };
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let key = rest.split('`').next().unwrap_or_default();
-        let expected: Vec<&str> = rest
-            .split("expected ")
-            .nth(1)
-            .map(|list| list.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
-        let candidates: Vec<&str> = if expected.is_empty() {
-            shape::TOP.iter().map(|(key, _)| *key).collect()
-        } else {
-            expected.clone()
-        };
-        let key_span = text[..]
-            .get(error.span().map_or(0..0, |s| s.clone()))
-            .and_then(|slice| {
-                slice
-                    .find(key)
-                    .map(|i| i + error.span().map_or(0, |s| s.start))
-            });
-        let location = match key_span {
-            Some(start) => source.locate(start, start + key.len()),
-            None => location,
-        };
-        let suggestion = did_you_mean(key, candidates.iter().copied());
-        return Diagnostic::error(format!("unknown key `{key}` in site.toml"))
-            .at(location)
-            .field(key)
-            .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-            .hint(format!(
-                "the keys allowed here are: {}",
-                candidates.join(", ")
-            ));
-    }
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        let key = rest.split('`').next().unwrap_or_default();
-        return Diagnostic::error(format!("`{key}` is missing"))
-            .at(location)
-            .field(key)
-            .hint(format!("add `{key} = \"…\"` to this table"));
-    }
-    let hint = if message.contains("invalid type") && message.contains("expected a boolean") {
-        Some("write true or false, without quotes".to_string())
-    } else if message.contains("expected a datetime") || message.contains("local date") {
-        Some("write dates without quotes, e.g. announced = 2016-10-04".to_string())
-    } else if message.contains("invalid type") && message.contains("string") {
-        Some("put text in double quotes, e.g. name = \"Derby\"".to_string())
-    } else if message.contains("duplicate key") {
-        Some("each key may appear once in a table; remove one of them".to_string())
+    let hint = if message.contains("duplicate key") {
+        "each key may appear once in a table; remove one of them"
     } else {
-        Some("site.toml is TOML: see https://toml.io for its syntax".to_string())
+        "site.toml is TOML: see https://toml.io for its syntax"
     };
     Diagnostic::error(format!("site.toml: {message}"))
         .at(location)
-        .maybe_hint(hint)
+        .hint(hint)
 }
 
 #[cfg(test)]

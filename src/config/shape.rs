@@ -66,13 +66,14 @@ pub const TOP: &[Key] = &[
 
 /// Checks `table` (the whole document, or a table in it, named `within`
 /// in messages) against `keys`, removing what is wrong and reporting it.
+/// Returns the keys it removed.
 pub fn check(
     table: &mut DeTable<'_>,
     keys: &[Key],
     within: &str,
     source: &SourceText,
     errors: &mut Vec<Diagnostic>,
-) {
+) -> Vec<String> {
     let mut wrong = Vec::new();
     for (key, value) in table.iter_mut() {
         let name = key.get_ref().as_ref();
@@ -86,9 +87,13 @@ pub fn check(
             wrong.push(key.clone());
         }
     }
-    for key in wrong {
-        table.remove(&key);
-    }
+    wrong
+        .into_iter()
+        .map(|key| {
+            table.remove(&key);
+            key.into_inner().into_owned()
+        })
+        .collect()
 }
 
 /// The diagnostic for a value of the wrong type, or `None` if it has the
@@ -112,19 +117,20 @@ fn check_value(
                 .hint(hint),
         )
     };
+    if let (Kind::Text, DeValue::String(text)) = (kind, value.get_ref())
+        && let Some(c) = invisible_control(text)
+    {
+        return Some(
+            Diagnostic::error(format!(
+                "`{key}` contains an invisible control character (U+{:04X})",
+                c as u32
+            ))
+            .at(at)
+            .field(key)
+            .hint("delete it (a `\\u` escape makes one): feeds and pages cannot carry it"),
+        );
+    }
     match (kind, value.get_mut()) {
-        (Kind::Text, DeValue::String(text)) if invisible_control(text).is_some() => {
-            let c = invisible_control(text).unwrap_or_default();
-            Some(
-                Diagnostic::error(format!(
-                    "`{key}` contains an invisible control character (U+{:04X})",
-                    c as u32
-                ))
-                .at(at.clone())
-                .field(key)
-                .hint("delete it (a `\\u` escape makes one): feeds and pages cannot carry it"),
-            )
-        }
         (Kind::Text, DeValue::String(_))
         | (Kind::Bool, DeValue::Boolean(_))
         | (Kind::Integer, DeValue::Integer(_))

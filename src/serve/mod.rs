@@ -235,7 +235,10 @@ const INDEX_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
 /// search catches up when its index is ready, without a reload. One index
 /// is made at a time, and none for a generation that already has one.
 fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) {
-    let Some(site) = rebuilder.site().filter(|_| shared.search) else {
+    if !shared.search {
+        return;
+    }
+    let Some(site) = rebuilder.site() else {
         return;
     };
     let generation = shared.status.borrow().generation;
