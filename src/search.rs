@@ -97,10 +97,8 @@ impl Records {
                 .exclude_selectors(vec![".heading-anchor".to_string()])
                 .build();
             let mut index = PagefindIndex::new(Some(options))?;
-            for (url, html) in pages {
-                index.add_html_file(None, Some(url), html).await?;
-            }
-            index.get_files().await
+            index.add_html_files(pages).await?;
+            index.take_files().await
         });
         let files = files.map_err(|e| failure(&format!("{e:#}")))?;
         let has_language_wasm = files.iter().any(|f| {

@@ -113,6 +113,33 @@ impl SearchState {
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
+    /// oasis patch: fossicks many files in parallel (rayon), as
+    /// `fossick_many` does for a directory, and adds them in the given order.
+    /// A page whose URL is already in the index replaces it, as in
+    /// `fossick_one`. Fails on the first file that fails.
+    pub fn fossick_batch(&mut self, files: Vec<Fossicker>) -> Result<usize> {
+        let results: Vec<FossickedData> = files
+            .into_par_iter()
+            .map(|f| f.fossick_sync(&self.options))
+            .collect::<Result<_>>()?;
+        let count = results.len();
+        let mut positions: HashMap<String, usize> = self
+            .fossicked_pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| (page.url.clone(), i))
+            .collect();
+        for result in results {
+            if let Some(&existing) = positions.get(&result.url) {
+                self.fossicked_pages[existing] = result;
+            } else {
+                positions.insert(result.url.clone(), self.fossicked_pages.len());
+                self.fossicked_pages.push(result);
+            }
+        }
+        Ok(count)
+    }
+
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
         if let Some(result) = result.as_ref().ok() {
@@ -130,9 +157,26 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        self.build_indexes_from(false).await
+    }
+
+    /// oasis patch: `build_indexes`, moving the fossicked pages into the
+    /// index rather than copying them when `take_pages` is true (which
+    /// leaves no pages for a later build).
+    pub async fn build_indexes_from(&mut self, take_pages: bool) -> Result<()> {
+        let taken = if take_pages {
+            std::mem::take(&mut self.fossicked_pages)
+        } else {
+            vec![]
+        };
         let log = &self.options.logger;
 
-        let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
+        let pages = if take_pages {
+            &taken
+        } else {
+            &self.fossicked_pages
+        };
+        let used_custom_body = pages.iter().any(|page| page.has_custom_body);
         if used_custom_body {
             log.info("Found a data-pagefind-body element on the site.\n↳ Ignoring pages without this tag.");
         } else {
@@ -142,8 +186,7 @@ impl SearchState {
         }
 
         if self.options.root_selector == "html" {
-            let pages_without_html = self
-                .fossicked_pages
+            let pages_without_html = pages
                 .iter()
                 .filter(|p| !p.has_html_element)
                 .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
@@ -163,21 +206,25 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let keep_page = |d: &FossickedData| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
             !d.word_data.is_empty()
-        });
+        };
+        let pages_with_data: Vec<FossickedData> = if take_pages {
+            taken.into_iter().filter(|d| keep_page(d)).collect()
+        } else {
+            self.fossicked_pages
+                .iter()
+                .filter(|d| keep_page(d))
+                .cloned()
+                .collect()
+        };
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
-            let language = page.language.clone();
-            if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
-            } else {
-                language_map.insert(language, vec![page.clone()]);
-            }
+            language_map.entry(page.language.clone()).or_default().push(page);
         }
 
         log.info(format!(

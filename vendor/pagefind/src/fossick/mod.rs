@@ -17,6 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
     get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -491,7 +492,11 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            let base_word: std::borrow::Cow<str> = if word.contains('\u{200B}') {
+                word.replace('\u{200B}', "").into()
+            } else {
+                word.into()
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -507,28 +512,39 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
-                &base_word,
-                stemmer.as_ref(),
-                &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
+            // oasis patch: a word's indexable forms depend only on the word,
+            // the language and `include_characters`, so outside segmented
+            // text they are worked out once per thread and reused.
+            let indexable_words: std::rc::Rc<[IndexableWord]>;
             let mut cross_bigram = None;
-            if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
+            if !segmented {
+                indexable_words = indexable_words_memo(
+                    &base_word,
+                    &data.language,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                );
+            } else {
+                let mut words =
+                    get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+                let dotted_tails = get_dotted_tails(
+                    &base_word,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                    &words,
+                );
+                words.extend(dotted_tails);
+                let bigrams = get_indexable_bigrams(&base_word, stemmer.as_ref(), &words);
+                words.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
                     &base_word,
                     previous_cluster,
                     stemmer.as_ref(),
-                    &indexable_words,
+                    &words,
                 );
+                indexable_words = words.into();
             }
 
             let compound_count = indexable_words
@@ -542,7 +558,7 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words {
+            for indexable in indexable_words.iter() {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
@@ -552,12 +568,12 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
-                if let Some(repeat) = map.get_mut(&indexable.stemmed) {
+                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed, vec![entry]);
+                    map.insert(indexable.stemmed.clone(), vec![entry]);
                 }
             }
 
@@ -724,6 +740,46 @@ fn normalize_content(content: &str) -> String {
     let content = EXTRANEOUS_SPACES.replace_all(&content, " ");
 
     content.to_string()
+}
+
+/// oasis patch: distinct words remembered per thread before the memo starts
+/// again, to bound its memory (a few tens of MB at most).
+const MEMO_CAPACITY: usize = 200_000;
+
+thread_local! {
+    /// The indexable forms of words seen on this thread, for one language
+    /// and one set of `include_characters` at a time.
+    static INDEXABLE_WORDS: std::cell::RefCell<(String, Vec<char>, HashMap<String, std::rc::Rc<[IndexableWord]>>)> =
+        Default::default();
+}
+
+/// `get_indexable_words` and `get_dotted_tails` of a word, as `parse_digest`
+/// combines them, remembered per thread.
+fn indexable_words_memo(
+    word: &str,
+    language: &str,
+    stemmer: Option<&Stemmer>,
+    include_characters: &[char],
+) -> std::rc::Rc<[IndexableWord]> {
+    INDEXABLE_WORDS.with_borrow_mut(|(memo_language, memo_characters, memo)| {
+        if memo_language != language || memo_characters != include_characters {
+            *memo_language = language.to_string();
+            *memo_characters = include_characters.to_vec();
+            memo.clear();
+        }
+        if let Some(words) = memo.get(word) {
+            return words.clone();
+        }
+        let mut words = get_indexable_words(word, stemmer, include_characters);
+        let dotted_tails = get_dotted_tails(word, stemmer, include_characters, &words);
+        words.extend(dotted_tails);
+        let words: std::rc::Rc<[IndexableWord]> = words.into();
+        if memo.len() >= MEMO_CAPACITY {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), words.clone());
+        words
+    })
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml

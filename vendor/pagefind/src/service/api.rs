@@ -113,6 +113,23 @@ impl PagefindIndex {
         })
     }
 
+    /// oasis patch: add many HTML files that aren't on disk, parsed in
+    /// parallel, in the given order. Each is `(url, content)`, as
+    /// `add_html_file(None, Some(url), content)` takes them.
+    ///
+    /// # Returns
+    /// The number of files added if successful, otherwise the first Error.
+    pub async fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
+        let files: Vec<Fossicker> = files
+            .into_iter()
+            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_batch(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
     /// Index a custom record that isn't backed by an HTML file.
     ///
     /// # Arguments
@@ -221,6 +238,16 @@ impl PagefindIndex {
     pub async fn get_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
+        Ok(state.get_files().await)
+    }
+
+    /// oasis patch: `get_files`, for an index that is built once. The added
+    /// pages move into the index instead of being copied (about half the
+    /// memory and a copy of every page less), so the instance holds no pages
+    /// afterwards.
+    pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_from(true).await?;
         Ok(state.get_files().await)
     }
 }
