@@ -85,20 +85,22 @@ pub fn records(site: &Site) -> Records {
 
 impl Records {
     /// Runs pagefind over the records: the bundle's files, sorted by path.
+    /// Parsing, building and compressing run in parallel on the rayon pool
+    /// of the calling thread (the global one, unless it is in
+    /// `ThreadPool::install`).
     pub fn index(self) -> Result<Vec<OutputFile>, Diagnostic> {
         let Records { language, pages } = self;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
-        let files = runtime.block_on(async {
-            let options = PagefindServiceConfig::builder()
-                .force_language(language)
-                // The hidden "Link to this section: …" of every heading.
-                .exclude_selectors(vec![".heading-anchor".to_string()])
-                .build();
-            let mut index = PagefindIndex::new(Some(options))?;
-            index.add_html_files(pages).await?;
-            index.take_files().await
+        let options = PagefindServiceConfig::builder()
+            .force_language(language)
+            // The hidden "Link to this section: …" of every heading.
+            .exclude_selectors(vec![".heading-anchor".to_string()])
+            .build();
+        let files = PagefindIndex::new(Some(options)).and_then(|mut index| {
+            index.add_html_files(pages)?;
+            runtime.block_on(index.take_files())
         });
         let files = files.map_err(|e| failure(&format!("{e:#}")))?;
         let has_language_wasm = files.iter().any(|f| {

@@ -262,9 +262,14 @@ fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) 
             if stale() {
                 return;
             }
-            let files = match records.index() {
-                Ok(files) => files,
-                Err(problem) => return reporter(Event::Problem(&problem)),
+            let files = match index_pool().map(|pool| pool.install(|| records.index())) {
+                Ok(Ok(files)) => files,
+                Ok(Err(problem)) => return reporter(Event::Problem(&problem)),
+                Err(error) => {
+                    return reporter(Event::Problem(&Diagnostic::error(format!(
+                        "cannot start indexing for search: {error}"
+                    ))));
+                }
             };
             let mut current = match shared.snapshot.write() {
                 Ok(current) => current,
@@ -280,6 +285,17 @@ fn index_search(shared: &Arc<Shared>, rebuilder: &Rebuilder, report: &Reporter) 
             "cannot start indexing for search: {error}"
         ))));
     }
+}
+
+/// The threads a search index is made on in `serve`: a pool of its own, one
+/// core short of the machine's (at least one), so that an index never holds
+/// up a rebuild, whose work goes to rayon's global pool.
+fn index_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores.saturating_sub(1).max(1))
+        .thread_name(|i| format!("oasis search index {i}"))
+        .build()
 }
 
 /// The value behind `mutex`, even if a thread panicked holding it.

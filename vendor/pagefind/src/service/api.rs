@@ -114,20 +114,18 @@ impl PagefindIndex {
     }
 
     /// oasis patch: add many HTML files that aren't on disk, parsed in
-    /// parallel, in the given order. Each is `(url, content)`, as
-    /// `add_html_file(None, Some(url), content)` takes them.
+    /// parallel (on the rayon pool of the calling thread), in the given
+    /// order. Each is `(url, content)`, as `add_html_file(None, Some(url),
+    /// content)` takes them. This blocks: call it outside an async context.
     ///
     /// # Returns
     /// The number of files added if successful, otherwise the first Error.
-    pub async fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
+    pub fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
         let files: Vec<Fossicker> = files
             .into_iter()
             .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
             .collect();
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_batch(files))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+        self.search_index.blocking_lock().fossick_batch(files)
     }
 
     /// Index a custom record that isn't backed by an HTML file.
