@@ -280,3 +280,110 @@ fn no_search_builds_every_page_but_no_index() {
     site.expect(&["build"], 0);
     assert!(site.exists("public/pagefind/pagefind.js"));
 }
+
+/// oasis builds with a patched pagefind (vendor/pagefind/OASIS-PATCHES.md):
+/// its batch path — pages parsed in parallel, moved rather than copied into
+/// the build — must index exactly what the published one-page-at-a-time
+/// path does. The pages have diacritics (so words have variant spellings),
+/// compound and dotted words, headings with ids, metadata and filters, and
+/// more words than one index chunk holds. (Both paths share the patched
+/// word memo and chunking; those were checked against the published crate
+/// by comparing the bundles of the 10,000-document benchmark corpus.)
+#[test]
+fn the_patched_batch_path_indexes_what_one_page_at_a_time_does() {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    let words = [
+        "café",
+        "cafe",
+        "well-being",
+        "e-mail",
+        "sysconfig.is_python_build",
+        "careersHub",
+        "£22",
+        "million",
+        "Derby",
+        "schools",
+        "naïve",
+        "naive",
+        "résumé",
+        "summer",
+    ];
+    let pages: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            let body: Vec<String> = (0..60)
+                .map(|j| format!("{}{}", words[(i * 7 + j) % words.len()], if j % 9 == 0 { "" } else { " x" }))
+                .collect();
+            let html = format!(
+                "<!DOCTYPE html><html lang=\"en\"><body>\
+                 <span data-pagefind-filter=\"area\">area{}</span>\
+                 <h1 data-pagefind-meta=\"title\">Page {i} {}</h1>\
+                 <h2 id=\"part-{i}\">Part <a class=\"heading-anchor\" href=\"#part-{i}\">hidden</a></h2>\
+                 <p>{} word{i}unique</p></body></html>",
+                i % 3,
+                words[i % words.len()],
+                body.join(" ")
+            );
+            (format!("/page/{i}/"), html)
+        })
+        .collect();
+
+    let options = || {
+        PagefindServiceConfig::builder()
+            .force_language("en".to_string())
+            .exclude_selectors(vec![".heading-anchor".to_string()])
+            .build()
+    };
+    let unpacked = |files: Vec<pagefind::api::SyntheticFile>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .map(|file| {
+                let name = file.filename.to_string_lossy().replace('\\', "/");
+                let gzipped = name.ends_with("pf_meta")
+                    || name.ends_with("pf_fragment")
+                    || name.ends_with("pf_index")
+                    || name.ends_with("pf_filter");
+                let contents = if gzipped {
+                    unpack(&file.contents)
+                } else {
+                    file.contents
+                };
+                (name, contents)
+            })
+            .collect()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+
+    let mut one_by_one = PagefindIndex::new(Some(options())).expect("an index");
+    let published = runtime.block_on(async {
+        for (url, html) in pages.clone() {
+            one_by_one
+                .add_html_file(None, Some(url), html)
+                .await
+                .expect("a page indexed");
+        }
+        one_by_one.get_files().await.expect("the files")
+    });
+    let mut batch = PagefindIndex::new(Some(options())).expect("an index");
+    assert_eq!(batch.add_html_files(pages).expect("pages indexed"), 400);
+    let patched = runtime.block_on(batch.take_files()).expect("the files");
+
+    let (published, patched) = (unpacked(published), unpacked(patched));
+    assert!(
+        published
+            .keys()
+            .filter(|name| name.ends_with("pf_index"))
+            .count()
+            > 1,
+        "the pages fill more than one index chunk: {:?}",
+        published.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        published.keys().collect::<Vec<_>>(),
+        patched.keys().collect::<Vec<_>>()
+    );
+    assert!(published == patched, "same names, different contents");
+}
