@@ -95,18 +95,20 @@ fn pipeline(
             return (None, diagnostics);
         }
     };
-    let ((mut outputs, found), index) = std::thread::scope(|scope| {
+    let ((mut outputs, found), verified, index) = std::thread::scope(|scope| {
         let index = with_search.then(|| scope.spawn(|| search::index(&site)));
         let rendered = render::render_with(&site, &theme, emit);
+        // Checked while the index is still being made.
+        let verified = link::verify(&site, &rendered.0);
         let index = index.map(|thread| {
             thread
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
-        (rendered, index)
+        (rendered, verified, index)
     });
     diagnostics.extend(found);
-    diagnostics.extend(link::verify(&site, &outputs));
+    diagnostics.extend(verified);
     match index {
         Some(Ok(files)) => {
             for file in files {
