@@ -161,27 +161,8 @@ pub async fn build_indexes(
                 .collect();
 
             for (word, positions) in page.word_data {
-                // Group positions by original_word for this page
-                let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-                let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
-                // oasis patch: most words have no variant; keep their list as it is.
-                if positions.iter().all(|p| p.original_word.is_none()) {
-                    normalized_positions = positions;
-                } else {
-                    for fossicked in positions {
-                        if fossicked.original_word.is_none() {
-                            // No diacritics - original matches normalized form
-                            normalized_positions.push(fossicked);
-                        } else {
-                            // Original form differs (has diacritics) - stored instead in additional_variants
-                            variant_positions
-                                .entry(fossicked.original_word.clone().unwrap())
-                                .or_default()
-                                .push(fossicked);
-                        }
-                    }
-                }
+                // oasis patch: the positions come packed from fossicking
+                // (`fossick::PagePositions`), split by variant spelling.
 
                 // oasis patch: one copy of the word rather than two.
                 let packed_word =
@@ -193,16 +174,20 @@ pub async fn build_indexes(
                             additional_variants: Vec::new(),
                         });
 
-                if !normalized_positions.is_empty() {
-                    packed_word.pages.push(positions_to_packed_page(
-                        normalized_positions,
-                        page.fragment.page_number,
-                    ));
+                if let Some(locs) = positions.locs {
+                    packed_word.pages.push(PackedPage {
+                        page_number: page.fragment.page_number,
+                        locs,
+                        meta_locs: vec![],
+                    });
                 }
 
-                for (variant_form, variant_pos) in variant_positions {
-                    let variant_page =
-                        positions_to_packed_page(variant_pos, page.fragment.page_number);
+                for (variant_form, locs) in positions.variants {
+                    let variant_page = PackedPage {
+                        page_number: page.fragment.page_number,
+                        locs,
+                        meta_locs: vec![],
+                    };
 
                     if let Some(existing_variant) = packed_word
                         .additional_variants
@@ -600,9 +585,11 @@ pub async fn build_indexes(
     })
 }
 
-/// Convert fossicked word positions to a packed page representation.
+/// Convert fossicked word positions to a packed page's locations.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
-fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
+/// oasis patch: called while fossicking (`fossick::PagePositions`), so only
+/// the packed locations are kept for every page until the index is built.
+pub(crate) fn positions_to_locs(mut positions: Vec<FossickedWord>) -> Vec<i32> {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
     // when we inline weight changes.
@@ -637,11 +624,7 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
         }
     }
 
-    PackedPage {
-        page_number,
-        locs: weighted_positions,
-        meta_locs: vec![],
-    }
+    weighted_positions
 }
 
 fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
