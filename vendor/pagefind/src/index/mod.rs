@@ -3,7 +3,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::{
-    fossick::{FossickedData, FossickedWord, MetaFossickedWord},
+    fossick::{FossickedData, FossickedWord, MetaFossickedWord, PagePositions},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
@@ -44,10 +44,23 @@ enum SortType {
     Number,
 }
 
+/// oasis patch: a metadata word of one page: its packed locations as
+/// indexed, and those of each other spelling of it.
+struct MetaWordLocs {
+    word: String,
+    meta_locs: Option<Vec<i32>>,
+    variants: Vec<(String, Vec<i32>)>,
+}
+
 /// Results from processing a single page in parallel.
 /// Contains the word map, filter entries, and encoded page data for one page.
 struct PageProcessingResult {
-    word_map: HashMap<String, PackedWord>,
+    /// oasis patch: the page's words and packed positions as fossicked, and
+    /// its metadata words' packed locations, merged into the word index
+    /// directly rather than through a word map of its own for each page.
+    page_number: usize,
+    word_data: HashMap<String, PagePositions>,
+    meta_words: Vec<MetaWordLocs>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
     encoded_page: IntermediaryPageData,
 }
@@ -150,8 +163,6 @@ pub async fn build_indexes(
     let page_results: Vec<PageProcessingResult> = pages
         .into_par_iter()
         .map(|page| {
-            let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-
             // Meta field IDs were assigned per-page,
             // but need to be remapped to the global meta_fields order.
             let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
@@ -160,128 +171,36 @@ pub async fn build_indexes(
                 .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
                 .collect();
 
-            for (word, positions) in page.word_data {
-                // oasis patch: the positions come packed from fossicking
-                // (`fossick::PagePositions`), split by variant spelling.
+            let meta_words: Vec<MetaWordLocs> = page
+                .meta_word_data
+                .into_iter()
+                .map(|(word, meta_positions)| {
+                    let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
+                    let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
+                        BTreeMap::new();
 
-                // oasis patch: one copy of the word rather than two.
-                let packed_word =
-                    local_word_map
-                        .entry(word)
-                        .or_insert_with_key(|word| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if let Some(locs) = positions.locs {
-                    packed_word.pages.push(PackedPage {
-                        page_number: page.fragment.page_number,
-                        locs,
-                        meta_locs: vec![],
-                    });
-                }
-
-                for (variant_form, locs) in positions.variants {
-                    let variant_page = PackedPage {
-                        page_number: page.fragment.page_number,
-                        locs,
-                        meta_locs: vec![],
-                    };
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
-
-            for (word, meta_positions) in page.meta_word_data {
-                let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
-                let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
-                    BTreeMap::new();
-
-                for mut meta_fossicked in meta_positions {
-                    meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
-                    if let Some(original) = meta_fossicked.original_word.clone() {
-                        variant_meta_positions
-                            .entry(original)
-                            .or_default()
-                            .push(meta_fossicked);
-                    } else {
-                        normalized_meta_positions.push(meta_fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word)
-                        .or_insert_with_key(|word| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_meta_positions.is_empty() {
-                    let meta_locs = meta_positions_to_packed(normalized_meta_positions);
-
-                    if let Some(existing_page) = packed_word
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page.fragment.page_number)
-                    {
-                        existing_page.meta_locs = meta_locs;
-                    } else {
-                        packed_word.pages.push(PackedPage {
-                            page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
-                        });
-                    }
-                }
-
-                // Handle diacritic variants in meta
-                for (variant_form, variant_pos) in variant_meta_positions {
-                    let meta_locs = meta_positions_to_packed(variant_pos);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        if let Some(existing_page) = existing_variant
-                            .pages
-                            .iter_mut()
-                            .find(|p| p.page_number == page.fragment.page_number)
-                        {
-                            existing_page.meta_locs = meta_locs;
+                    for mut meta_fossicked in meta_positions {
+                        meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
+                        if let Some(original) = meta_fossicked.original_word.clone() {
+                            variant_meta_positions
+                                .entry(original)
+                                .or_default()
+                                .push(meta_fossicked);
                         } else {
-                            existing_variant.pages.push(PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            });
+                            normalized_meta_positions.push(meta_fossicked);
                         }
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
-                        });
                     }
-                }
-            }
+                    MetaWordLocs {
+                        word,
+                        meta_locs: (!normalized_meta_positions.is_empty())
+                            .then(|| meta_positions_to_packed(normalized_meta_positions)),
+                        variants: variant_meta_positions
+                            .into_iter()
+                            .map(|(form, positions)| (form, meta_positions_to_packed(positions)))
+                            .collect(),
+                    }
+                })
+                .collect();
 
             // Collect filter entries for this page
             let filter_entries: Vec<(String, String, usize)> = page
@@ -306,7 +225,9 @@ pub async fn build_indexes(
             };
 
             PageProcessingResult {
-                word_map: local_word_map,
+                page_number: page.fragment.page_number,
+                word_data: page.word_data,
+                meta_words,
                 filter_entries,
                 encoded_page,
             }
@@ -315,30 +236,9 @@ pub async fn build_indexes(
 
     // Merge results sequentially
     for result in page_results {
-        // Merge word maps using Entry API to avoid unnecessary clones
-        for (word, packed) in result.word_map {
-            match word_map.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
-                    existing.pages.extend(packed.pages); // Move, not clone
-                                                         // Merge additional_variants
-                    for variant in packed.additional_variants {
-                        if let Some(existing_variant) = existing
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            existing_variant.pages.extend(variant.pages);
-                        } else {
-                            existing.additional_variants.push(variant);
-                        }
-                    }
-                }
-                hashbrown::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
-                }
-            }
-        }
+        // oasis patch: the page's words go straight into the word index, as
+        // its own word map used to (content first, then metadata words).
+        merge_page_words(&mut word_map, result.page_number, result.word_data, result.meta_words);
 
         // Merge filter entries using or_default for cleaner code
         for (filter, value, page_number) in result.filter_entries {
@@ -583,6 +483,86 @@ pub async fn build_indexes(
         word_count,
         page_count,
     })
+}
+
+/// oasis patch: adds one page's words to the word index: what each page's
+/// own word map held, merged as the published crate merged it. A word has at
+/// most one entry per page (and per page in each spelling), which a
+/// metadata word completes if the content made it.
+fn merge_page_words(
+    word_map: &mut HashMap<String, PackedWord>,
+    page_number: usize,
+    word_data: HashMap<String, PagePositions>,
+    meta_words: Vec<MetaWordLocs>,
+) {
+    fn packed_word(word_map: &mut HashMap<String, PackedWord>, word: String) -> &mut PackedWord {
+        word_map.entry(word).or_insert_with_key(|word| PackedWord {
+            word: word.clone(),
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        })
+    }
+    fn page_entry(pages: &mut Vec<PackedPage>, page_number: usize, meta_locs: Vec<i32>) {
+        // This page's entry, if any, is the last one: pages come in order.
+        match pages.last_mut() {
+            Some(page) if page.page_number == page_number => page.meta_locs = meta_locs,
+            _ => pages.push(PackedPage {
+                page_number,
+                locs: vec![],
+                meta_locs,
+            }),
+        }
+    }
+
+    for (word, positions) in word_data {
+        let packed_word = packed_word(word_map, word);
+        if let Some(locs) = positions.locs {
+            packed_word.pages.push(PackedPage {
+                page_number,
+                locs,
+                meta_locs: vec![],
+            });
+        }
+        for (form, locs) in positions.variants {
+            let page = PackedPage {
+                page_number,
+                locs,
+                meta_locs: vec![],
+            };
+            match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
+                Some(variant) => variant.pages.push(page),
+                None => packed_word.additional_variants.push(PackedVariant {
+                    form,
+                    pages: vec![page],
+                }),
+            }
+        }
+    }
+
+    for MetaWordLocs {
+        word,
+        meta_locs,
+        variants,
+    } in meta_words
+    {
+        let packed_word = packed_word(word_map, word);
+        if let Some(meta_locs) = meta_locs {
+            page_entry(&mut packed_word.pages, page_number, meta_locs);
+        }
+        for (form, meta_locs) in variants {
+            match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
+                Some(variant) => page_entry(&mut variant.pages, page_number, meta_locs),
+                None => packed_word.additional_variants.push(PackedVariant {
+                    form,
+                    pages: vec![PackedPage {
+                        page_number,
+                        locs: vec![],
+                        meta_locs,
+                    }],
+                }),
+            }
+        }
+    }
 }
 
 /// Convert fossicked word positions to a packed page's locations.
