@@ -1,6 +1,7 @@
 use lazy_static::lazy_static;
 use lol_html::html_content::Element;
-use lol_html::{element, text, HtmlRewriter, Selector, Settings};
+use lol_html::{HtmlRewriter, Selector, Settings};
+use std::collections::HashMap;
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -119,6 +120,62 @@ pub struct DomParserResult {
     pub language: String,
 }
 
+thread_local! {
+    /// oasis patch: the selectors parsed on this thread, by their text.
+    static SELECTORS: RefCell<HashMap<String, Selector>> = RefCell::new(HashMap::new());
+}
+
+/// oasis patch: a selector parsed once per thread rather than for every
+/// page (a parser is made for each page, with about twenty selectors).
+fn parsed_selector(selector: impl AsRef<str>) -> Result<Selector, lol_html::errors::SelectorError> {
+    let selector = selector.as_ref();
+    SELECTORS.with_borrow_mut(|parsed| {
+        if let Some(parsed) = parsed.get(selector) {
+            return Ok(parsed.clone());
+        }
+        let new = selector.parse::<Selector>()?;
+        parsed.insert(selector.to_string(), new.clone());
+        Ok(new)
+    })
+}
+
+/// oasis patch: lol_html's `element!` with `parsed_selector`.
+macro_rules! cached_element {
+    ($selector:expr, $handler:expr) => {{
+        // Without this rust won't be able to always infer the type of the handler.
+        #[inline(always)]
+        const fn type_hint<'h, T, H: lol_html::HandlerTypes>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::Element<'_, '_, H>) -> lol_html::HandlerResult
+                + 'h,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Owned(parsed_selector($selector).unwrap()),
+            lol_html::ElementContentHandlers::default().element(type_hint($handler)),
+        )
+    }};
+}
+
+/// oasis patch: lol_html's `text!` with `parsed_selector`.
+macro_rules! cached_text {
+    ($selector:expr, $handler:expr) => {{
+        // Without this rust won't be able to always infer the type of the handler.
+        #[inline(always)]
+        fn type_hint<T>(h: T) -> T
+        where
+            T: FnMut(&mut lol_html::html_content::TextChunk) -> lol_html::HandlerResult,
+        {
+            h
+        }
+        (
+            std::borrow::Cow::Owned(parsed_selector($selector).unwrap()),
+            lol_html::ElementContentHandlers::default().text(type_hint($handler)),
+        )
+    }};
+}
+
 // Some shorthand to clean up our use of Rc<RefCell<*>> in the lol_html macros
 // From https://github.com/rust-lang/rfcs/issues/2407#issuecomment-385291238
 macro_rules! enclose {
@@ -140,7 +197,7 @@ impl<'a> DomParser<'a> {
             .iter()
             .filter_map(|e| {
                 let selector = format!("{} {}", options.root_selector, e);
-                match selector.parse::<Selector>() {
+                match parsed_selector(&selector) {
                     Ok(_) => Some(selector),
                     Err(error) => {
                         options.logger.warn(format!(
@@ -156,7 +213,7 @@ impl<'a> DomParser<'a> {
 
         let rewriter = HtmlRewriter::new(
             vec![
-                    enclose! { (data) element!("html", move |el| {
+                    enclose! { (data) cached_element!("html", move |el| {
                         let mut data = data.borrow_mut();
                         data.has_html_element = true;
                         if let Some(lang) = el.get_attribute("lang") {
@@ -164,7 +221,7 @@ impl<'a> DomParser<'a> {
                         }
                         Ok(())
                     })},
-                    enclose! { (data) element!(root, move |el| {
+                    enclose! { (data) cached_element!(root, move |el| {
                         let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
@@ -507,14 +564,14 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     // If we hit a selector that should be excluded, mark whatever the current node is as such
-                    enclose! { (data) element!(custom_exclusions, move |_el| {
+                    enclose! { (data) cached_element!(custom_exclusions, move |_el| {
                         let data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         node.status = NodeStatus::Ignored;
                         Ok(())
                     })},
                     // Slap any text we encounter inside the body into the current node's current value
-                    enclose! { (data) text!(&options.root_selector, move |el| {
+                    enclose! { (data) cached_text!(&options.root_selector, move |el| {
                         let mut data = data.borrow_mut();
                         let mut node = data.current_node.borrow_mut();
                         let element_text = el.as_str();
@@ -537,7 +594,7 @@ impl<'a> DomParser<'a> {
                     })},
                     // Dig into script and style references to see if they refer to pre-1.0 conventions
                     // or the Default UI (pagefind-ui.js / pagefind-modular-ui.js)
-                    enclose! { (data) element!("script, link", move |el| {
+                    enclose! { (data) cached_element!("script, link", move |el| {
                         if el.tag_name() == "script" {
                             if let Some(src) = el.get_attribute("src") {
                                 if src.starts_with("_pagefind") || src.contains("/_pagefind") {
