@@ -24,6 +24,8 @@ pub struct PagefindIndexes {
     pub filter_indexes: HashMap<String, Vec<u8>>,
     pub meta_index: (String, Vec<u8>),
     pub fragments: Vec<(String, String)>,
+    /// oasis patch: each of `fragments`, gzipped as the output writes it.
+    pub gzipped_fragments: Vec<Vec<u8>>,
     pub sorts: Vec<String>,
     pub language: String,
     pub word_count: usize,
@@ -235,10 +237,11 @@ pub async fn build_indexes(
         .collect();
 
     // Merge results sequentially
+    // oasis patch: each page's words are kept for the merge below, which
+    // runs while the fragments are gzipped.
+    let mut page_words = Vec::with_capacity(page_results.len());
     for result in page_results {
-        // oasis patch: the page's words go straight into the word index, as
-        // its own word map used to (content first, then metadata words).
-        merge_page_words(&mut word_map, result.page_number, result.word_data, result.meta_words);
+        page_words.push((result.page_number, result.word_data, result.meta_words));
 
         // Merge filter entries using or_default for cleaner code
         for (filter, value, page_number) in result.filter_entries {
@@ -271,14 +274,6 @@ pub async fn build_indexes(
             }
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
-    }
-
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
     }
 
     fragments.extend(
@@ -339,6 +334,33 @@ pub async fn build_indexes(
                 word_count: word_count as u32,
                 group_hash: "".into(),
             });
+        }
+    }
+
+    // oasis patch: the word index is merged (one page after another) while
+    // the fragments, ready now, are gzipped on the other threads.
+    let (mut word_map, gzipped_fragments) = rayon::join(
+        move || {
+            for (page_number, word_data, meta_words) in page_words {
+                // The page's words go straight into the word index, as its
+                // own word map used to (content first, then metadata words).
+                merge_page_words(&mut word_map, page_number, word_data, meta_words);
+            }
+            word_map
+        },
+        || {
+            final_fragments
+                .par_iter()
+                .map(|(_, fragment)| crate::output::gzip(&[fragment.as_bytes()]))
+                .collect::<Vec<_>>()
+        },
+    );
+
+    // Sort pages within each word by page_number to maintain correct order after parallel processing
+    for packed_word in word_map.values_mut() {
+        packed_word.pages.sort_by_key(|p| p.page_number);
+        for variant in &mut packed_word.additional_variants {
+            variant.pages.sort_by_key(|p| p.page_number);
         }
     }
 
@@ -479,6 +501,7 @@ pub async fn build_indexes(
         sorts,
         meta_index: (meta_hash, meta_index),
         fragments: final_fragments,
+        gzipped_fragments,
         language,
         word_count,
         page_count,

@@ -319,12 +319,6 @@ impl PagefindIndexes {
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
             &self.meta_index.1,
         )];
-        gzipped.extend(self.fragments.iter().map(|(hash, fragment)| {
-            (
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                fragment.as_bytes(),
-            )
-        }));
         gzipped.extend(self.word_indexes.iter().map(|(hash, index)| {
             (outdir.join(format!("index/{}.pf_index", hash)), &index[..])
         }));
@@ -338,6 +332,13 @@ impl PagefindIndexes {
                 contents: gzip(&[contents]),
             })
             .collect();
+        // The fragments were gzipped while the index was built.
+        files.extend(self.fragments.iter().zip(&self.gzipped_fragments).map(
+            |((hash, _), gzipped)| SyntheticFile {
+                filename: outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                contents: gzipped.clone(),
+            },
+        ));
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
@@ -406,14 +407,17 @@ impl PagefindIndexes {
             }
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
+        // oasis patch: the fragments were gzipped while the index was built.
+        files.extend(self.fragments.iter().zip(&self.gzipped_fragments).map(
+            |((hash, _), gzipped)| {
+                write(
+                    outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                    vec![&gzipped[..]],
+                    Compress::None,
+                    immutable_write_behaviour,
+                )
+            },
+        ));
 
         files.extend(self.word_indexes.iter().map(|(hash, index)| {
             write(
@@ -449,7 +453,7 @@ const GZIP_LEVEL: u32 = 6;
 
 /// Pagefind's compressed file format: gzip of a `pagefind_dcd` signature
 /// before each chunk.
-fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
     let mut gz = GzEncoder::new(Vec::new(), Compression::new(GZIP_LEVEL));
     for chunk in content_chunks {
         gz.write_all(b"pagefind_dcd").unwrap();
