@@ -70,8 +70,9 @@ impl PagePositions {
         }
         let mut normalized_positions: Vec<FossickedWord> = Vec::new();
         let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-        for fossicked in positions {
-            match fossicked.original_word.clone() {
+        for mut fossicked in positions {
+            // The spelling moves out: packing reads only position and weight.
+            match fossicked.original_word.take() {
                 // No diacritics - original matches normalized form
                 None => normalized_positions.push(fossicked),
                 // Original form differs (has diacritics) - stored instead in additional_variants

@@ -298,20 +298,22 @@ impl PagefindIndexes {
     }
 
     pub async fn write_files_to_disk(&self, options: &SearchOptions, outdir: &PathBuf) {
-        self.write_files(options, outdir, false).await;
+        self.write_files(options, outdir).await;
     }
 
+    // oasis patch: the in-memory files come from `synthetic_files`, and
+    // `write_files` only writes to disk.
     pub async fn write_files_to_memory(
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
     ) -> Vec<SyntheticFile> {
-        self.write_files(options, outdir, true).await.unwrap()
+        self.synthetic_files(options, outdir)
     }
 
     /// oasis patch: the in-memory files of this index, gzipped in parallel
-    /// (rayon) rather than one after another. Same files and names as the
-    /// synthetic path of `write_files`.
+    /// (rayon) rather than one after another by `write_files`. Same files
+    /// and names as `write_files` writes to disk.
     fn synthetic_files(&self, options: &SearchOptions, outdir: &PathBuf) -> Vec<SyntheticFile> {
         use rayon::prelude::*;
 
@@ -365,16 +367,8 @@ impl PagefindIndexes {
         &self,
         options: &SearchOptions,
         outdir: &PathBuf,
-        synthetic: bool,
-    ) -> Option<Vec<SyntheticFile>> {
-        if synthetic {
-            return Some(self.synthetic_files(options, outdir));
-        }
-        let immutable_write_behaviour = if synthetic {
-            WriteBehavior::Synthetic
-        } else {
-            WriteBehavior::Immutable
-        };
+    ) {
+        let immutable_write_behaviour = WriteBehavior::Immutable;
 
         let mut files = vec![write(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
@@ -392,11 +386,7 @@ impl PagefindIndexes {
                         .expect("WASM should exist")
                         .contents()],
                     Compress::None,
-                    if synthetic {
-                        WriteBehavior::Synthetic
-                    } else {
-                        WriteBehavior::Disk
-                    },
+                    WriteBehavior::Disk,
                 ));
             } else {
                 options.logger.v_warn(format!(
@@ -437,12 +427,7 @@ impl PagefindIndexes {
             )
         }));
 
-        let output_files = join_all(files).await;
-        if synthetic {
-            Some(output_files.into_iter().flatten().collect())
-        } else {
-            None
-        }
+        join_all(files).await;
     }
 }
 
