@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, fixtures};
 
 const DRAFT: &str = "---\ntitle: \"Draft story\"\ndate: 2018-01-01\nsummary: \"Not ready.\"\nareas: [derby]\ndraft: true\n---\n\nThe quokkadraft word is only in the draft.\n";
 const SCHEDULED: &str = "---\ntitle: \"Scheduled story\"\ndate: 2030-01-01\nsummary: \"Not yet.\"\nareas: [derby]\n---\n\nThe quokkascheduled word is only in the scheduled story.\n";
@@ -286,9 +286,10 @@ fn no_search_builds_every_page_but_no_index() {
 /// the build — must index exactly what the published one-page-at-a-time
 /// path does. The pages have diacritics (so words have variant spellings),
 /// compound and dotted words, headings with ids, metadata and filters, and
-/// more words than one index chunk holds. (Both paths share the patched
-/// word memo and chunking; those were checked against the published crate
-/// by comparing the bundles of the 10,000-document benchmark corpus.)
+/// more words than one index chunk holds. Both paths share the other
+/// patches (word memo, chunking, encoding), so the bundle must also be the
+/// one the published crate made from these pages (its file names, which are
+/// hashes of the contents, are in `tests/fixtures/pagefind/`).
 #[test]
 fn the_patched_batch_path_indexes_what_one_page_at_a_time_does() {
     use pagefind::api::PagefindIndex;
@@ -386,4 +387,15 @@ fn the_patched_batch_path_indexes_what_one_page_at_a_time_does() {
         patched.keys().collect::<Vec<_>>()
     );
     assert!(published == patched, "same names, different contents");
+
+    // Every name is a hash of its file's uncompressed bytes (the metadata's
+    // of the others' names too): the published crate made these.
+    let expected = std::fs::read_to_string(fixtures().join("pagefind/published-1.6.0-names.txt"))
+        .expect("the published crate's names");
+    assert_eq!(
+        patched.keys().map(String::as_str).collect::<Vec<_>>(),
+        expected.lines().collect::<Vec<_>>(),
+        "the patched pagefind's bundle differs from the published crate's \
+         (tests/fixtures/pagefind/README.md)"
+    );
 }

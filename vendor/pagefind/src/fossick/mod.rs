@@ -8,6 +8,8 @@ use path_slash::PathExt as _;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use regex::Regex;
 use std::collections::BTreeMap;
+
+use crate::index::EncodedLocs;
 use std::io::BufRead;
 use std::io::Error;
 use std::io::Read;
@@ -49,14 +51,20 @@ pub struct MetaFossickedWord {
 }
 
 /// oasis patch: a word's positions on one page as the word index stores them
-/// (`index::positions_to_locs`): those of the word as indexed, and those of
-/// each other spelling of it (with diacritics) in order of the spelling.
-/// About an eighth of the memory of the `FossickedWord`s they come from,
-/// which were all held until the index was built.
+/// (`index::positions_to_locs`, then CBOR-encoded as the chunk holds them):
+/// those of the word as indexed, and those of each other spelling of it
+/// (with diacritics) in order of the spelling.
+/// A fraction of the memory of the `FossickedWord`s they come from, which
+/// were all held until the index was built.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PagePositions {
-    pub locs: Option<Vec<i32>>,
-    pub variants: Vec<(String, Vec<i32>)>,
+    pub locs: Option<EncodedLocs>,
+    pub variants: Vec<(String, EncodedLocs)>,
+}
+
+/// The locations as the word index stores them, encoded.
+fn packed_locs(positions: Vec<FossickedWord>) -> EncodedLocs {
+    EncodedLocs::new(&crate::index::positions_to_locs(positions))
 }
 
 impl PagePositions {
@@ -64,7 +72,7 @@ impl PagePositions {
     fn pack(positions: Vec<FossickedWord>) -> Self {
         if positions.iter().all(|p| p.original_word.is_none()) {
             return PagePositions {
-                locs: Some(crate::index::positions_to_locs(positions)),
+                locs: Some(packed_locs(positions)),
                 variants: vec![],
             };
         }
@@ -81,10 +89,10 @@ impl PagePositions {
         }
         PagePositions {
             locs: (!normalized_positions.is_empty())
-                .then(|| crate::index::positions_to_locs(normalized_positions)),
+                .then(|| packed_locs(normalized_positions)),
             variants: variant_positions
                 .into_iter()
-                .map(|(form, positions)| (form, crate::index::positions_to_locs(positions)))
+                .map(|(form, positions)| (form, packed_locs(positions)))
                 .collect(),
         }
     }

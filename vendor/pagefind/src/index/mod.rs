@@ -11,7 +11,8 @@ use crate::{
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
-use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
+pub(crate) use index_words::EncodedLocs;
+use index_words::{encode_chunk, WordEntries};
 
 use self::index_metadata::MetaSort;
 
@@ -50,8 +51,8 @@ enum SortType {
 /// indexed, and those of each other spelling of it.
 struct MetaWordLocs {
     word: String,
-    meta_locs: Option<Vec<i32>>,
-    variants: Vec<(String, Vec<i32>)>,
+    meta_locs: Option<EncodedLocs>,
+    variants: Vec<(String, EncodedLocs)>,
 }
 
 /// Results from processing a single page in parallel.
@@ -89,7 +90,7 @@ pub async fn build_indexes(
             - Sort the `pages` array and output the page numbers to `alternate_sorts`
     */
 
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    let mut word_map: HashMap<String, WordEntries> = HashMap::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
@@ -195,10 +196,10 @@ pub async fn build_indexes(
                     MetaWordLocs {
                         word,
                         meta_locs: (!normalized_meta_positions.is_empty())
-                            .then(|| meta_positions_to_packed(normalized_meta_positions)),
+                            .then(|| packed_meta_locs(normalized_meta_positions)),
                         variants: variant_meta_positions
                             .into_iter()
-                            .map(|(form, positions)| (form, meta_positions_to_packed(positions)))
+                            .map(|(form, positions)| (form, packed_meta_locs(positions)))
                             .collect(),
                     }
                 })
@@ -339,7 +340,7 @@ pub async fn build_indexes(
 
     // oasis patch: the word index is merged (one page after another) while
     // the fragments, ready now, are gzipped on the other threads.
-    let (mut word_map, gzipped_fragments) = rayon::join(
+    let (word_map, gzipped_fragments) = rayon::join(
         move || {
             for (page_number, word_data, meta_words) in page_words {
                 // The page's words go straight into the word index, as its
@@ -356,13 +357,8 @@ pub async fn build_indexes(
         },
     );
 
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
+    // oasis patch: each word's pages are in order, as merged one page after
+    // another (the published crate sorted them here, after a parallel merge).
 
     // Encode filter indexes in parallel
     // Accumulate into HashMap for O(1) inserts, then sort once before encoding
@@ -434,34 +430,9 @@ pub async fn build_indexes(
         .into_par_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            // Delta-encode page numbers within each word's page list
-            let delta_chunk: Vec<PackedWord> = chunk
-                .into_iter()
-                .map(|mut word| {
-                    let mut last_page: usize = 0;
-                    for page in &mut word.pages {
-                        let delta = page.page_number - last_page;
-                        last_page = page.page_number;
-                        page.page_number = delta;
-                    }
-                    // Also handle additional_variants
-                    for variant in &mut word.additional_variants {
-                        let mut last_page: usize = 0;
-                        for page in &mut variant.pages {
-                            let delta = page.page_number - last_page;
-                            last_page = page.page_number;
-                            page.page_number = delta;
-                        }
-                    }
-                    word
-                })
-                .collect();
-
-            let mut word_index: Vec<u8> = Vec::new();
-            let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
-                WordIndex { words: delta_chunk },
-                word_index.as_mut(),
-            );
+            // oasis patch: the entries are encoded (page numbers
+            // delta-encoded) as they were merged; this copies them.
+            let word_index = encode_chunk(&chunk);
 
             let hash = format!("{}_{}", language, full_hash(&word_index));
             (i, word_index, hash)
@@ -513,52 +484,25 @@ pub async fn build_indexes(
 /// most one entry per page (and per page in each spelling), which a
 /// metadata word completes if the content made it.
 fn merge_page_words(
-    word_map: &mut HashMap<String, PackedWord>,
+    word_map: &mut HashMap<String, WordEntries>,
     page_number: usize,
     word_data: HashMap<String, PagePositions>,
     meta_words: Vec<MetaWordLocs>,
 ) {
-    fn packed_word(word_map: &mut HashMap<String, PackedWord>, word: String) -> &mut PackedWord {
-        word_map.entry(word).or_insert_with_key(|word| PackedWord {
+    fn entries(word_map: &mut HashMap<String, WordEntries>, word: String) -> &mut WordEntries {
+        word_map.entry(word).or_insert_with_key(|word| WordEntries {
             word: word.clone(),
-            pages: Vec::new(),
-            additional_variants: Vec::new(),
+            ..WordEntries::default()
         })
-    }
-    fn page_entry(pages: &mut Vec<PackedPage>, page_number: usize, meta_locs: Vec<i32>) {
-        // This page's entry, if any, is the last one: pages come in order.
-        match pages.last_mut() {
-            Some(page) if page.page_number == page_number => page.meta_locs = meta_locs,
-            _ => pages.push(PackedPage {
-                page_number,
-                locs: vec![],
-                meta_locs,
-            }),
-        }
     }
 
     for (word, positions) in word_data {
-        let packed_word = packed_word(word_map, word);
+        let entries = entries(word_map, word);
         if let Some(locs) = positions.locs {
-            packed_word.pages.push(PackedPage {
-                page_number,
-                locs,
-                meta_locs: vec![],
-            });
+            entries.pages.push(page_number, &locs);
         }
         for (form, locs) in positions.variants {
-            let page = PackedPage {
-                page_number,
-                locs,
-                meta_locs: vec![],
-            };
-            match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
-                Some(variant) => variant.pages.push(page),
-                None => packed_word.additional_variants.push(PackedVariant {
-                    form,
-                    pages: vec![page],
-                }),
-            }
+            entries.variant(form).push(page_number, &locs);
         }
     }
 
@@ -568,22 +512,12 @@ fn merge_page_words(
         variants,
     } in meta_words
     {
-        let packed_word = packed_word(word_map, word);
+        let entries = entries(word_map, word);
         if let Some(meta_locs) = meta_locs {
-            page_entry(&mut packed_word.pages, page_number, meta_locs);
+            entries.pages.set_meta(page_number, &meta_locs);
         }
         for (form, meta_locs) in variants {
-            match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
-                Some(variant) => page_entry(&mut variant.pages, page_number, meta_locs),
-                None => packed_word.additional_variants.push(PackedVariant {
-                    form,
-                    pages: vec![PackedPage {
-                        page_number,
-                        locs: vec![],
-                        meta_locs,
-                    }],
-                }),
-            }
+            entries.variant(form).set_meta(page_number, &meta_locs);
         }
     }
 }
@@ -630,13 +564,13 @@ pub(crate) fn positions_to_locs(mut positions: Vec<FossickedWord>) -> Vec<i32> {
     weighted_positions
 }
 
-fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+fn chunk_index(word_map: HashMap<String, WordEntries>, chunk_size: usize) -> Vec<Vec<WordEntries>> {
     // Accumulate into HashMap for O(1) inserts, then sort once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
     let mut words = word_map
         .into_iter()
         .map(|(_, w)| w)
-        .collect::<Vec<PackedWord>>();
+        .collect::<Vec<WordEntries>>();
     // oasis patch: compare in place rather than clone every word for each
     // comparison (words are unique keys, so an unstable sort is the same).
     words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
@@ -646,13 +580,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        index_chunk_size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
+        index_chunk_size += word.size();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
             // oasis patch: move the chunk rather than copy it.
@@ -667,7 +595,7 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
     index_chunks
 }
 
-fn chunk_meta(indexes: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+fn chunk_meta(indexes: &[Vec<WordEntries>]) -> Vec<MetaChunk> {
     let mut named_chunks: Vec<MetaChunk> = Vec::new();
 
     for chunk in indexes.iter() {
@@ -714,6 +642,11 @@ fn parse_float_sort(value: &str) -> Option<f32> {
     lexical_core::parse::<f32>(value.as_bytes()).ok()
 }
 
+/// oasis patch: the meta locations as the word index stores them, encoded.
+fn packed_meta_locs(positions: Vec<MetaFossickedWord>) -> EncodedLocs {
+    EncodedLocs::new(&meta_positions_to_packed(positions))
+}
+
 /// Encode meta positions with field ID markers.
 /// Negative numbers switch field IDs, positive numbers are delta-encoded positions.
 /// e.g., [-1, 0, 5, -4, 2] means: field 0 positions [0, 5], field 3 positions [2]
@@ -751,30 +684,19 @@ mod tests {
     trait Mock {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>);
     }
-    impl Mock for HashMap<String, PackedWord> {
+    impl Mock for HashMap<String, WordEntries> {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>) {
-            let page = PackedPage {
-                page_number,
-                locs,
-                meta_locs: vec![],
-            };
-            match self.get_mut(word) {
-                Some(w) => w.pages.push(page),
-                None => {
-                    let _ = self.insert(
-                        word.into(),
-                        PackedWord {
-                            word: word.into(),
-                            pages: vec![page],
-                            additional_variants: vec![],
-                        },
-                    );
-                }
-            }
+            self.entry(word.into())
+                .or_insert_with(|| WordEntries {
+                    word: word.into(),
+                    ..WordEntries::default()
+                })
+                .pages
+                .push(page_number, &EncodedLocs::new(&locs));
         }
     }
 
-    fn test_words() -> HashMap<String, PackedWord> {
+    fn test_words() -> HashMap<String, WordEntries> {
         let mut words = HashMap::new();
         words.word("apple", 1, vec![20, 40, 60]);
         words.word("apple", 5, vec![3, 6, 9]);
@@ -786,13 +708,12 @@ mod tests {
     }
 
     /// The same postings, but held as diacritic variants rather than on the word itself
-    fn test_variant_words() -> HashMap<String, PackedWord> {
+    fn test_variant_words() -> HashMap<String, WordEntries> {
         let mut words = test_words();
         for word in words.values_mut() {
-            word.additional_variants.push(PackedVariant {
-                form: format!("{}\u{0301}", word.word),
-                pages: std::mem::take(&mut word.pages),
-            });
+            let form = format!("{}\u{0301}", word.word);
+            let pages = std::mem::take(&mut word.pages);
+            word.additional_variants.push((form, pages));
         }
         words
     }
