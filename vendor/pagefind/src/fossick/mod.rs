@@ -51,7 +51,7 @@ pub struct MetaFossickedWord {
 }
 
 /// oasis patch: a word's positions on one page as the word index stores them
-/// (`index::positions_to_locs`, then CBOR-encoded as the chunk holds them):
+/// (`index::positions_to_locs`, CBOR-encoded as the chunk holds them):
 /// those of the word as indexed, and those of each other spelling of it
 /// (with diacritics) in order of the spelling.
 /// A fraction of the memory of the `FossickedWord`s they come from, which
@@ -62,17 +62,12 @@ pub struct PagePositions {
     pub variants: Vec<(String, EncodedLocs)>,
 }
 
-/// The locations as the word index stores them, encoded.
-fn packed_locs(positions: Vec<FossickedWord>) -> EncodedLocs {
-    EncodedLocs::new(&crate::index::positions_to_locs(positions))
-}
-
 impl PagePositions {
     /// Splits positions by spelling and packs them, as `build_indexes` did.
     fn pack(positions: Vec<FossickedWord>) -> Self {
         if positions.iter().all(|p| p.original_word.is_none()) {
             return PagePositions {
-                locs: Some(packed_locs(positions)),
+                locs: Some(crate::index::positions_to_locs(positions)),
                 variants: vec![],
             };
         }
@@ -89,10 +84,10 @@ impl PagePositions {
         }
         PagePositions {
             locs: (!normalized_positions.is_empty())
-                .then(|| packed_locs(normalized_positions)),
+                .then(|| crate::index::positions_to_locs(normalized_positions)),
             variants: variant_positions
                 .into_iter()
-                .map(|(form, positions)| (form, packed_locs(positions)))
+                .map(|(form, positions)| (form, crate::index::positions_to_locs(positions)))
                 .collect(),
         }
     }
@@ -432,6 +427,29 @@ impl Fossicker {
 
         let mut content = String::with_capacity(data.digest.len());
 
+        // oasis patch: the page's positions are kept by slot: `slot_of`
+        // gives each indexed (stemmed) word its slot in `positions`, and
+        // `page_words` each distinct word of the page its indexable forms and
+        // their slots, so that a word met again on the page costs one lookup
+        // (it cost one in the memo and one here for each form). `map` is made
+        // from the slots at the end.
+        let mut slot_of: HashMap<String, usize> = HashMap::new();
+        let mut positions: Vec<Vec<FossickedWord>> = Vec::new();
+        let mut page_words: HashMap<String, (std::rc::Rc<[IndexableWord]>, Box<[usize]>)> =
+            HashMap::new();
+        fn slot(
+            slot_of: &mut HashMap<String, usize>,
+            positions: &mut Vec<Vec<FossickedWord>>,
+            stemmed: &str,
+        ) -> usize {
+            if let Some(&slot) = slot_of.get(stemmed) {
+                return slot;
+            }
+            positions.push(Vec::new());
+            slot_of.insert(stemmed.to_string(), positions.len() - 1);
+            positions.len() - 1
+        }
+
         // TODO: Consider reading newlines and jump the word_index up some amount,
         // so that separate bodies of text don't return exact string
         // matches across the boundaries. Or otherwise use some marker byte for the boundary.
@@ -566,16 +584,28 @@ impl Fossicker {
 
             // oasis patch: a word's indexable forms depend only on the word,
             // the language and `include_characters`, so outside segmented
-            // text they are worked out once per thread and reused.
-            let indexable_words: std::rc::Rc<[IndexableWord]>;
+            // text they are worked out once per thread and reused, and their
+            // slots once per page.
+            let segmented_words: Vec<IndexableWord>;
+            let segmented_slots: Vec<usize>;
+            let (indexable_words, slots): (&[IndexableWord], &[usize]);
             let mut cross_bigram = None;
             if !segmented {
-                indexable_words = indexable_words_memo(
-                    &base_word,
-                    &data.language,
-                    stemmer.as_ref(),
-                    &options.include_characters,
-                );
+                if !page_words.contains_key(base_word.as_ref()) {
+                    let words = indexable_words_memo(
+                        &base_word,
+                        &data.language,
+                        stemmer.as_ref(),
+                        &options.include_characters,
+                    );
+                    let slots = words
+                        .iter()
+                        .map(|w| slot(&mut slot_of, &mut positions, &w.stemmed))
+                        .collect();
+                    page_words.insert(base_word.to_string(), (words, slots));
+                }
+                let (words, word_slots) = &page_words[base_word.as_ref()];
+                (indexable_words, slots) = (words, word_slots);
             } else {
                 let mut words =
                     get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
@@ -596,7 +626,12 @@ impl Fossicker {
                     stemmer.as_ref(),
                     &words,
                 );
-                indexable_words = words.into();
+                segmented_slots = words
+                    .iter()
+                    .map(|w| slot(&mut slot_of, &mut positions, &w.stemmed))
+                    .collect();
+                segmented_words = words;
+                (indexable_words, slots) = (&segmented_words, &segmented_slots);
             }
 
             let compound_count = indexable_words
@@ -610,23 +645,18 @@ impl Fossicker {
                 0
             };
 
-            for indexable in indexable_words.iter() {
+            for (indexable, &slot) in indexable_words.iter().zip(slots) {
                 let weight = if indexable.is_compound_part {
                     partial_weight
                 } else {
                     word_weight
                 };
 
-                let entry = FossickedWord {
+                positions[slot].push(FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
                     original_word: indexable.original.clone(),
-                };
-                if let Some(repeat) = map.get_mut(indexable.stemmed.as_str()) {
-                    repeat.push(entry);
-                } else {
-                    map.insert(indexable.stemmed.clone(), vec![entry]);
-                }
+                });
             }
 
             // The pair spanning two segments belongs to the segment it starts
@@ -640,7 +670,8 @@ impl Fossicker {
                         weight: partial_weight,
                         original_word: indexable.original,
                     };
-                    let positions = map.entry(indexable.stemmed).or_default();
+                    let slot = slot(&mut slot_of, &mut positions, &indexable.stemmed);
+                    let positions = &mut positions[slot];
                     // The word before may already index this pair
                     if !positions.iter().any(|word| word.position == entry.position) {
                         positions.push(entry);
@@ -675,6 +706,11 @@ impl Fossicker {
         if content.ends_with(' ') {
             content.pop();
         }
+        map.extend(
+            slot_of
+                .into_iter()
+                .map(|(word, slot)| (word, std::mem::take(&mut positions[slot]))),
+        );
         (content, map, anchors, max_word_index + 1)
     }
 

@@ -31,16 +31,23 @@ pub struct EncodedLocs {
 
 impl EncodedLocs {
     pub fn new(locs: &[i32]) -> Self {
-        let mut bytes = Vec::with_capacity(locs.len() + 5);
-        let mut e = Encoder::new(&mut bytes);
-        let _ = e.array(locs.len() as u64);
+        let mut encoded = Self::with_len(locs.len());
         for &loc in locs {
-            let _ = e.i32(loc);
+            encoded.push(loc);
         }
-        EncodedLocs {
-            bytes,
-            len: locs.len(),
-        }
+        encoded
+    }
+
+    /// An array of `len` locations, to be given by `push`.
+    pub fn with_len(len: usize) -> Self {
+        // Most locations take one or two bytes.
+        let mut bytes = Vec::with_capacity(2 * len + 5);
+        let _ = Encoder::new(&mut bytes).array(len as u64);
+        EncodedLocs { bytes, len }
+    }
+
+    pub fn push(&mut self, loc: i32) {
+        let _ = Encoder::new(&mut self.bytes).i32(loc);
     }
 }
 

@@ -525,8 +525,9 @@ fn merge_page_words(
 /// Convert fossicked word positions to a packed page's locations.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
 /// oasis patch: called while fossicking (`fossick::PagePositions`), so only
-/// the packed locations are kept for every page until the index is built.
-pub(crate) fn positions_to_locs(mut positions: Vec<FossickedWord>) -> Vec<i32> {
+/// the packed locations are kept for every page until the index is built;
+/// they are CBOR-encoded as they are made (the list was a `Vec<i32>`).
+pub(crate) fn positions_to_locs(mut positions: Vec<FossickedWord>) -> EncodedLocs {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
     // when we inline weight changes.
@@ -537,8 +538,19 @@ pub(crate) fn positions_to_locs(mut positions: Vec<FossickedWord>) -> Vec<i32> {
     // this function reads, so an unstable sort gives the same output.
     positions.sort_unstable_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
+    // oasis patch: the array's length comes first: a location for each
+    // position and a marker for each change of weight.
     let mut current_weight = 25;
-    let mut weighted_positions = Vec::with_capacity(positions.len());
+    let mut len = positions.len();
+    for p in &positions {
+        if p.weight != current_weight {
+            len += 1;
+            current_weight = p.weight;
+        }
+    }
+
+    let mut current_weight = 25;
+    let mut weighted_positions = EncodedLocs::with_len(len);
     let mut last_position = 0;
 
     // Calculate our output list of positions with weights.
