@@ -38,6 +38,7 @@ pub mod slug;
 pub mod write;
 
 use diagnostics::Diagnostic;
+use rayon::prelude::*;
 use render::OutputFile;
 
 /// The result of running the pipeline up to (not including) writing.
@@ -111,8 +112,11 @@ fn pipeline(
     diagnostics.extend(verified);
     match index {
         Some(Ok(files)) => {
-            for file in files {
-                match emit(file) {
+            // In parallel, as the pages were: some 20,000 files at 10,000
+            // documents.
+            let emitted: Vec<_> = files.into_par_iter().map(emit).collect();
+            for file in emitted {
+                match file {
                     Ok(file) => outputs.push(file),
                     Err(found) => diagnostics.push(found),
                 }
