@@ -568,10 +568,15 @@ impl Checker<'_> {
                                 .at(self.at_item("areas", slug))
                                 .field("areas")
                                 .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                                .hint(format!(
-                                    "areas are declared in site.toml: {}",
-                                    declared().collect::<Vec<_>>().join(", ")
-                                )),
+                                .hint(if slug.eq_ignore_ascii_case("all") {
+                                    "for every area, write areas: all (without square brackets)"
+                                        .to_string()
+                                } else {
+                                    format!(
+                                        "areas are declared in site.toml: {}",
+                                        declared().collect::<Vec<_>>().join(", ")
+                                    )
+                                }),
                         );
                     } else if kept.contains(slug) {
                         diagnostics.push(
@@ -756,6 +761,17 @@ impl Checker<'_> {
                 .hint(format!(
                     "put the file in content/{folder}/, beside the plan, and give its name alone, e.g. document: derby-plan.pdf"
                 )),
+            );
+            return None;
+        }
+        if path == self.content_path {
+            diagnostics.push(
+                Diagnostic::error("the plan's `document` names the plan's own Markdown file")
+                    .at(self.at_value("document"))
+                    .field("document")
+                    .hint(format!(
+                        "`document` is the published file (a PDF, a spreadsheet…) to put next to the plan, in content/{folder}/, e.g. document: derby-plan.pdf; remove the line if there is none"
+                    )),
             );
             return None;
         }

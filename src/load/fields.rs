@@ -156,6 +156,7 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
             Err(error) => {
                 let mut field_error = describe(&error, &text, keys);
                 explain_quote_inside_quotes(&mut field_error, &text);
+                explain_unreadable(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
                 let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
@@ -201,6 +202,26 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
 
     let (message, hint) = if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
         (format!("`{shown}` {message}"), Some(hint.to_string()))
+    } else if let Some(found) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.strip_suffix(", expected struct FrontMatter"))
+    {
+        // The whole front matter is something other than `key: value` lines.
+        let (what, hint) = if found == "sequence" {
+            (
+                "a list",
+                "remove the `- ` at the start of each line: front matter is `key: value` lines, e.g. title: \"Careers week\"",
+            )
+        } else {
+            (
+                "not `key: value` lines",
+                "each front-matter line is a key, a colon and a space, then the value, e.g. title: \"Careers week\"",
+            )
+        };
+        (
+            format!("the front matter is {what}"),
+            Some(hint.to_string()),
+        )
     } else if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest
             .split_once(", expected ")
@@ -326,6 +347,152 @@ fn explain_quote_inside_quotes(error: &mut FieldError, yaml: &str) {
         ));
     }
     error.field = Some(key.to_string());
+}
+
+/// YAML reports some mistakes where it gave up rather than where they are,
+/// in its own words: a quotation mark or a list left open runs on to the
+/// closing `---`, and a key given twice in a nested map is reported at the
+/// map's first key. Point at the mistake itself and say how to fix it.
+fn explain_unreadable(error: &mut FieldError, yaml: &str) {
+    if !error
+        .message
+        .starts_with("the front matter is not valid YAML")
+    {
+        return;
+    }
+    let lines: Vec<&str> = yaml.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let duplicate = error
+        .message
+        .split_once("duplicate entry with key \"")
+        .or_else(|| error.message.split_once("duplicate field `"))
+        .and_then(|(_, rest)| rest.split(['"', '`']).next())
+        .map(str::to_string);
+    if let Some(key) = duplicate {
+        // YAML points at the map's first key; its entries are the lines
+        // that start at that column (the first may follow a `- `).
+        let Some((line, column)) = error.position else {
+            return;
+        };
+        let indent = column - 1;
+        let entry = format!("{key}:");
+        let mut found = lines
+            .iter()
+            .enumerate()
+            .skip(line - 1)
+            .take_while(|(i, l)| {
+                *i == line - 1 || l.trim().is_empty() || leading_spaces(l) >= indent
+            })
+            .filter(|(i, l)| {
+                (*i == line - 1 || leading_spaces(l) == indent)
+                    && l.get(indent..).is_some_and(|rest| rest.starts_with(&entry))
+            });
+        if let (Some((first, _)), Some((second, _))) = (found.next(), found.next()) {
+            error.position = Some((second + 1, indent + 1));
+            error.message = match &error.field {
+                Some(field) => format!("`{field}` has the key `{key}` twice"),
+                None => format!("`{key}` is given twice"),
+            };
+            // The block starts on the file's second line.
+            error.hint = Some(format!(
+                "the first `{key}` is on line {}; keep one of them",
+                first + 2
+            ));
+        }
+        return;
+    }
+    let error_line = error.position.map_or(lines.len(), |(line, _)| line);
+    for (i, line) in lines.iter().enumerate().take(error_line) {
+        if leading_spaces(line) != 0 {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(": ") else {
+            continue;
+        };
+        let next_is_key = lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .is_none_or(|l| leading_spaces(l) == 0);
+        if !next_is_key {
+            continue;
+        }
+        let value_column = key.chars().count() + 2 + (value.len() - value.trim_start().len());
+        let value = value.trim_start();
+        let (message, hint) = match value.chars().next() {
+            Some(q @ ('"' | '\'')) if !closes_quote(&value[1..], q) => (
+                format!("the text of `{key}` has no closing quotation mark"),
+                format!(
+                    "end the text with {q} on the same line: {key}: {}{q}",
+                    value.trim_end()
+                ),
+            ),
+            Some(open @ ('[' | '{')) if !closes_flow(value) => {
+                let (what, close) = if open == '[' {
+                    ("list", ']')
+                } else {
+                    ("map", '}')
+                };
+                (
+                    format!("the {what} of `{key}` is never closed"),
+                    format!(
+                        "end it with `{close}` on the same line: {key}: {}{close}",
+                        value.trim_end()
+                    ),
+                )
+            }
+            _ => continue,
+        };
+        error.position = Some((i + 1, value_column + 1));
+        error.message = message;
+        error.hint = Some(hint);
+        // What follows was read as part of this value: do not also report
+        // the keys it swallowed as missing.
+        error.field = None;
+        return;
+    }
+}
+
+fn leading_spaces(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether quoted text that opened just before `rest` closes in it.
+fn closes_quote(rest: &str, quote: char) -> bool {
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quote == '"' => {
+                chars.next();
+            }
+            '\'' if quote == '\'' && chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            c if c == quote => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether the brackets opened in `value` all close in it (quoted text aside).
+fn closes_flow(value: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '#') => break,
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// Splits `title: invalid type…` into its key path and its message.
@@ -455,9 +622,14 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::
             Ok(items)
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<Vec<String>, E> {
+            let hint = match value.trim().strip_prefix('-') {
+                // `  -early-years` under the key is text, not a list entry.
+                Some(item) => format!("put a space after the dash: - {}", item.trim()),
+                None => format!("put the value in square brackets: [{value}]"),
+            };
             Err(fail(
                 &format!("must be a list, not the text \"{value}\""),
-                &format!("put the value in square brackets: [{value}]"),
+                &hint,
             ))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
@@ -485,12 +657,20 @@ fn areas<'de, D: Deserializer<'de>>(d: D) -> Result<Option<AreaList>, D::Error> 
             Ok(AreaList::Slugs(items))
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<AreaList, E> {
+            let hint = if value.trim().eq_ignore_ascii_case("all") {
+                "write `all` in small letters: areas: all".to_string()
+            } else if let Some(item) = value.trim().strip_prefix('-') {
+                // `  -derby` under `areas:` is text, not a list entry.
+                format!("put a space after the dash: - {}", item.trim())
+            } else {
+                format!("put the areas in square brackets: areas: [{value}]")
+            };
             if value.trim() == "all" {
                 Ok(AreaList::All)
             } else {
                 Err(fail(
                     &format!("must be a list of areas or `all`, not the text \"{value}\""),
-                    &format!("put the areas in square brackets: areas: [{value}]"),
+                    &hint,
                 ))
             }
         }

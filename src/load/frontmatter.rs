@@ -94,7 +94,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     }
     let yaml_offset = lines.position();
     for (line_start, line) in lines.by_ref() {
-        if line.trim_end_matches('\r') == "---" {
+        if line.trim_end() == "---" {
             let body_offset = lines.position();
             let yaml = &text[yaml_offset..line_start];
             if yaml.len() > MAX_FRONT_MATTER {
@@ -221,8 +221,8 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             at(name_range.start, name_range.len()),
                             format!("`{name}` is given twice"),
                             format!(
-                                "the first `{name}` is on line {} of the front matter; keep one of them",
-                                first.lines.start + 1
+                                "the first `{name}` is on line {}; keep one of them",
+                                file_line(first.lines.start)
                             ),
                         );
                         problem.field = Some(name.clone());
@@ -236,6 +236,8 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         lines: line_index..line_index + 1,
                     });
                 }
+            } else if indent == 0 && !is_allowed_unkeyed(line) {
+                problems.push(not_a_key_line(line, line_index, &keys, at));
             } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
                 extend_last(&mut keys, offset + line_start + line.len(), line_index);
             }
@@ -367,6 +369,87 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     (keys, problems)
 }
 
+/// The line in the file of a 0-based line of the YAML block, which starts
+/// on the file's second line, after the opening `---`.
+fn file_line(yaml_line: usize) -> usize {
+    yaml_line + 2
+}
+
+/// Whether a line that starts at the left margin may lack a `key:`: blank
+/// lines, comments, the entries of a list given under its key (`- derby`),
+/// and YAML's rarer markers (`? `, `: `, `...`), left to the parser.
+fn is_allowed_unkeyed(line: &str) -> bool {
+    line.trim().is_empty() || line.starts_with(['#', '-', '?', ':']) || line.starts_with("...")
+}
+
+/// What is wrong with a line at the left margin that is not `key: value`.
+/// Each of these is an error YAML would also make, but YAML reports it on a
+/// later line (where it gave up) and in its own terms: a missing space after
+/// the colon, a space that is not an ordinary one, a value wrapped onto a
+/// line of its own, or a line of text with no key.
+fn not_a_key_line(
+    line: &str,
+    line_index: usize,
+    keys: &[TopKey],
+    at: impl Fn(usize, usize) -> Range<usize>,
+) -> Problem {
+    let word = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(line.len());
+    let after_word = &line[word..];
+    if word > 0
+        && let Some(rest) = after_word.strip_prefix(':')
+        && let Some(next) = rest.chars().next()
+    {
+        let key = &line[..word];
+        if next.is_whitespace() {
+            let name = match next {
+                '\u{a0}' => "a non-breaking space".to_string(),
+                c => format!("an unusual space (U+{:04X})", c as u32),
+            };
+            return Problem::new(
+                at(word + 1, next.len_utf8()),
+                format!("there is {name} after `{key}:`"),
+                "replace it with an ordinary space (typed with the space bar; text copied from a web page or a document can bring others)",
+            );
+        }
+        let known = crate::load::fields::ALL_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key));
+        if known {
+            let value = rest.trim_end();
+            return Problem::new(
+                at(word, 1),
+                format!("`{key}:` needs a space after the colon"),
+                format!(
+                    "write `{key}: {value}`: YAML reads a key only when its colon is followed by a space"
+                ),
+            );
+        }
+    }
+    let shown: String = line.trim_end().chars().take(40).collect();
+    let width = line.trim_end().len().max(1);
+    if let Some(previous) = keys.last().filter(|k| k.lines.end == line_index) {
+        return Problem::new(
+            at(0, width),
+            format!(
+                "this line has no key: is it the rest of `{}`?",
+                previous.name
+            ),
+            format!(
+                "if \"{shown}\" belongs to `{}` on line {}, join it to that line or indent it with two spaces; otherwise write it as `key: value`",
+                previous.name,
+                file_line(previous.lines.start)
+            ),
+        );
+    }
+    Problem::new(
+        at(0, width),
+        "this line is not `key: value`",
+        "each front-matter line is a key, a colon and a space, then the value, e.g. title: \"Careers week in Derby\"",
+    )
+}
+
 /// Whether the byte before `i` (ignoring spaces) ends an indicator after which a value starts.
 fn is_after_indicator(bytes: &[u8], i: usize) -> bool {
     bytes[..i]
@@ -430,6 +513,13 @@ mod tests {
     }
 
     #[test]
+    fn closing_fence_may_have_trailing_spaces_as_the_opening_may() {
+        let split = split("--- \ntitle: x\n---  \t\nbody\n").unwrap();
+        assert_eq!(split.yaml, "title: x\n");
+        assert_eq!(split.body, "body\n");
+    }
+
+    #[test]
     fn refuses_unclosed_front_matter() {
         let problem = split("---\ntitle: x\nbody\n").unwrap_err();
         assert_eq!(problem.message, "the front matter is never closed");
@@ -462,6 +552,32 @@ mod tests {
         assert!(scan("extra:\n  <<: *a\n", 0).1[0].message.contains("merge"));
         let deep = format!("extra: {}{}\n", "[".repeat(100), "]".repeat(100));
         assert!(scan(&deep, 0).1[0].message.contains("nested too deeply"));
+    }
+
+    #[test]
+    fn names_lines_at_the_margin_that_are_not_keys() {
+        let problems = |yaml: &str| -> Vec<String> {
+            scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
+        };
+        assert_eq!(
+            problems("title: x\ndate:2018-01-01\n"),
+            ["`date:` needs a space after the colon"]
+        );
+        assert_eq!(
+            problems("summary: A long\nsummary\n"),
+            ["this line has no key: is it the rest of `summary`?"]
+        );
+        assert_eq!(
+            problems("organisation:\u{a0}DfE\n"),
+            ["there is a non-breaking space after `organisation:`"]
+        );
+        assert_eq!(
+            problems("Careers week\n"),
+            ["this line is not `key: value`"]
+        );
+        // What YAML allows at the margin without a key is left alone.
+        let fine = "areas:\n- derby\n# a comment\n\ntitle: \"two\nlines\"\nsummary: >\n  folded\nextra: {a: 1,\nb: 2}\n...\n";
+        assert_eq!(problems(fine), Vec::<String>::new());
     }
 
     #[test]
