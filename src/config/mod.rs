@@ -109,6 +109,32 @@ pub struct Overrides {
 
 /// Parses `site.toml`. `text` is the file's content.
 pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    match parse_partial(text, overrides) {
+        (Some(config), errors) if errors.is_empty() => Ok(config),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses `site.toml` like [`parse`], and also gives a configuration when
+/// it has mistakes that leave its areas and priorities as written (a
+/// misspelt setting, a wrong type, an unknown time zone: the setting's
+/// default stands in), so that the content can be checked against them and
+/// every error of the run reported together. No configuration when the
+/// TOML cannot be read or an area or priority is missing or broken: the
+/// content would then name areas that seem unknown.
+pub fn parse_partial(text: &str, overrides: &Overrides) -> (Option<Config>, Vec<Diagnostic>) {
+    match parse_config(text, overrides) {
+        Ok((config, errors, vocabulary_intact)) => (vocabulary_intact.then_some(config), errors),
+        Err(errors) => (None, errors),
+    }
+}
+
+/// The configuration, its errors, and whether its areas and priorities are
+/// whole; `Err` when `site.toml` is not TOML or not in the shape of one.
+fn parse_config(
+    text: &str,
+    overrides: &Overrides,
+) -> Result<(Config, Vec<Diagnostic>, bool), Vec<Diagnostic>> {
     let source = SourceText::new(CONFIG_FILE, text);
     let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, &e)])?;
     let mut errors = Vec::new();
@@ -229,6 +255,10 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         );
     }
 
+    // Errors from here on, and areas or priorities left out, break the
+    // vocabulary the content is checked against.
+    let errors_before_vocabulary = errors.len();
+    let vocabulary_reported = reported("areas") || reported("priorities");
     let mut areas = Vec::new();
     let mut seen = HashSet::new();
     if raw.areas.is_empty() && !reported("areas") {
@@ -299,14 +329,18 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         });
     }
 
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    // `announced` and `wave` are about an area, not which areas there are.
+    let vocabulary_intact = !vocabulary_reported
+        && areas.len() == raw.areas.len()
+        && priorities.len() == raw.priorities.len()
+        && !errors[errors_before_vocabulary..]
+            .iter()
+            .any(|e| !matches!(e.field.as_deref(), Some("announced" | "wave")));
     let extra = raw
         .extra
         .map(|table| serde_json::to_value(table).expect("TOML tables convert to JSON"))
         .unwrap_or(serde_json::Value::Object(Default::default()));
-    Ok(Config {
+    let config = Config {
         title,
         description: raw.description.unwrap_or_default(),
         base_url,
@@ -321,7 +355,8 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic
         areas,
         priorities,
         extra,
-    })
+    };
+    Ok((config, errors, vocabulary_intact))
 }
 
 impl Config {

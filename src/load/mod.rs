@@ -62,32 +62,51 @@ pub struct Loaded {
 
 /// Reads `site.toml`; the first stage of every command.
 pub fn read_config(root: &Path, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
+    match read_config_partial(root, overrides) {
+        (Some(config), errors) if errors.is_empty() => Ok(config),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Reads `site.toml` like [`read_config`], giving a configuration too when
+/// its mistakes leave its areas and priorities whole
+/// ([`config::parse_partial`]).
+pub fn read_config_partial(
+    root: &Path,
+    overrides: &Overrides,
+) -> (Option<Config>, Vec<Diagnostic>) {
     let path = root.join(CONFIG_FILE);
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(error) => {
-                return Err(vec![not_utf8(
-                    CONFIG_FILE,
-                    error.as_bytes(),
-                    error.utf8_error(),
-                )]);
+                return (
+                    None,
+                    vec![not_utf8(CONFIG_FILE, error.as_bytes(), error.utf8_error())],
+                );
             }
         },
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::error(format!(
-                "there is no site.toml in `{}`",
-                root.display()
-            ))
-            .hint("run oasis in the site's folder, or pass --root DIR; `oasis init DIR` creates a new site")]);
+            return (
+                None,
+                vec![Diagnostic::error(format!(
+                    "there is no site.toml in `{}`",
+                    root.display()
+                ))
+                .hint("run oasis in the site's folder, or pass --root DIR; `oasis init DIR` creates a new site")],
+            );
         }
         Err(error) => {
-            return Err(vec![
-                Diagnostic::error(format!("cannot read site.toml: {error}")).in_file(CONFIG_FILE),
-            ]);
+            return (
+                None,
+                vec![
+                    Diagnostic::error(format!("cannot read site.toml: {error}"))
+                        .in_file(CONFIG_FILE),
+                ],
+            );
         }
     };
-    config::parse(&text, overrides)
+    config::parse_partial(&text, overrides)
 }
 
 /// The date that decides what is scheduled: today in the site's time zone,
@@ -120,13 +139,17 @@ pub fn load_with(
     parse: &(dyn Fn(&SourceFile, &str, Kind, &LoadContext) -> FileResult + Sync),
 ) -> (Option<Loaded>, Vec<Diagnostic>) {
     let root = options.root.as_path();
-    let config = match read_config(root, &options.overrides) {
-        Ok(config) => config,
-        Err(diagnostics) => return (None, diagnostics),
+    // With mistakes in site.toml that leave its areas and priorities whole,
+    // the content is still checked, so that every error is reported at once;
+    // nothing is built.
+    let (config, config_errors) = read_config_partial(root, &options.overrides);
+    let Some(config) = config else {
+        return (None, config_errors);
     };
+    let config_failed = !config_errors.is_empty();
     let today = match today(&config) {
         Ok(today) => today,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, config_errors.into_iter().chain([d]).collect()),
     };
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -142,6 +165,7 @@ pub fn load_with(
         );
     }
     let (files, mut diagnostics) = files::walk(root, &content_dir);
+    diagnostics.extend(config_errors);
 
     let mut markdown = Vec::new();
     let mut attachments = Vec::new();
@@ -189,6 +213,9 @@ pub fn load_with(
             }
             None => documents.push(document),
         }
+    }
+    if config_failed {
+        return (None, diagnostics);
     }
     (
         Some(Loaded {

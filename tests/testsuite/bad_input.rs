@@ -74,6 +74,7 @@ overlay_cases!(
     broken_site_link,
     case_collision,
     colon_without_space,
+    config_and_content_mistakes,
     config_area_typo,
     config_duplicate_area,
     config_missing_base_url,
