@@ -128,18 +128,22 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             })
             .unwrap_or_else(|_| vec![BUILTIN.to_string()]);
         let suggestion = did_you_mean(&config.theme, available.iter().map(String::as_str));
+        let error = Diagnostic::error(format!(
+            "the theme `{}` has no folder themes/{}/",
+            config.theme, config.theme
+        ));
+        let error = match theme_setting(root) {
+            Some(location) => error.at(location),
+            None => error.in_file(crate::config::CONFIG_FILE),
+        };
         return Err(vec![
-            Diagnostic::error(format!(
-                "the theme `{}` has no folder themes/{}/",
-                config.theme, config.theme
-            ))
-            .in_file(crate::config::CONFIG_FILE)
-            .field("theme")
-            .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-            .hint(format!(
-                "the themes available are: {}; or remove `theme` to use the built-in one",
-                available.join(", ")
-            )),
+            error
+                .field("theme")
+                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                .hint(format!(
+                    "the themes available are: {}; or remove `theme` to use the built-in one",
+                    available.join(", ")
+                )),
         ]);
     }
 
@@ -479,4 +483,28 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
     }
+}
+
+/// Where site.toml sets `theme = "…"`: its value, for an error about it.
+fn theme_setting(root: &Path) -> Option<Location> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            // `theme` is a top-level key: past the first table, it is not set.
+            return None;
+        }
+        if let Some(rest) = trimmed.strip_prefix("theme")
+            && let Some(value) = rest.trim_start().strip_prefix('=')
+        {
+            let value = value.trim();
+            // `value` is a part of `line`.
+            let start = offset + (value.as_ptr() as usize - line.as_ptr() as usize);
+            let source = SourceText::new(crate::config::CONFIG_FILE, &text);
+            return Some(source.locate(start, start + value.len()));
+        }
+        offset += line.len();
+    }
+    None
 }

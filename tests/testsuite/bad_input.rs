@@ -111,6 +111,7 @@ overlay_cases!(
     template_syntax_error,
     template_unknown_filter,
     template_unknown_variable,
+    theme_misspelt,
     title_empty,
     title_null,
     title_number,
