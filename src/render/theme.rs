@@ -168,10 +168,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 // A template dropped after an earlier error is not missing: skip
                 // the follow-on "Unknown template" errors it causes.
                 let follow_on = |d: &Diagnostic| {
-                    d.message.starts_with("Unknown template")
-                        && removed
-                            .iter()
-                            .any(|r| d.message.contains(&format!("`{r}`")))
+                    removed.iter().any(|r| {
+                        (d.message.starts_with("Unknown template")
+                            && d.message.contains(&format!("`{r}`")))
+                            || d.message
+                                .contains(&format!("extends `{r}`, which does not exist"))
+                            || d.message == format!("there is no template `{r}`")
+                    })
                 };
                 diagnostics.extend(found.into_iter().map(|(_, d)| d).filter(|d| !follow_on(d)));
                 removed.extend(broken.iter().cloned());
@@ -222,41 +225,82 @@ fn template_error(
                     report.filename(),
                     report.span().start_line,
                     report.span().start_col + 1,
-                    report.span().end_col.saturating_sub(report.span().start_col),
+                    report
+                        .span()
+                        .end_col
+                        .saturating_sub(report.span().start_col),
                     sources,
                 ),
             )]
         }
-        ErrorKind::Msg(text) if text.contains("\n") && text.contains("--> ") => parse_reports(text, sources),
-        ErrorKind::CircularInclude { tpl, include_chain } => vec![(
-            Some(tpl.clone()),
-            Diagnostic::error(format!(
+        ErrorKind::Msg(text) if text.contains("\n") && text.contains("--> ") => {
+            parse_reports(text, sources)
+        }
+        ErrorKind::CircularInclude { tpl, include_chain } => {
+            let message = format!(
                 "templates include each other in a loop: {}",
                 include_chain.join(" → ")
-            ))
-            .in_file(display(tpl))
-            .hint("remove one of the includes so the chain ends"),
-        )],
+            );
+            // At the include that closes the loop.
+            let closing = match include_chain.as_slice() {
+                [.., from, to] => tag_in(sources, from, "include", to),
+                _ => None,
+            };
+            let d = match closing {
+                Some((from, line, column, width)) => {
+                    located(&message, from, line, column, width, sources)
+                }
+                None => Diagnostic::error(message).in_file(display(tpl)),
+            };
+            vec![(
+                Some(tpl.clone()),
+                d.hint("remove one of the includes so the chain ends"),
+            )]
+        }
         ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
-        } => vec![(
-            Some(tpl.clone()),
-            Diagnostic::error(format!(
-                "templates extend each other in a loop: {} → {tpl}",
-                inheritance_chain.join(" → ")
-            ))
-            .in_file(display(tpl))
-            .hint("a template may extend a parent, but the chain must end at a template that extends nothing"),
-        )],
+        } => {
+            // At the `extends` that closes the loop: the chain's last
+            // template extends one already in it.
+            let closing = inheritance_chain.last().and_then(|from| {
+                inheritance_chain
+                    .iter()
+                    .find_map(|to| Some((to, tag_in(sources, from, "extends", to)?)))
+            });
+            let d = match closing {
+                Some((to, (from, line, column, width))) => located(
+                    &format!(
+                        "templates extend each other in a loop: {} → {to}",
+                        inheritance_chain.join(" → ")
+                    ),
+                    from,
+                    line,
+                    column,
+                    width,
+                    sources,
+                ),
+                None => Diagnostic::error(format!(
+                    "templates extend each other in a loop: {} → {tpl}",
+                    inheritance_chain.join(" → ")
+                ))
+                .in_file(display(tpl)),
+            };
+            vec![(
+                Some(tpl.clone()),
+                d.hint("a template may extend a parent, but the chain must end at a template that extends nothing"),
+            )]
+        }
         ErrorKind::MissingParent { current, parent } => {
             let suggestion = did_you_mean(parent, sources.keys().map(String::as_str));
             vec![(
                 Some(current.clone()),
-                Diagnostic::error(format!("`{current}` extends `{parent}`, which does not exist"))
-                    .in_file(display(current))
-                    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                    .hint(format!("the templates available are: {}", available())),
+                Diagnostic::error(format!(
+                    "`{current}` extends `{parent}`, which does not exist"
+                ))
+                .in_file(display(current))
+                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                .hint(format!("the templates available are: {}", available())),
             )]
         }
         ErrorKind::TemplateNotFound(name) => {
@@ -383,6 +427,37 @@ fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
         );
     }
     diagnostics
+}
+
+/// Where template `from` names `target` in a `{% keyword "target" %}` tag:
+/// the template, and the 1-based line, column and width of the quoted name.
+fn tag_in<'s>(
+    sources: &'s BTreeMap<String, TemplateSource>,
+    from: &str,
+    keyword: &str,
+    target: &str,
+) -> Option<(&'s str, usize, usize, usize)> {
+    let (name, source) = sources.get_key_value(from)?;
+    let text = source.text.as_str();
+    let mut search = 0;
+    while let Some(found) = text[search..].find(keyword) {
+        let at = search + found;
+        search = at + keyword.len();
+        let rest = text[search..].trim_start();
+        let quoted = [('"', '"'), ('\'', '\'')].iter().any(|(open, close)| {
+            rest.strip_prefix(*open)
+                .and_then(|r| r.strip_prefix(target))
+                .is_some_and(|r| r.starts_with(*close))
+        });
+        if quoted && text[..at].trim_end_matches([' ', '-']).ends_with("{%") {
+            let start = text.len() - rest.len();
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..start].matches('\n').count() + 1;
+            let column = text[line_start..start].chars().count() + 1;
+            return Some((name.as_str(), line, column, target.chars().count() + 2));
+        }
+    }
+    None
 }
 
 fn located(

@@ -105,6 +105,7 @@ overlay_cases!(
     slug_collision,
     tab_indentation,
     template_component_cycle,
+    template_extend_cycle,
     template_include_cycle,
     template_missing_include,
     template_missing_parent,
