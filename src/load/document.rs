@@ -230,9 +230,13 @@ fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
     if rest.starts_with('"') || rest.starts_with('\'') {
         return rest.chars().count().max(1);
     }
+    // A comma ends a value only inside `[…]` or `{…}` (`funding: 150,000`
+    // is one value).
+    let before: String = line_text.chars().take(column.saturating_sub(1)).collect();
+    let in_flow = before.matches(['[', '{']).count() > before.matches([']', '}']).count();
     let width = rest
         .chars()
-        .take_while(|c| !matches!(c, ',' | ']' | '}' | '#'))
+        .take_while(|c| !(matches!(c, ']' | '}' | '#') || (in_flow && *c == ',')))
         .count();
     rest.chars()
         .take(width)

@@ -86,7 +86,7 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default, deserialize_with = "text_list")]
     pub aliases: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "extra_map")]
     pub extra: Option<serde_yaml::Value>,
     #[serde(default, deserialize_with = "date")]
     pub starts: Option<Date>,
@@ -605,6 +605,24 @@ impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(TextVisitor).map(Text)
     }
+}
+
+/// `extra`: keys and values for custom templates (SPEC §2: a map).
+fn extra_map<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_yaml::Value>, D::Error> {
+    struct ExtraVisitor;
+    impl<'de> Visitor<'de> for ExtraVisitor {
+        type Value = Option<serde_yaml::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map of keys and values")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            serde_yaml::Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(ExtraVisitor)
 }
 
 fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
