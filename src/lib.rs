@@ -111,6 +111,8 @@ fn pipeline(
     diagnostics.extend(found);
     diagnostics.extend(verified);
     match index {
+        // A failed build writes nothing more into the staging folder.
+        Some(Ok(_)) if diagnostics.iter().any(Diagnostic::is_error) => {}
         Some(Ok(files)) => {
             // In parallel, as the pages were: some 20,000 files at 10,000
             // documents.

@@ -7,6 +7,7 @@
 //! Each index is built in one pass over the documents, so index pages cost
 //! time linear in the number of documents.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -14,10 +15,12 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 use crate::document::{Document, Kind};
 use crate::load::{Attachment, Excluded, Loaded};
 use crate::markdown::{PLACEHOLDER, escape};
+use crate::render::{OutputFile, Place};
+use crate::search;
 
 /// Index of a document in [`Site::documents`].
 pub type DocId = usize;
@@ -363,21 +366,10 @@ fn splice(html: &str, urls: &[String]) -> Option<String> {
     Some(out)
 }
 
-/// Checks what only the finished output can tell: two sources on one URL,
-/// and root-relative links to pages that were not built.
-pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut seen: HashMap<String, &crate::render::OutputFile> =
-        HashMap::with_capacity(outputs.len());
-    for output in outputs {
-        let key = fold(&output.path);
-        match seen.get(&key) {
-            None => {
-                seen.insert(key, output);
-            }
-            Some(first) => diagnostics.push(collision(first, output)),
-        }
-    }
+/// Checks what only the finished output can tell: two sources on one path
+/// ([`collisions`]), and root-relative links to pages that were not built.
+pub fn verify(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
+    let mut diagnostics = collisions(site, outputs.iter().map(Claim::from));
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let pages = PageList::new(|| {
         outputs
@@ -390,6 +382,222 @@ pub fn verify(site: &Site, outputs: &[crate::render::OutputFile]) -> Vec<Diagnos
         diagnostics.extend(check_site_links(document, &built, &pages));
     }
     diagnostics
+}
+
+/// One file the build writes and what makes it, as [`collisions`] sees it.
+#[derive(Clone, Copy)]
+pub struct Claim<'a> {
+    /// Path under the output folder, with `/`: `areas/derby/index.html`.
+    pub path: &'a str,
+    /// The source file that makes it (`content/…`, `themes/…`) or what does
+    /// (`the search index`); `None` for a page or feed oasis generates.
+    pub owner: Option<&'a str>,
+    /// The line that gave it this path (`slug:`, an alias), if not the file name.
+    pub origin: Option<&'a Location>,
+}
+
+impl<'a> From<&'a OutputFile> for Claim<'a> {
+    fn from(file: &'a OutputFile) -> Self {
+        Claim {
+            path: &file.path,
+            owner: file.owner.as_deref(),
+            origin: file.origin.as_ref(),
+        }
+    }
+}
+
+impl<'a> From<&'a Place> for Claim<'a> {
+    fn from(place: &'a Place) -> Self {
+        Claim {
+            path: &place.path,
+            owner: place.owner.as_deref(),
+            origin: place.origin.as_ref(),
+        }
+    }
+}
+
+/// The errors for output paths that cannot all be written: two on one path
+/// (also when they differ only in case or Unicode normalisation), a file
+/// where another needs a folder (an alias `/feed.xml` makes
+/// `feed.xml/index.html`, but the site's feed is the file `feed.xml`), and
+/// anything but the search index under [`search::BUNDLE`], which is kept for
+/// it whether or not this build makes one. `oasis build` and `check` run it
+/// on every path before anything is written ([`render::render_with`]),
+/// `oasis serve` on what it rendered ([`verify`]). Of two claims on one path
+/// the first is named first.
+///
+/// [`render::render_with`]: crate::render::render_with
+pub fn collisions<'a>(site: &Site, claims: impl IntoIterator<Item = Claim<'a>>) -> Vec<Diagnostic> {
+    let claims: Vec<Claim> = claims.into_iter().collect();
+    let folded: Vec<String> = claims.iter().map(|c| fold(c.path)).collect();
+    let mut diagnostics = Vec::new();
+    let mut reserved = vec![false; claims.len()];
+    let mut files: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
+    for (i, (claim, path)) in claims.iter().zip(&folded).enumerate() {
+        let in_bundle = path
+            .strip_prefix(search::BUNDLE)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        if in_bundle && claim.owner != Some(search::OWNER) {
+            reserved[i] = true;
+            diagnostics.push(in_search_folder(site, claim));
+            continue;
+        }
+        match files.entry(path) {
+            Entry::Vacant(entry) => {
+                entry.insert(i);
+            }
+            Entry::Occupied(first) => {
+                diagnostics.push(collision(site, &claims[*first.get()], claim));
+            }
+        }
+    }
+    // A file in the way of a folder is reported once, not for every page
+    // that would go in the folder, when the fix is to move the file.
+    let mut moved: HashSet<usize> = HashSet::new();
+    for (i, (claim, path)) in claims.iter().zip(&folded).enumerate() {
+        if reserved[i] {
+            continue;
+        }
+        let file = path
+            .match_indices('/')
+            .find_map(|(end, _)| files.get(&path[..end]));
+        if let Some(&file) = file {
+            let (d, blames_file) = file_as_folder(site, &claims[file], claim);
+            if !blames_file || moved.insert(file) {
+                diagnostics.push(d);
+            }
+        }
+    }
+    diagnostics
+}
+
+/// What makes an output, as messages name it.
+fn describe(claim: &Claim) -> String {
+    match claim.owner {
+        None => crate::render::generated_name(claim.path),
+        Some(owner) if owner.starts_with("themes/") => match owner.strip_suffix(BUILT_IN) {
+            Some(file) => format!("the theme's static file `{file}`{BUILT_IN}"),
+            None => format!("the theme's static file `{owner}`"),
+        },
+        Some(owner) if owner.starts_with("content/") => format!("`{owner}`"),
+        Some(owner) => owner.to_string(),
+    }
+}
+
+/// How the built-in theme's files are named in messages.
+const BUILT_IN: &str = " (built into oasis)";
+
+/// Whether a claim is one of a document's `aliases`.
+fn is_alias(site: &Site, claim: &Claim) -> bool {
+    claim.origin.is_some_and(|origin| {
+        site.documents
+            .iter()
+            .filter(|d| Some(d.file.as_str()) == claim.owner)
+            .any(|d| d.aliases.iter().any(|a| &a.location == origin))
+    })
+}
+
+/// Whether a claim is a document's own page.
+fn is_document(claim: &Claim) -> bool {
+    claim
+        .owner
+        .is_some_and(|o| o.starts_with("content/") && o.to_ascii_lowercase().ends_with(".md"))
+}
+
+/// An alias the writer could use instead of the one that made `path`.
+fn alias_example(path: &str) -> String {
+    match path.strip_suffix("/index.html") {
+        Some(folder) => format!("`/old/{folder}/`"),
+        None => format!("`/old/{path}`"),
+    }
+}
+
+/// The hint for the claim a collision is blamed on: `why` it cannot stay,
+/// then how to move it: another alias, file name or folder.
+fn hint(site: &Site, blamed: &Claim, why: &str) -> String {
+    if is_alias(site, blamed) {
+        format!(
+            "{why}: choose another alias, e.g. {}",
+            alias_example(blamed.path)
+        )
+    } else if is_document(blamed) {
+        format!("{why}: give the document another file name or `slug:`")
+    } else {
+        format!("{why}: rename the file or move it to another folder")
+    }
+}
+
+/// Points a diagnostic at the line that gave an output its path, or else at
+/// the file that makes it, when there is one.
+fn locate(d: Diagnostic, claim: &Claim) -> Diagnostic {
+    match (claim.origin, claim.owner) {
+        (Some(origin), _) => d.at(origin.clone()),
+        (None, Some(owner)) if owner.starts_with("content/") || owner.starts_with("themes/") => {
+            d.in_file(owner)
+        }
+        _ => d,
+    }
+}
+
+/// Of two claims, the one the writer should change: the one with a line
+/// (`slug:`, an alias), else a file of theirs, else the second.
+fn blamed<'c, 'a>(first: &'c Claim<'a>, second: &'c Claim<'a>) -> &'c Claim<'a> {
+    let rank = |c: &Claim| match (c.origin, c.owner) {
+        (Some(_), _) => 0,
+        (None, Some(o)) if o.starts_with("content/") => 1,
+        (None, Some(o)) if o.starts_with("themes/") => 2,
+        _ => 3,
+    };
+    if rank(first) < rank(second) {
+        first
+    } else {
+        second
+    }
+}
+
+/// The error for an output under the search index's folder.
+fn in_search_folder(site: &Site, claim: &Claim) -> Diagnostic {
+    let folder = search::BUNDLE;
+    let d = Diagnostic::error(format!(
+        "{} makes `/{}`, but `/{folder}/` is the search index's folder",
+        describe(claim),
+        claim.path
+    ))
+    .hint(hint(
+        site,
+        claim,
+        &format!("oasis writes the search index into `/{folder}/` and nothing else may go there"),
+    ));
+    locate(d, claim)
+}
+
+/// The error for an output that needs a folder where another is a file, and
+/// whether it is blamed on the file.
+fn file_as_folder(site: &Site, file: &Claim, inside: &Claim) -> (Diagnostic, bool) {
+    let how = if inside.path.starts_with(file.path) {
+        ""
+    } else {
+        " (the names differ only in capital letters or in how accents are encoded)"
+    };
+    let d = Diagnostic::error(format!(
+        "{} needs `/{}/` to be a folder (for `/{}`), but `/{}` is a file: {}{how}",
+        describe(inside),
+        file.path,
+        inside.path,
+        file.path,
+        describe(file),
+    ));
+    let blamed = blamed(file, inside);
+    let blames_file = std::ptr::eq(blamed, file);
+    let why = if blames_file {
+        format!("`/{}` must stay a folder", file.path)
+    } else {
+        format!("the site already has a file at `/{}`", file.path)
+    };
+    (
+        locate(d.hint(hint(site, blamed, &why)), blamed),
+        blames_file,
+    )
 }
 
 /// The site's pages, listed on first use and then kept: broken links are
@@ -445,18 +653,14 @@ pub fn check_site_links(
 }
 
 /// The error for two outputs on one path, at the line that caused it when known.
-fn collision(first: &crate::render::OutputFile, second: &crate::render::OutputFile) -> Diagnostic {
-    let describe = |o: &crate::render::OutputFile| match &o.owner {
-        Some(owner) => format!("`{owner}`"),
-        None => "a page oasis generates".to_string(),
-    };
+fn collision(site: &Site, first: &Claim, second: &Claim) -> Diagnostic {
     let how = if first.path == second.path {
         ""
     } else {
         " (the names differ only in capital letters or in how accents are encoded)"
     };
     let same_owner = first.owner.is_some() && first.owner == second.owner;
-    let mut d = if same_owner {
+    let d = if same_owner {
         Diagnostic::error(format!(
             "{} makes `/{}` twice{how}",
             describe(first),
@@ -470,28 +674,34 @@ fn collision(first: &crate::render::OutputFile, second: &crate::render::OutputFi
             second.path
         ))
     };
-    let generated = first.owner.is_none() || second.owner.is_none();
-    d = d.hint(if same_owner {
-        "two of its addresses are the same page (`/old` and `/old/` are one address): remove one alias"
-    } else if generated {
-        "oasis uses this address for one of its own pages: give the document another file name or `slug:`"
+    let blamed = blamed(first, second);
+    let other = if std::ptr::eq(blamed, first) {
+        second
     } else {
-        "give one of them another file name or `slug:`, or change the alias"
+        first
+    };
+    let generated = first.owner.is_none() || second.owner.is_none();
+    let d = d.hint(if same_owner {
+        "two of its addresses are the same page (`/old` and `/old/` are one address): remove one alias".to_string()
+    } else if !is_document(other) && is_alias(site, blamed) {
+        hint(site, blamed, "an alias cannot take the address of a page or file the site already has")
+    } else if generated {
+        "oasis uses this address for one of its own pages: give the document another file name or `slug:`".to_string()
+    } else {
+        "give one of them another file name or `slug:`, or change the alias".to_string()
     });
-    let blamed = [second, first]
-        .into_iter()
-        .find(|o| o.origin.is_some())
-        .or_else(|| [second, first].into_iter().find(|o| o.owner.is_some()));
-    match blamed {
-        Some(o) if o.origin.is_some() => d.at(o.origin.clone().expect("checked")),
-        Some(o) => d.in_file(o.owner.clone().expect("checked")),
-        None => d,
-    }
+    locate(d, blamed)
 }
 
-/// Case- and normalisation-insensitive form of an output path.
+/// Case- and normalisation-insensitive form of an output path. Folding
+/// keeps every `/` where it is, so the folded form of a folder is the
+/// start of the folded forms of the paths in it.
 fn fold(path: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    if path.is_ascii() {
+        // Most paths: NFC leaves ASCII as it is.
+        return path.to_ascii_lowercase();
+    }
     path.nfc().collect::<String>().to_lowercase()
 }
 

@@ -32,7 +32,12 @@ use crate::render::context::{kind_key, kind_title};
 use crate::render::{OutputContent, OutputFile, format_date};
 
 /// The folder of the bundle under the output folder (and under the base path).
+/// It is the index's alone, in every build, with or without `--no-search`:
+/// another file under it is an error ([`crate::link::collisions`]).
 pub const BUNDLE: &str = "pagefind";
+
+/// What the bundle's files are made by, as collision messages name it.
+pub const OWNER: &str = "the search index";
 
 /// Files of pagefind's bundle that oasis does not use: its ready-made user
 /// interfaces (the theme has its own, smaller and accessible one), the
@@ -121,7 +126,7 @@ impl Records {
                 (!unused).then(|| OutputFile {
                     path: format!("{BUNDLE}/{name}"),
                     content: OutputContent::Bytes(file.contents),
-                    owner: Some("the search index".to_string()),
+                    owner: Some(OWNER.to_string()),
                     origin: None,
                 })
             })

@@ -5,7 +5,9 @@
 //! timeline pages, Atom feeds, sitemap, robots.txt, 404, alias redirects,
 //! theme static files and attachments — and diagnostics for template errors.
 //! Each page is one job; jobs run on rayon's pool and HTML is minified in the
-//! same job when the site asks for it.
+//! same job when the site asks for it. Every job's output path is known
+//! before it runs ([`Renderer::place`]), so the paths are checked for
+//! collisions ([`crate::link::collisions`]) before any file is handed on.
 
 pub mod context;
 pub mod format;
@@ -21,7 +23,7 @@ use serde::Serialize;
 use crate::config::{Area, Priority};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::document::Kind;
-use crate::link::{DocId, Site};
+use crate::link::{self, Claim, DocId, Site};
 
 use self::context::*;
 pub use self::format::format_date;
@@ -33,6 +35,11 @@ pub const FEED_LIMIT: usize = 20;
 
 /// How many related documents a document page lists.
 const RELATED_LIMIT: usize = 5;
+
+/// The output paths of the site-wide files that are not pages.
+pub const SITE_FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
 
 /// How many pages either side of the current one a listing links to.
 const PAGE_NEIGHBOURS: usize = 2;
@@ -87,6 +94,27 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
 pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let renderer = Renderer::new(site, theme, summaries(site));
     let jobs = renderer.jobs();
+    let copied = copied_files(site, theme);
+    // Every path is checked before any file is handed on: otherwise a page
+    // whose folder is another's file (an alias `/feed.xml`) only fails when
+    // it is written, with an I/O error that names neither source. On a
+    // collision the pages are still rendered, to report every template
+    // error of the run, but none is handed on.
+    let places: Vec<Place> = jobs.par_iter().map(|job| renderer.place(job)).collect();
+    let sitemap = Claim {
+        path: SITEMAP,
+        owner: None,
+        origin: None,
+    };
+    let mut diagnostics = link::collisions(
+        site,
+        places
+            .iter()
+            .map(Claim::from)
+            .chain(std::iter::once(sitemap))
+            .chain(copied.iter().map(Claim::from)),
+    );
+    let emit: &Emit = if diagnostics.is_empty() { emit } else { &Ok };
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
@@ -95,8 +123,7 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
                 .and_then(|file| emit(file).map_err(|d| vec![d]))
         })
         .collect();
-    let mut outputs = Vec::with_capacity(results.len() + site.attachments.len() + 8);
-    let mut diagnostics = Vec::new();
+    let mut outputs = Vec::with_capacity(results.len() + copied.len() + 1);
     for result in results {
         match result {
             Ok(output) => outputs.push(output),
@@ -110,10 +137,7 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
         Ok(output) => outputs.push(output),
         Err(found) => diagnostics.extend(found),
     }
-    let emitted: Vec<Result<OutputFile, Diagnostic>> = copied_files(site, theme)
-        .into_par_iter()
-        .map(emit)
-        .collect();
+    let emitted: Vec<Result<OutputFile, Diagnostic>> = copied.into_par_iter().map(emit).collect();
     for result in emitted {
         match result {
             Ok(output) => outputs.push(output),
@@ -121,6 +145,25 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
         }
     }
     (outputs, diagnostics)
+}
+
+/// What oasis makes at an output path that no source file makes, as
+/// collision messages name it.
+pub fn generated_name(path: &str) -> String {
+    let feed_of = |folder: &str, what: &str| {
+        path.strip_prefix(folder)
+            .and_then(|rest| rest.strip_suffix("/feed.xml"))
+            .filter(|slug| !slug.contains('/'))
+            .map(|slug| format!("the Atom feed of the {what} `{slug}`"))
+    };
+    match path {
+        SITE_FEED => "the site's Atom feed".to_string(),
+        SITEMAP => "the sitemap".to_string(),
+        ROBOTS => "the site's robots.txt".to_string(),
+        _ => feed_of("areas/", "area")
+            .or_else(|| feed_of("priorities/", "priority"))
+            .unwrap_or_else(|| "a page oasis generates".to_string()),
+    }
 }
 
 /// The [`DocSummary`] of every document, by [`DocId`], as template values.
@@ -313,6 +356,14 @@ struct AliasTarget {
     absolute: String,
 }
 
+/// Where a page goes and what made it, for collision messages (see
+/// [`OutputFile`]).
+pub struct Place {
+    pub path: String,
+    pub owner: Option<String>,
+    pub origin: Option<Location>,
+}
+
 /// A page ready to render: where it goes, with which template and context.
 /// The output is a function of the template, the `site` value every
 /// template sees, this context and `minify`, nothing else.
@@ -463,80 +514,86 @@ impl<'a> Renderer<'a> {
         self.finish(self.prepare(job)?)
     }
 
-    /// Builds one page's context without rendering it.
-    pub fn prepare(&self, job: &Job) -> Result<Prepared, Vec<Diagnostic>> {
+    /// Where one page goes and what made it, known without rendering it:
+    /// [`render_with`] checks every page's place for collisions before it
+    /// writes any.
+    pub fn place(&self, job: &Job) -> Place {
         let site = self.site;
-        let config = &site.config;
-        let (path, template, context, owner) = match job {
-            Job::Home => (
-                "index.html".to_string(),
-                "home.html",
-                self.home(),
-                site.home.map(|id| site.document(id).file.clone()),
-            ),
-            Job::Listing { kind, page } => (
-                listing_path(*kind, *page),
-                "list.html",
-                self.listing(*kind, *page),
-                None,
-            ),
+        let intro = |id: Option<&DocId>| id.map(|id| site.document(*id).file.clone());
+        let (path, owner, origin) = match job {
+            Job::Home => ("index.html".to_string(), intro(site.home.as_ref()), None),
+            Job::Listing { kind, page } => (listing_path(*kind, *page), None, None),
             Job::Document(id) => {
                 let document = site.document(*id);
                 (
                     format!("{}index.html", document.url.trim_start_matches('/')),
-                    document.kind.template(),
-                    self.document(*id),
                     Some(document.file.clone()),
+                    document.slug_location.clone(),
                 )
             }
-            Job::Areas => (
-                "areas/index.html".to_string(),
-                "areas.html",
-                self.areas(),
-                None,
-            ),
+            Job::Areas => ("areas/index.html".to_string(), None, None),
             Job::Area(area) => (
                 format!("areas/{}/index.html", area.slug),
-                "area.html",
-                self.area(area),
-                site.area_intros
-                    .get(&area.slug)
-                    .map(|id| site.document(*id).file.clone()),
-            ),
-            Job::Priorities => (
-                "priorities/index.html".to_string(),
-                "priorities.html",
-                self.priorities(),
+                intro(site.area_intros.get(&area.slug)),
                 None,
             ),
+            Job::Priorities => ("priorities/index.html".to_string(), None, None),
             Job::Priority(priority) => (
                 format!("priorities/{}/index.html", priority.slug),
-                "priority.html",
-                self.priority(priority),
-                site.priority_intros
-                    .get(&priority.slug)
-                    .map(|id| site.document(*id).file.clone()),
-            ),
-            Job::Timeline => (
-                "timeline/index.html".to_string(),
-                "timeline.html",
-                self.timeline(),
+                intro(site.priority_intros.get(&priority.slug)),
                 None,
             ),
+            Job::Timeline => ("timeline/index.html".to_string(), None, None),
             Job::TimelineYear(index) => (
                 format!("timeline/{}/index.html", site.by_year[*index].0),
-                "timeline_year.html",
-                self.timeline_year(*index),
+                None,
                 None,
             ),
+            Job::SiteFeed => (SITE_FEED.to_string(), None, None),
+            Job::AreaFeed(area) => (format!("areas/{}/feed.xml", area.slug), None, None),
+            Job::PriorityFeed(priority) => {
+                (format!("priorities/{}/feed.xml", priority.slug), None, None)
+            }
+            Job::Search => ("search/index.html".to_string(), None, None),
+            Job::Robots => (ROBOTS.to_string(), None, None),
+            Job::NotFound => ("404.html".to_string(), None, None),
+            Job::Alias {
+                output,
+                owner,
+                origin,
+                ..
+            } => (
+                output.trim_start_matches('/').to_string(),
+                Some(owner.clone()),
+                origin.clone(),
+            ),
+        };
+        Place {
+            path,
+            owner,
+            origin,
+        }
+    }
+
+    /// Builds one page's context without rendering it.
+    pub fn prepare(&self, job: &Job) -> Result<Prepared, Vec<Diagnostic>> {
+        let site = self.site;
+        let config = &site.config;
+        let (template, context) = match job {
+            Job::Home => ("home.html", self.home()),
+            Job::Listing { kind, page } => ("list.html", self.listing(*kind, *page)),
+            Job::Document(id) => (site.document(*id).kind.template(), self.document(*id)),
+            Job::Areas => ("areas.html", self.areas()),
+            Job::Area(area) => ("area.html", self.area(area)),
+            Job::Priorities => ("priorities.html", self.priorities()),
+            Job::Priority(priority) => ("priority.html", self.priority(priority)),
+            Job::Timeline => ("timeline.html", self.timeline()),
+            Job::TimelineYear(index) => ("timeline_year.html", self.timeline_year(*index)),
             Job::SiteFeed => (
-                "feed.xml".to_string(),
                 "atom.xml",
                 self.feed(config.title.clone(), "/", "/feed.xml", &site.publications),
-                None,
             ),
             Job::AreaFeed(area) => (
-                format!("areas/{}/feed.xml", area.slug),
                 "atom.xml",
                 self.feed(
                     format!("{}: {}", config.title, area.name),
@@ -544,10 +601,8 @@ impl<'a> Renderer<'a> {
                     &format!("/areas/{}/feed.xml", area.slug),
                     &site.by_area[&area.slug],
                 ),
-                None,
             ),
             Job::PriorityFeed(priority) => (
-                format!("priorities/{}/feed.xml", priority.slug),
                 "atom.xml",
                 self.feed(
                     format!("{}: {}", config.title, priority.name),
@@ -555,10 +610,8 @@ impl<'a> Renderer<'a> {
                     &format!("/priorities/{}/feed.xml", priority.slug),
                     &site.by_priority[&priority.slug],
                 ),
-                None,
             ),
             Job::Search => (
-                "search/index.html".to_string(),
                 "search.html",
                 context(&PlainContext {
                     page: self.meta(
@@ -570,18 +623,14 @@ impl<'a> Renderer<'a> {
                         None,
                     ),
                 }),
-                None,
             ),
             Job::Robots => (
-                "robots.txt".to_string(),
                 "robots.txt",
                 context(&RobotsContext {
                     sitemap_url: config.absolute_url("/sitemap.xml"),
                 }),
-                None,
             ),
             Job::NotFound => (
-                "404.html".to_string(),
                 "404.html",
                 context(&PlainContext {
                     page: self.meta(
@@ -593,15 +642,8 @@ impl<'a> Renderer<'a> {
                         None,
                     ),
                 }),
-                None,
             ),
-            Job::Alias {
-                output,
-                target,
-                owner,
-                ..
-            } => (
-                output.trim_start_matches('/').to_string(),
+            Job::Alias { target, .. } => (
                 "alias.html",
                 context(&AliasContext {
                     page: self.meta(
@@ -617,15 +659,14 @@ impl<'a> Renderer<'a> {
                         absolute: config.absolute_url(target),
                     },
                 }),
-                Some(owner.clone()),
             ),
         };
         let context = context.map_err(|e| self.theme.error(&e))?;
-        let origin = match job {
-            Job::Alias { origin, .. } => origin.clone(),
-            Job::Document(id) => site.document(*id).slug_location.clone(),
-            _ => None,
-        };
+        let Place {
+            path,
+            owner,
+            origin,
+        } = self.place(job);
         Ok(Prepared {
             path,
             template,
@@ -1379,7 +1420,7 @@ impl<'a> Renderer<'a> {
         urls.sort_by(|a, b| a.loc.cmp(&b.loc));
         let context = context(&SitemapContext { urls }).map_err(|e| self.theme.error(&e))?;
         Ok(Prepared {
-            path: "sitemap.xml".to_string(),
+            path: SITEMAP.to_string(),
             template: "sitemap.xml",
             context,
             owner: None,

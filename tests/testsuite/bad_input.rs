@@ -67,6 +67,9 @@ macro_rules! overlay_cases {
 
 overlay_cases!(
     alias_collision,
+    alias_onto_content_file,
+    alias_onto_feed,
+    alias_onto_static_file,
     apostrophe_inside_single_quotes,
     areas_in_capitals,
     bad_aliases,
@@ -85,6 +88,7 @@ overlay_cases!(
     draft_yes,
     duplicate_key,
     extra_not_a_map,
+    file_in_search_folder,
     front_matter_as_list,
     funding_as_decimal,
     funding_text,
@@ -114,6 +118,7 @@ overlay_cases!(
     template_syntax_error,
     template_unknown_filter,
     template_unknown_variable,
+    theme_file_in_search_folder,
     theme_misspelt,
     title_empty,
     title_null,
