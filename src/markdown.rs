@@ -5,21 +5,25 @@
 //! tables, footnotes, strikethrough, task lists and smart punctuation; every
 //! heading gets a unique id and an anchor link; raw HTML is escaped unless
 //! the site allows it; `javascript:`, `vbscript:` and `data:` targets are
-//! dropped; `@/` links become numbered placeholders that the link stage
-//! resolves; root-relative links get the base path and are recorded for
-//! checking.
+//! dropped, from Markdown links and from allowed raw HTML alike; `@/` links
+//! become numbered placeholders that the link stage resolves; root-relative
+//! links get the base path and are recorded for checking.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, SourceText};
-use crate::document::{Body, Heading, InternalLink, SiteLink};
+use crate::document::{Body, Heading, InternalLink, Kind, SiteLink};
 use crate::slug::slugify;
 
 /// Site settings the renderer needs.
 pub struct Options<'a> {
     pub unsafe_html: bool,
+    /// The kind of the document: which theme ids its page has ([`theme_ids`]).
+    pub kind: Kind,
     /// Prefix for root-relative links: `/` or `/preview/`.
     pub base_path: &'a str,
 }
@@ -50,6 +54,10 @@ pub fn render(
     source: &SourceText,
     options: &Options,
 ) -> (Body, Vec<Diagnostic>) {
+    let ids = theme_ids(options.kind)
+        .iter()
+        .map(|id| (id.to_string(), 0))
+        .collect();
     let mut renderer = Renderer {
         source,
         offset,
@@ -57,24 +65,139 @@ pub fn render(
         options,
         out: Body::default(),
         diagnostics: Vec::new(),
-        ids: HashMap::new(),
+        ids,
         dropped_links: Vec::new(),
         depth: 0,
         too_deep: false,
     };
-    let events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
+    renderer.name_footnotes(&mut events);
     // A body nested too deeply is an error; its HTML is left out so that
     // nothing after this stage (the minifier, which recurses) has to
     // take it in.
     if !renderer.too_deep {
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        let (html, mut raw_html) = write_html(events, body.len() * 3 / 2);
+        renderer.out.html = if raw_html.is_empty() {
+            html
+        } else {
+            // A piece places messages only if its bytes in the HTML are the
+            // file's at the offset it carries (not so for one that was not
+            // found in its range, or was escaped as an image's text); every
+            // piece is checked all the same.
+            raw_html.retain(|piece| {
+                let rendered = html.get(piece.html.clone());
+                rendered.is_some()
+                    && rendered == body.get(piece.source..piece.source + piece.html.len())
+            });
+            renderer.remove_script_addresses(&html, &raw_html)
+        };
     }
     // Every body stays in memory until the end of the build: give back what
     // the guess above over-reserved.
-    html.shrink_to_fit();
-    renderer.out.html = html;
+    renderer.out.html.shrink_to_fit();
     (renderer.out, renderer.diagnostics)
+}
+
+/// The ids the built-in theme (`themes/opportunity/templates`) puts on the
+/// page that shows a body of `kind`, besides the body's own: a heading or a
+/// footnote never takes one of them, so every id on the page stays unique.
+/// Pages that show no body (lists, the timeline, search) do not count. A
+/// theme of one's own may use other ids: docs/TEMPLATES.md asks it to
+/// choose ids no heading can take.
+pub fn theme_ids(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Announcement | Kind::Project | Kind::Page => &[
+            "main-content",
+            "header-search-q",
+            "contents-heading",
+            "related-heading",
+        ],
+        Kind::Plan => &[
+            "main-content",
+            "header-search-q",
+            "contents-heading",
+            "related-heading",
+            "documents",
+        ],
+        Kind::Home => &[
+            "main-content",
+            "header-search-q",
+            "latest",
+            "areas",
+            "priorities",
+        ],
+        Kind::AreaIntro => &[
+            "main-content",
+            "header-search-q",
+            "contents-heading",
+            "delivery-plan",
+            "funding",
+            "funding-by-priority-caption",
+            "funding-by-priority-title",
+            "funding-by-priority-desc",
+            "projects",
+            "announcements",
+        ],
+        Kind::PriorityIntro => &[
+            "main-content",
+            "header-search-q",
+            "contents-heading",
+            "delivery-plans",
+            "funding",
+            "funding-by-area-caption",
+            "funding-by-area-title",
+            "funding-by-area-desc",
+            "projects",
+            "announcements",
+        ],
+    }
+}
+
+/// Where a piece of raw HTML from the body landed in the rendered HTML.
+struct RawHtml {
+    /// Its bytes in the rendered HTML, which holds them unchanged.
+    html: Range<usize>,
+    /// The body offset of its first byte.
+    source: usize,
+}
+
+/// Renders events to HTML as `pulldown_cmark::html::push_html` does, and
+/// notes where each piece of raw HTML (an event carrying its body offset)
+/// landed, so that a problem found in the HTML can be reported in the file.
+fn write_html(events: Vec<(Event<'_>, Option<usize>)>, capacity: usize) -> (String, Vec<RawHtml>) {
+    /// A `String` that shares its length with the event iterator.
+    struct Counted<'a> {
+        html: String,
+        len: &'a Cell<usize>,
+    }
+    impl std::fmt::Write for Counted<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.html.push_str(s);
+            self.len.set(self.html.len());
+            Ok(())
+        }
+    }
+    let len = Cell::new(0);
+    let mut out = Counted {
+        html: String::with_capacity(capacity),
+        len: &len,
+    };
+    let mut raw_html = Vec::new();
+    // The writer writes each event in full before taking the next, and raw
+    // HTML verbatim: its bytes start where the HTML ends when it is taken.
+    let events = events.into_iter().map(|(event, source)| {
+        if let (Some(source), Event::Html(text) | Event::InlineHtml(text)) = (source, &event) {
+            let start = len.get();
+            raw_html.push(RawHtml {
+                html: start..start + text.len(),
+                source,
+            });
+        }
+        event
+    });
+    pulldown_cmark::html::write_html_fmt(&mut out, events)
+        .expect("writing to a String cannot fail");
+    (out.html, raw_html)
 }
 
 struct Renderer<'s, 'o> {
@@ -84,7 +207,8 @@ struct Renderer<'s, 'o> {
     options: &'o Options<'o>,
     out: Body,
     diagnostics: Vec<Diagnostic>,
-    /// How many times each heading id has been used.
+    /// Every id taken on the page (the theme's, then the headings' and the
+    /// footnotes'), with how many times it was wanted as a base.
     ids: HashMap<String, usize>,
     /// Whether each open link/image was dropped (unsafe target).
     dropped_links: Vec<bool>,
@@ -95,14 +219,22 @@ struct Renderer<'s, 'o> {
 }
 
 impl<'s> Renderer<'s, '_> {
+    /// The body's events with the site's rules applied. Raw HTML that is
+    /// let through carries its offset in the body.
     fn transform(
         &mut self,
-        events: impl Iterator<Item = (Event<'s>, std::ops::Range<usize>)>,
-    ) -> Vec<Event<'s>> {
+        events: impl Iterator<Item = (Event<'s>, Range<usize>)>,
+    ) -> Vec<(Event<'s>, Option<usize>)> {
         let mut out = Vec::new();
-        let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<Event<'s>>)> = None;
+        let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>)> = None;
         for (event, range) in events {
             self.nest(&event, &range);
+            let source = match &event {
+                Event::Html(html) | Event::InlineHtml(html) if self.options.unsafe_html => {
+                    Some(self.text_start(html, &range))
+                }
+                _ => None,
+            };
             let event = match event {
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     if level == HeadingLevel::H1 {
@@ -170,11 +302,50 @@ impl<'s> Renderer<'s, '_> {
                 other => other,
             };
             match &mut heading {
-                Some((_, _, inner)) => inner.push(event),
-                None => out.push(event),
+                Some((_, _, inner)) => inner.push((event, source)),
+                None => out.push((event, source)),
             }
         }
         out
+    }
+
+    /// The body offset where an event's `text` starts: its first occurrence
+    /// in the event's source range (which may hold more, such as a quote's
+    /// `>`), or the range's start.
+    fn text_start(&self, text: &str, range: &Range<usize>) -> usize {
+        range.start + self.body[range.clone()].find(text).unwrap_or(0)
+    }
+
+    /// Gives every footnote an id of its own, `fn-` and its label as a slug,
+    /// unique among the page's ids once the headings have theirs: a footnote
+    /// `[^sources]` beside a heading `## Sources` would otherwise take the
+    /// heading's id. Labels match whatever their case, as the parser matches
+    /// them, so a reference and its definition always get the same id.
+    fn name_footnotes(&mut self, events: &mut [(Event<'s>, Option<usize>)]) {
+        let mut names: HashMap<String, CowStr<'s>> = HashMap::new();
+        for (event, _) in events {
+            let (Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))) =
+                event
+            else {
+                continue;
+            };
+            let key = label.to_lowercase();
+            let name = match names.get(&key) {
+                Some(name) => name.clone(),
+                None => {
+                    let slug = slugify(label);
+                    let base = if slug.is_empty() {
+                        "fn".to_string()
+                    } else {
+                        format!("fn-{slug}")
+                    };
+                    let name = CowStr::from(self.unique_id(base));
+                    names.insert(key, name.clone());
+                    name
+                }
+            };
+            *label = name;
+        }
     }
 
     /// The target a link or image keeps ([`Self::link_target`]), or `None`
@@ -183,7 +354,7 @@ impl<'s> Renderer<'s, '_> {
         &mut self,
         dest_url: &CowStr<'s>,
         link_type: LinkType,
-        range: &std::ops::Range<usize>,
+        range: &Range<usize>,
         image: bool,
     ) -> Option<CowStr<'s>> {
         let kept = self.link_target(dest_url, link_type, range, image);
@@ -193,7 +364,7 @@ impl<'s> Renderer<'s, '_> {
 
     /// Follows how deeply the body nests, and reports the first place it
     /// goes beyond [`MAX_NESTING`].
-    fn nest(&mut self, event: &Event<'s>, range: &std::ops::Range<usize>) {
+    fn nest(&mut self, event: &Event<'s>, range: &Range<usize>) {
         // The deepest this event goes: raw HTML may open and close within it.
         let deepest = match event {
             Event::Start(_) => {
@@ -232,12 +403,12 @@ impl<'s> Renderer<'s, '_> {
         &mut self,
         level: HeadingLevel,
         explicit_id: Option<CowStr<'s>>,
-        inner: Vec<Event<'s>>,
-        out: &mut Vec<Event<'s>>,
+        inner: Vec<(Event<'s>, Option<usize>)>,
+        out: &mut Vec<(Event<'s>, Option<usize>)>,
     ) {
         let text: String = inner
             .iter()
-            .filter_map(|e| match e {
+            .filter_map(|(e, _)| match e {
                 Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
                 _ => None,
             })
@@ -256,14 +427,20 @@ impl<'s> Renderer<'s, '_> {
             other => other as u8,
         };
         let escaped_id = escape(&id);
-        out.push(Event::Html(CowStr::from(format!(
-            "<div class=\"heading\"><h{level} id=\"{escaped_id}\">"
-        ))));
+        out.push((
+            Event::Html(CowStr::from(format!(
+                "<div class=\"heading\"><h{level} id=\"{escaped_id}\">"
+            ))),
+            None,
+        ));
         out.extend(inner);
-        out.push(Event::Html(CowStr::from(format!(
-            "</h{level}><a class=\"heading-anchor\" href=\"#{escaped_id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: {}</span></a></div>\n",
-            escape(&text)
-        ))));
+        out.push((
+            Event::Html(CowStr::from(format!(
+                "</h{level}><a class=\"heading-anchor\" href=\"#{escaped_id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: {}</span></a></div>\n",
+                escape(&text)
+            ))),
+            None,
+        ));
         self.out.headings.push(Heading { level, id, text });
     }
 
@@ -286,20 +463,11 @@ impl<'s> Renderer<'s, '_> {
         &mut self,
         dest: &CowStr<'s>,
         link_type: LinkType,
-        range: &std::ops::Range<usize>,
+        range: &Range<usize>,
         image: bool,
     ) -> Option<CowStr<'s>> {
         let span = self.dest_span(dest, range);
-        let compact: String = dest
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if ["javascript:", "vbscript:", "data:"]
-            .iter()
-            .any(|scheme| compact.starts_with(scheme))
-        {
-            let scheme = compact.split(':').next().unwrap_or_default();
+        if let Some(scheme) = script_scheme(dest) {
             self.diagnostics.push(
                 Diagnostic::warning(format!(
                     "{} to a `{scheme}:` address was removed",
@@ -344,14 +512,288 @@ impl<'s> Renderer<'s, '_> {
         Some(dest.clone())
     }
 
+    /// The body's HTML without any address attribute that goes to a
+    /// `javascript:`, `vbscript:` or `data:` address, each removal reported
+    /// at its place in the file. Only HTML from the body's raw HTML can hold
+    /// one (Markdown links were dealt with in [`Self::link_target`]), but
+    /// the whole body is read at once: an element may open in one piece of
+    /// raw HTML and go on in the next, and only an HTML parser reads it as a
+    /// browser will. Elements left alone keep their bytes.
+    fn remove_script_addresses(&mut self, html: &str, raw_html: &[RawHtml]) -> String {
+        let removed = RefCell::new(Vec::new());
+        let rewritten = without_script_addresses(html, 0, &removed);
+        for RemovedAttribute {
+            element,
+            attribute,
+            scheme,
+            list,
+            html,
+        } in removed.into_inner()
+        {
+            let location = self.raw_html_location(html, raw_html);
+            let to = if list { "with" } else { "to" };
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "`<{element} {attribute}>` {to} a `{scheme}:` address was removed"
+                ))
+                .at(location)
+                .hint(format!("links may go to web pages, email addresses and files; the `<{element}>` is kept without its `{attribute}`")),
+            );
+        }
+        match rewritten {
+            Ok(rewritten) => rewritten,
+            Err(error) => {
+                let location = self.raw_html_location(None, raw_html);
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "the HTML in this body could not be checked for `javascript:` addresses: {error}"
+                    ))
+                    .at(location)
+                    .hint("simplify the HTML written in the document"),
+                );
+                String::new()
+            }
+        }
+    }
+
+    /// Where in the file the rendered HTML at `html` came from: within the
+    /// piece of raw HTML that holds it, or, for a value that is not all in
+    /// one piece, the start of the piece before it.
+    fn raw_html_location(
+        &self,
+        html: Option<Range<usize>>,
+        raw_html: &[RawHtml],
+    ) -> crate::diagnostics::Location {
+        let at = html.unwrap_or(0..0);
+        let Some(piece) = raw_html
+            .partition_point(|piece| piece.html.start <= at.start)
+            .checked_sub(1)
+            .and_then(|i| raw_html.get(i))
+            .or(raw_html.first())
+        else {
+            return self.locate(0, 0);
+        };
+        if piece.html.start <= at.start && at.end <= piece.html.end {
+            let start = piece.source + (at.start - piece.html.start);
+            self.locate(start, start + at.len())
+        } else {
+            self.locate(piece.source, piece.source + 1)
+        }
+    }
+
     /// The byte range of a link's destination within the link's source range.
-    fn dest_span(&self, dest: &str, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    fn dest_span(&self, dest: &str, range: &Range<usize>) -> Range<usize> {
         let text = &self.body[range.clone()];
         match text.rfind(dest) {
             Some(i) if !dest.is_empty() => range.start + i..range.start + i + dest.len(),
             _ => range.clone(),
         }
     }
+}
+
+/// An attribute of raw HTML removed for its address.
+struct RemovedAttribute {
+    element: String,
+    attribute: String,
+    scheme: &'static str,
+    /// Whether the attribute holds a list of addresses (`srcset`).
+    list: bool,
+    /// Its value in the rendered HTML.
+    html: Option<Range<usize>>,
+}
+
+/// Attributes whose value is an address a browser may follow or load.
+/// `style` is not among them: CSS `url()` is left to the writer who
+/// allowed raw HTML.
+const ADDRESS_ATTRIBUTES: &[&str] = &[
+    "action",
+    "background",
+    "cite",
+    "classid",
+    "codebase",
+    "data",
+    "dynsrc",
+    "formaction",
+    "href",
+    "icon",
+    "longdesc",
+    "lowsrc",
+    "manifest",
+    "poster",
+    "src",
+    "xlink:href",
+    // SVG animation (`<set attributeName="href" to="…">`) can set a link.
+    "by",
+    "from",
+    "to",
+];
+
+/// Attributes whose value is a list of addresses, with sizes in `srcset`.
+const ADDRESS_LIST_ATTRIBUTES: &[&str] = &["archive", "imagesrcset", "ping", "srcset", "values"];
+
+/// `html` without the address attributes that go to a `javascript:`,
+/// `vbscript:` or `data:` address, each noted in `removed` with its place in
+/// `html` moved on by `offset`. A browser with scripts off reads the text of
+/// a `<noscript>` as HTML: so is it read here, one level down.
+fn without_script_addresses(
+    html: &str,
+    offset: usize,
+    removed: &RefCell<Vec<RemovedAttribute>>,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let mut noscript = String::new();
+    let mut noscript_start = None;
+    let settings = lol_html::RewriteStrSettings::new()
+        .with_strict(false)
+        .with_enable_esi_tags(false)
+        .append_element_content_handler(lol_html::element!("*", |element| {
+            remove_script_attributes(element, offset, &mut removed.borrow_mut());
+            Ok(())
+        }))
+        .append_element_content_handler(lol_html::text!("noscript", |chunk| {
+            let start = *noscript_start.get_or_insert(chunk.source_location().bytes().start);
+            noscript.push_str(chunk.as_str());
+            if chunk.last_in_text_node() {
+                let inner = without_script_addresses(&noscript, offset + start, removed)?;
+                chunk.replace(&inner, lol_html::html_content::ContentType::Html);
+                noscript.clear();
+                noscript_start = None;
+            } else {
+                chunk.remove();
+            }
+            Ok(())
+        }));
+    lol_html::rewrite_str(html, settings)
+}
+
+/// Removes from an element every address attribute that goes to a
+/// `javascript:`, `vbscript:` or `data:` address, and notes each (its place
+/// moved on by `offset`).
+fn remove_script_attributes(
+    element: &mut lol_html::html_content::Element<'_, '_>,
+    offset: usize,
+    removed: &mut Vec<RemovedAttribute>,
+) {
+    let tag = element.tag_name();
+    // `<meta http-equiv="refresh" content="0; url=…">` goes to an address too.
+    let refresh = tag == "meta"
+        && element.get_attribute("http-equiv").is_some_and(|value| {
+            decode_character_references(&value)
+                .trim()
+                .eq_ignore_ascii_case("refresh")
+        });
+    let mut names = Vec::new();
+    for attribute in element.attributes() {
+        let name = attribute.name();
+        let list = if ADDRESS_ATTRIBUTES.contains(&name.as_str()) {
+            false
+        } else if ADDRESS_LIST_ATTRIBUTES.contains(&name.as_str()) || (refresh && name == "content")
+        {
+            true
+        } else {
+            continue;
+        };
+        let value = decode_character_references(&attribute.value()).into_owned();
+        let scheme = if list {
+            value
+                .split(|c: char| {
+                    c.is_ascii_whitespace() || matches!(c, ',' | ';' | '=' | '\'' | '"')
+                })
+                .find_map(script_scheme)
+        } else {
+            script_scheme(&value)
+        };
+        if let Some(scheme) = scheme {
+            removed.push(RemovedAttribute {
+                element: tag.clone(),
+                attribute: name.clone(),
+                scheme,
+                list,
+                html: attribute
+                    .value_source_location()
+                    .map(|at| offset + at.bytes().start..offset + at.bytes().end),
+            });
+            names.push(name);
+        }
+    }
+    for name in names {
+        element.remove_attribute(&name);
+    }
+}
+
+/// The scheme of an address that is never emitted (`javascript`,
+/// `vbscript`, `data`), read as a browser would read it and then some:
+/// case does not matter, and white space and control characters are left
+/// out wherever they are (a browser ignores them at the ends, and tabs and
+/// line breaks anywhere).
+fn script_scheme(address: &str) -> Option<&'static str> {
+    let start: String = address
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take("javascript:".len())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|scheme| {
+            start
+                .strip_prefix(scheme)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
+}
+
+/// An attribute value with its character references decoded, as far as an
+/// address's scheme goes: numeric ones (`&#106;`, `&#x6A`, with or without
+/// `;`, as a browser reads them in an attribute) and the named ones that
+/// stand for a colon, a tab or a line break. No named reference stands for
+/// an ASCII letter of `javascript`, `vbscript` or `data`, so the others are
+/// kept as written.
+fn decode_character_references(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('&') {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let mut decoded = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        decoded.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (c, len) = character_reference(rest).unwrap_or(('&', 1));
+        decoded.push(c);
+        rest = &rest[len..];
+    }
+    decoded.push_str(rest);
+    std::borrow::Cow::Owned(decoded)
+}
+
+/// The character that the reference at the start of `text` stands for, and
+/// the reference's length; `None` if `text` does not start with one.
+fn character_reference(text: &str) -> Option<(char, usize)> {
+    const NAMED: [(&str, char); 3] = [("&colon;", ':'), ("&Tab;", '\t'), ("&NewLine;", '\n')];
+    if let Some((name, c)) = NAMED.iter().find(|(name, _)| text.starts_with(name)) {
+        return Some((*c, name.len()));
+    }
+    let number = text.strip_prefix("&#")?;
+    let (digits, radix, prefix) = match number.strip_prefix(['x', 'X']) {
+        Some(hex) => (hex, 16, "&#x".len()),
+        None => (number, 10, "&#".len()),
+    };
+    let len = digits
+        .find(|c: char| !c.is_digit(radix))
+        .unwrap_or(digits.len());
+    if len == 0 {
+        return None;
+    }
+    let code = digits[..len].chars().fold(0u32, |code, digit| {
+        code.saturating_mul(radix)
+            .saturating_add(digit.to_digit(radix).unwrap_or_default())
+    });
+    // As a browser does: NUL and the C1 range (which it maps to
+    // Windows-1252 characters, none of them ASCII) are not what they say.
+    let c = match code {
+        0 | 0x80..=0x9F => '\u{FFFD}',
+        code => char::from_u32(code).unwrap_or('\u{FFFD}'),
+    };
+    let semicolon = usize::from(digits[len..].starts_with(';'));
+    Some((c, prefix + len + semicolon))
 }
 
 /// Escapes text for an HTML attribute or element.
@@ -421,6 +863,10 @@ mod tests {
     use super::*;
 
     fn render_str(body: &str, unsafe_html: bool) -> (Body, Vec<Diagnostic>) {
+        render_kind(Kind::Page, body, unsafe_html)
+    }
+
+    fn render_kind(kind: Kind, body: &str, unsafe_html: bool) -> (Body, Vec<Diagnostic>) {
         let source = SourceText::new("a.md", body);
         render(
             body,
@@ -428,9 +874,184 @@ mod tests {
             &source,
             &Options {
                 unsafe_html,
+                kind,
                 base_path: "/",
             },
         )
+    }
+
+    /// Raw HTML, allowed by the site, that a browser would read as going to
+    /// a `javascript:`, `vbscript:` or `data:` address.
+    const SCRIPT_ADDRESSES: &[&str] = &[
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+        "<A HREF='javascript:alert(1)'>x</A>",
+        "<a href=javascript:alert(1)>x</a>",
+        "<a href=\" \u{1}javascript:alert(1) \">x</a>",
+        "<a href=\"&#106;avascript:alert(1)\">x</a>",
+        "<a href=\"&#0000106&#0000097vascript:alert(1)\">x</a>",
+        "<a href=\"&#x6A;avascript&colon;alert(1)\">x</a>",
+        "<a href=\"&#X6a&#X61vascript:alert(1)\">x</a>",
+        "<a href=\"java&#x09;script:alert(1)\">x</a>",
+        "<a href=\"java&Tab;script&NewLine;:alert(1)\">x</a>",
+        "<a href=\"java\nscript:alert(1)\">x</a>",
+        "<a href=\"vbscript:msgbox(1)\">x</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD4=\">x</a>",
+        "<form action=\"javascript:alert(1)\"><button>go</button></form>",
+        "<form><button formaction=\"javascript:alert(1)\">go</button></form>",
+        "<iframe src=\"data:text/html,x\"></iframe>",
+        "<object data=\"javascript:alert(1)\"></object>",
+        "<embed src=\"javascript:alert(1)\">",
+        "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        "<svg><a href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+        "<svg><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/><text>x</text></a></svg>",
+        "<svg><a><animate attributeName=\"href\" values=\"#a;javascript:alert(1)\"/></a></svg>",
+        "<img srcset=\"a.png 1x, javascript:alert(1) 2x\" alt=\"\">",
+        "<img src=\"a.png\" srcset=\"data:image/png;base64,AAAA 2x\" alt=\"\">",
+        "<picture><source srcset=\"a.png, data:image/svg+xml,x 2x\"><img src=\"a.png\" alt=\"\"></picture>",
+        "<video poster=\"javascript:alert(1)\"></video>",
+        "<blockquote cite=\"javascript:alert(1)\">q</blockquote>",
+        "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
+        "<img lowsrc=\"javascript:alert(1)\" dynsrc=\"javascript:alert(1)\" alt=\"\">",
+        "<a href=\"/ok\" ping=\"/count javascript:alert(1)\">x</a>",
+        "<meta http-equiv=\"refresh\" content=\"0; url=javascript:alert(1)\">",
+        "<base href=\"javascript:alert(1)//\">",
+        "<div>\n<a href=\"javascript:alert(1)\">\n\n*opened in one piece of HTML, closed in another*\n\n</a>\n</div>",
+        "<iframe\nsrc=\"data:text/html,x\"></iframe>",
+        "<svg><style><a href=\"javascript:alert(1)\">x</a></style></svg>",
+        "<math><style><a href=\"javascript:alert(1)\">x</a></style></math>",
+        "<noscript><a href=\"javascript:alert(1)\">x</a></noscript>",
+        "<template><a href=\"javascript:alert(1)\">x</a></template>",
+        "<select><option><a href=\"javascript:alert(1)\">x</a></option></select>",
+        "<table><a href=\"javascript:alert(1)\">x</a></table>",
+        "<svg><foreignObject><a href=\"javascript:alert(1)\">x</a></foreignObject></svg>",
+    ];
+
+    #[test]
+    fn raw_html_never_goes_to_a_script_address() {
+        for html in SCRIPT_ADDRESSES {
+            let (body, diagnostics) = render_str(&format!("Before.\n\n{html}\n\nAfter.\n"), true);
+            let lower = body.html.to_lowercase();
+            for scheme in ["javascript", "vbscript", "data:", "&#"] {
+                assert!(!lower.contains(scheme), "{html}\n=> {}", body.html);
+            }
+            assert!(
+                body.html.contains("Before.") && body.html.contains("After."),
+                "{}",
+                body.html
+            );
+            assert!(!diagnostics.is_empty(), "{html}: no warning");
+            assert!(
+                diagnostics.iter().all(|d| !d.is_error()
+                    && d.message.ends_with("address was removed")
+                    && d.location.as_ref().is_some_and(|l| l.file == "a.md")),
+                "{html}: {diagnostics:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn noscript_read_within_noscript_stays_within_the_nesting_limit() {
+        // Each `<noscript>` is read again as HTML, one level down.
+        let deepest = format!(
+            "{}<a href=\"javascript:alert(1)\">x</a>",
+            "<noscript>".repeat(MAX_NESTING)
+        );
+        let (body, diagnostics) = render_str(&deepest, true);
+        assert!(!body.html.contains("javascript"), "{}", body.html);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let (body, diagnostics) = render_str(&format!("<noscript>{deepest}"), true);
+        assert!(body.html.is_empty());
+        assert!(diagnostics[0].message.contains("nested"), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn removing_a_script_address_keeps_the_element_and_says_where() {
+        let (body, diagnostics) = render_str(
+            "Intro.\n\nSee <a class=\"x\" href=\"javascript:alert(1)\">this</a>.\n\n<iframe\n  src=\"data:text/html,x\" title=\"t\"></iframe>\n\n<noscript>\n<a href=\"vbscript:x\">no scripts</a></noscript>\n",
+            true,
+        );
+        assert!(
+            body.html.contains("See <a class=\"x\">this</a>."),
+            "{}",
+            body.html
+        );
+        assert!(
+            body.html.contains("<iframe title=\"t\"></iframe>"),
+            "{}",
+            body.html
+        );
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().expect("a location");
+                (d.message.as_str(), at.line, at.column, at.width)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "`<a href>` to a `javascript:` address was removed",
+                    3,
+                    24,
+                    19
+                ),
+                ("`<iframe src>` to a `data:` address was removed", 6, 8, 16),
+                ("`<a href>` to a `vbscript:` address was removed", 9, 10, 10),
+            ]
+        );
+        assert_eq!(
+            diagnostics[0].hint.as_deref(),
+            Some(
+                "links may go to web pages, email addresses and files; the `<a>` is kept without its `href`"
+            )
+        );
+    }
+
+    #[test]
+    fn raw_html_without_script_addresses_is_emitted_as_written() {
+        // What pulldown-cmark alone makes of it: the bytes before this check existed.
+        let body = "<p class=x>Links: <a href=\"https://example.org/a?b=1&amp;c=2#top\">web</a>,\n\
+            <A HREF='/areas/derby/'>relative</A>, <a href=#early-years>anchor</a>,\n\
+            <a href=\"mailto:derby@example.org\" title=\"javascript: a talk\">mail</a>,\n\
+            <a href=\"./data/report.pdf\" data-note=\"javascript:x\">file</a>,\n\
+            <a href=\"javascript-guide/\">guide</a> <a href=\"metadata:x\">x</a></p>\n\
+            \n\
+            <img src=\"pic.png\" srcset=\"pic.png 1x,pic@2x.png  2x\" alt=\"A &amp; B\"><br/>\n\
+            <!-- a comment with <a href=\"javascript:x\"> in it -->\n\
+            <script>let u = \"<a href='javascript:x'>\";</script>\n\
+            <svg viewBox=\"0 0 1 1\"><a xlink:href=\"#x\"><text>t</text></a></svg>\n\
+            <noscript><p>Turn on <a href=\"/help/scripts/\">scripts</a> &amp; reload</p></noscript>\n\
+            <details><summary>More</summary>\n\
+            \n\
+            Some *Markdown* and <span style=\"color: red\">a span</span>.\n\
+            \n\
+            </details>\n";
+        let mut expected = String::new();
+        pulldown_cmark::html::push_html(&mut expected, Parser::new_ext(body, parser_options()));
+        let (rendered, diagnostics) = render_str(body, true);
+        assert_eq!(rendered.html, expected);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn character_references_are_read_as_a_browser_reads_them() {
+        for (value, decoded) in [
+            ("&#106;", "j"),
+            ("&#x6a;&#X6A", "jj"),
+            ("&#0000106avascript", "javascript"),
+            ("&colon;&Tab;&NewLine;", ":\t\n"),
+            ("&amp;#106;", "&amp;#106;"),
+            ("&#;&#x;&", "&#;&#x;&"),
+            ("&#0;&#x80;&#99999999999;", "\u{FFFD}\u{FFFD}\u{FFFD}"),
+            ("&colon", "&colon"),
+        ] {
+            assert_eq!(decode_character_references(value), decoded, "{value}");
+        }
+        assert_eq!(script_scheme(" \u{1}JAVA\tSCRIPT:x"), Some("javascript"));
+        assert_eq!(script_scheme("javascript-guide/"), None);
+        assert_eq!(script_scheme("data"), None);
     }
 
     #[test]
@@ -515,5 +1136,58 @@ mod tests {
         assert!(flat.is_empty(), "{flat:?}");
         let (_, closed) = render_str(&"<div><b>x</b></div>\n".repeat(500), true);
         assert!(closed.is_empty(), "{closed:?}");
+    }
+
+    #[test]
+    fn headings_do_not_take_the_ids_the_theme_uses() {
+        let (body, _) = render_kind(
+            Kind::Page,
+            "## Main content\n\n## Contents heading\n\n## Related heading\n\n## Priorities\n",
+            false,
+        );
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "main-content-1",
+                "contents-heading-1",
+                "related-heading-1",
+                "priorities"
+            ]
+        );
+        assert!(
+            body.html.contains("<h2 id=\"main-content-1\">Main content</h2><a class=\"heading-anchor\" href=\"#main-content-1\">"),
+            "{}",
+            body.html
+        );
+        // Each page its own: a plan's `## Priorities` is free, the home page's is not.
+        let (home, _) = render_kind(
+            Kind::Home,
+            "## Priorities\n\n## Latest\n\n## Latest\n",
+            false,
+        );
+        let ids: Vec<&str> = home.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["priorities-1", "latest-1", "latest-2"]);
+        let (area, _) = render_kind(Kind::AreaIntro, "## Funding {#funding}\n", false);
+        assert_eq!(area.headings[0].id, "funding-1");
+    }
+
+    #[test]
+    fn footnotes_have_ids_of_their_own() {
+        let (body, _) = render_str(
+            "## Sources\n\nA claim[^sources] and another[^Note].\n\n## Fn note\n\n[^sources]: A source.\n[^note]: A note.\n",
+            false,
+        );
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["sources", "fn-note"]);
+        for part in [
+            "<h2 id=\"sources\">",
+            "<a href=\"#fn-sources\">1</a>",
+            "<div class=\"footnote-definition\" id=\"fn-sources\"><sup class=\"footnote-definition-label\">1</sup>",
+            "<a href=\"#fn-note-1\">2</a>",
+            "<div class=\"footnote-definition\" id=\"fn-note-1\"><sup class=\"footnote-definition-label\">2</sup>",
+        ] {
+            assert!(body.html.contains(part), "{part}\n{}", body.html);
+        }
     }
 }

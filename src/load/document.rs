@@ -512,6 +512,7 @@ impl Checker<'_> {
 
         let options = markdown::Options {
             unsafe_html: config.unsafe_html,
+            kind: self.kind,
             base_path: &config.base_path,
         };
         let (body, body_diagnostics) = markdown::render(body, body_offset, self.source, &options);

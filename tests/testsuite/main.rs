@@ -6,6 +6,7 @@ mod bad_input;
 mod build;
 mod guide;
 mod init;
+mod markdown_safety;
 mod output_folder;
 mod real_site;
 mod search;
