@@ -78,7 +78,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Use this address instead of `base_url` from site.toml (e.g. for a preview).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
     /// Do not minify HTML, whatever site.toml says.
     #[arg(long)]
@@ -208,4 +208,14 @@ pub fn report_failure(what: &str, diagnostics: &[Diagnostic], format: OutputForm
     if format == OutputFormat::Human {
         eprintln!("error: {what}: {}", diagnostics::summary(diagnostics));
     }
+}
+
+/// `--base-url`: an unusable address is wrong usage (exit status 2), found
+/// as the command line is read, like any other bad option value.
+fn base_url(url: &str) -> Result<String, String> {
+    crate::config::normalise_base_url(url)
+        .map(|_| url.to_string())
+        .map_err(|why| {
+            format!("{why}; pass an absolute address, e.g. https://example.org/preview/")
+        })
 }

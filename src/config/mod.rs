@@ -449,7 +449,7 @@ pub fn is_slug(text: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn normalise_base_url(url: &str) -> Result<String, &'static str> {
+pub fn normalise_base_url(url: &str) -> Result<String, &'static str> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")

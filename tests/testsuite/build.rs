@@ -364,6 +364,15 @@ fn wrong_usage_exits_2() {
     assert_eq!(site.run(&["bulid"]).code, 2);
     assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
     assert_eq!(site.run(&["check", "--format", "xml"]).code, 2);
+    let bad_url = site.run(&["build", "--base-url", "preview.example"]);
+    assert_eq!(bad_url.code, 2);
+    assert!(
+        bad_url
+            .stderr
+            .contains("it must start with https:// or http://"),
+        "{}",
+        bad_url.stderr
+    );
 }
 
 #[test]
