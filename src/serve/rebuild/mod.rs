@@ -7,14 +7,14 @@
 //! failed build, with the last good build kept.
 //!
 //! Edits to documents that keep every address — typing in a body, fixing
-//! a title — are rebuilt in place ([`in_place`]): without walking the site
+//! a title — are rebuilt in place (`in_place`): without walking the site
 //! or loading and linking its other documents. A body-only edit renders
 //! just the pages that show that body.
 //!
 //! Every other change runs the stages of `compile` — load, link, render,
 //! verify — and reuses what cannot have changed since the last good build:
-//! each Markdown file's load result ([`files`]) and each page's output
-//! ([`pages`]), kept while what the page is made from is unchanged.
+//! each Markdown file's load result (`files`) and each page's output
+//! (`pages`), kept while what the page is made from is unchanged.
 //!
 //! So a body-only edit re-renders that document's page alone, and an edit
 //! to a title re-renders exactly the pages whose content changed.
