@@ -89,6 +89,15 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         diagnostics.extend(found);
     }
     let site = index(root, config, today, documents, attachments);
+    if site.page_by_slug("accessibility").is_none() {
+        // SPEC §4: every page's footer links to it; the theme leaves the
+        // link out when there is none.
+        diagnostics.push(
+            Diagnostic::warning("the site has no accessibility statement")
+                .in_file("content/pages/")
+                .hint("add content/pages/accessibility.md: public-sector sites must publish one (see GOV.UK's sample statement), and every page's footer then links to it"),
+        );
+    }
     (site, diagnostics)
 }
 

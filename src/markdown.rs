@@ -247,6 +247,22 @@ impl<'s> Renderer<'s, '_> {
                                 .hint("the title is the page's only level-1 heading: start body headings with `##`"),
                         );
                     }
+                    // The title is the page's level 1; each heading may go at
+                    // most one level below the one before (WCAG 1.3.1).
+                    let shown = (level as u8).max(2);
+                    let previous = self.out.headings.last().map_or(1, |h| h.level);
+                    if shown > previous + 1 {
+                        self.diagnostics.push(
+                            Diagnostic::warning(format!(
+                                "a level-{shown} heading follows a level-{previous} heading"
+                            ))
+                            .at(self.locate(range.start, range.start + shown as usize))
+                            .hint(format!(
+                                "headings go down one level at a time, so that screen readers can follow the page's outline: use `{}` here",
+                                "#".repeat(previous as usize + 1)
+                            )),
+                        );
+                    }
                     heading = Some((level, id, Vec::new()));
                     continue;
                 }
@@ -691,6 +707,26 @@ pub(crate) mod tests {
         assert!(flat.is_empty(), "{flat:?}");
         let (_, closed) = render_str(&"<div><b>x</b></div>\n".repeat(500), true);
         assert!(closed.is_empty(), "{closed:?}");
+    }
+
+    #[test]
+    fn warns_of_skipped_heading_levels() {
+        let warnings = |body: &str| -> Vec<String> {
+            render_str(body, false)
+                .1
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(
+            warnings("### Straight to three\n"),
+            ["a level-3 heading follows a level-1 heading"]
+        );
+        assert_eq!(
+            warnings("## Two\n\n#### Four\n\n## Two again\n\n### Three\n"),
+            ["a level-4 heading follows a level-2 heading"]
+        );
+        assert!(warnings("## Two\n\n### Three\n\n## Two\n").is_empty());
     }
 
     #[test]

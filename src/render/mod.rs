@@ -760,10 +760,19 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let config = &site.config;
         let intro = self.intro(site.home.as_ref());
+        // The home page's summary, else the site's description, else (never
+        // an empty description) what the site publishes.
         let description = site
             .home
             .and_then(|id| site.document(id).summary.clone())
-            .unwrap_or_else(|| config.description.clone());
+            .or_else(|| Some(config.description.clone()).filter(|d| !d.trim().is_empty()))
+            .unwrap_or_else(|| {
+                format!(
+                    "{}: announcements, delivery plans and projects of {} areas.",
+                    config.title,
+                    config.areas.len()
+                )
+            });
         let announcements = &site.by_kind[&Kind::Announcement];
         context(&HomeContext {
             page: self.meta(

@@ -424,3 +424,45 @@ fn a_missing_site_toml_is_explained() {
         run.stderr
     );
 }
+
+#[test]
+fn the_areas_page_gives_each_area_its_wave() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let areas = site.read("public/areas/index.html");
+    // Derby: wave 1, named 4 October 2016; Hastings: wave 2, no date.
+    assert!(areas.contains("First wave, named <time"), "{areas}");
+    assert!(areas.contains("Second wave</td>"), "{areas}");
+}
+
+#[test]
+fn the_home_page_always_has_a_description() {
+    let site = SiteTest::base();
+    let toml = site.read("site.toml");
+    let without: String = toml
+        .lines()
+        .filter(|l| !l.starts_with("description"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    site.write("site.toml", without);
+    site.expect(&["build"], 0);
+    let home = site.read("public/index.html");
+    assert!(!home.contains("content=\"\""), "{home}");
+    assert!(
+        home.contains("announcements, delivery plans and projects of 3 areas"),
+        "{home}"
+    );
+}
+
+#[test]
+fn a_site_without_an_accessibility_statement_is_warned() {
+    let site = SiteTest::base();
+    site.remove("content/pages/accessibility.md");
+    let check = site.expect(&["check"], 0);
+    assert!(
+        check.stderr.contains("warning: the site has no accessibility statement"),
+        "{}",
+        check.stderr
+    );
+    site.expect(&["check", "--strict"], 1);
+}
