@@ -460,7 +460,9 @@ fn a_site_without_an_accessibility_statement_is_warned() {
     site.remove("content/pages/accessibility.md");
     let check = site.expect(&["check"], 0);
     assert!(
-        check.stderr.contains("warning: the site has no accessibility statement"),
+        check
+            .stderr
+            .contains("warning: the site has no accessibility statement"),
         "{}",
         check.stderr
     );
