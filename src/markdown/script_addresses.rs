@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use super::{RawHtml, Renderer};
 use crate::diagnostics::Diagnostic;
+use crate::document::SiteLink;
 
 impl Renderer<'_, '_> {
     /// The body's HTML without any address attribute that goes to a
@@ -24,15 +25,23 @@ impl Renderer<'_, '_> {
     /// raw HTML and go on in the next, and only an HTML parser reads it as a
     /// browser will. Elements left alone keep their bytes.
     pub(super) fn remove_script_addresses(&mut self, html: &str, raw_html: &[RawHtml]) -> String {
-        let removed = RefCell::new(Vec::new());
-        let rewritten = without_script_addresses(html, 0, &removed);
+        let removed = RefCell::new(Found::default());
+        let rewritten = without_script_addresses(html, 0, self.options.base_path, &removed);
+        let Found {
+            removed,
+            site_links,
+        } = removed.into_inner();
+        for (path, html) in site_links {
+            let location = self.raw_html_location(html, raw_html);
+            self.out.site_links.push(SiteLink { path, location });
+        }
         for RemovedAttribute {
             element,
             attribute,
             scheme,
             list,
             html,
-        } in removed.into_inner()
+        } in removed
         {
             let location = self.raw_html_location(html, raw_html);
             let to = if list { "with" } else { "to" };
@@ -86,6 +95,15 @@ impl Renderer<'_, '_> {
     }
 }
 
+/// What reading the raw HTML found: the attributes removed, and the
+/// root-relative addresses (`/areas/derby/`), to be checked against the
+/// built pages as Markdown links' are, with their values' places.
+#[derive(Default)]
+struct Found {
+    removed: Vec<RemovedAttribute>,
+    site_links: Vec<(String, Option<Range<usize>>)>,
+}
+
 /// An attribute of raw HTML removed for its address.
 struct RemovedAttribute {
     element: String,
@@ -133,7 +151,8 @@ const ADDRESS_LIST_ATTRIBUTES: &[&str] = &["archive", "imagesrcset", "ping", "sr
 fn without_script_addresses(
     html: &str,
     offset: usize,
-    removed: &RefCell<Vec<RemovedAttribute>>,
+    base_path: &str,
+    found: &RefCell<Found>,
 ) -> Result<String, lol_html::errors::RewritingError> {
     let mut noscript = String::new();
     let mut noscript_start = None;
@@ -141,14 +160,14 @@ fn without_script_addresses(
         .with_strict(false)
         .with_enable_esi_tags(false)
         .append_element_content_handler(lol_html::element!("*", |element| {
-            remove_script_attributes(element, offset, &mut removed.borrow_mut());
+            remove_script_attributes(element, offset, base_path, &mut found.borrow_mut());
             Ok(())
         }))
         .append_element_content_handler(lol_html::text!("noscript", |chunk| {
             let start = *noscript_start.get_or_insert(chunk.source_location().bytes().start);
             noscript.push_str(chunk.as_str());
             if chunk.last_in_text_node() {
-                let inner = without_script_addresses(&noscript, offset + start, removed)?;
+                let inner = without_script_addresses(&noscript, offset + start, base_path, found)?;
                 chunk.replace(&inner, lol_html::html_content::ContentType::Html);
                 noscript.clear();
                 noscript_start = None;
@@ -162,11 +181,13 @@ fn without_script_addresses(
 
 /// Removes from an element every address attribute that goes to a
 /// `javascript:`, `vbscript:` or `data:` address, and notes each (its place
-/// moved on by `offset`).
+/// moved on by `offset`); notes each root-relative address and puts the
+/// site's base path in front of it, as for Markdown links.
 fn remove_script_attributes(
     element: &mut lol_html::html_content::Element<'_, '_>,
     offset: usize,
-    removed: &mut Vec<RemovedAttribute>,
+    base_path: &str,
+    found: &mut Found,
 ) {
     let tag = element.tag_name();
     // `<meta http-equiv="refresh" content="0; url=…">` goes to an address too.
@@ -177,6 +198,7 @@ fn remove_script_attributes(
                 .eq_ignore_ascii_case("refresh")
         });
     let mut names = Vec::new();
+    let mut rebased = Vec::new();
     for attribute in element.attributes() {
         let name = attribute.name();
         let list = if ADDRESS_ATTRIBUTES.contains(&name.as_str()) {
@@ -197,21 +219,36 @@ fn remove_script_attributes(
         } else {
             script_scheme(&value)
         };
+        let html = attribute
+            .value_source_location()
+            .map(|at| offset + at.bytes().start..offset + at.bytes().end);
+        if scheme.is_none() && !list && value.starts_with('/') && !value.starts_with("//") {
+            let path = value.split(['#', '?']).next().unwrap_or_default();
+            found.site_links.push((path.to_string(), html.clone()));
+            let raw = attribute.value();
+            if base_path != "/"
+                && let Some(rest) = raw.strip_prefix('/')
+            {
+                rebased.push((name.clone(), format!("{base_path}{rest}")));
+            }
+        }
         if let Some(scheme) = scheme {
-            removed.push(RemovedAttribute {
+            found.removed.push(RemovedAttribute {
                 element: tag.clone(),
                 attribute: name.clone(),
                 scheme,
                 list,
-                html: attribute
-                    .value_source_location()
-                    .map(|at| offset + at.bytes().start..offset + at.bytes().end),
+                html,
             });
             names.push(name);
         }
     }
     for name in names {
         element.remove_attribute(&name);
+    }
+    for (name, value) in rebased {
+        // The value is already written as HTML: set it as it stands.
+        let _ = element.set_attribute(&name, &value);
     }
 }
 

@@ -118,12 +118,45 @@ fn ordinary_addresses_in_raw_html_are_kept_byte_for_byte() {
         "content/announcements/raw.md",
         announcement("Raw", &format!("{}\n", html.join("\n\n"))),
     );
+    // Root-relative addresses in raw HTML are checked like Markdown links'.
+    site.write("content/img/a.png", "png");
     let run = site.expect(&["build"], 0);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     let page = site.read("public/announcements/raw/index.html");
     for piece in html {
         assert!(page.contains(piece), "{piece} not in {page}");
     }
+}
+
+#[test]
+fn root_relative_addresses_in_raw_html_are_checked_and_given_the_base_path() {
+    let site = site_with_raw_html();
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "<p><a href=\"/areas/derby/\">Derby</a>\n<a href=\"/areas/darby/\">Darby</a></p>\n",
+        ),
+    );
+    let check = site.expect(&["check"], 1);
+    assert!(
+        check.stderr.contains("content/announcements/raw.md:9:10"),
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("/areas/darby/"), "{}", check.stderr);
+    assert!(check.stderr.contains("1 error"), "{}", check.stderr);
+
+    site.write(
+        "content/announcements/raw.md",
+        announcement("Raw", "<p><a href=\"/areas/derby/#plans\">Derby</a></p>\n"),
+    );
+    site.expect(&["build", "--base-url", "https://oa.example/preview/"], 0);
+    let page = site.read("public/announcements/raw/index.html");
+    assert!(
+        page.contains("href=\"/preview/areas/derby/#plans\""),
+        "{page}"
+    );
 }
 
 /// Every `id` of an HTML page, in order.
