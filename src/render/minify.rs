@@ -91,7 +91,7 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
         if let Some(closing) = raw_text {
             let end = html[i..]
                 .windows(closing.len())
-                .position(|w| w.eq_ignore_ascii_case(&closing))
+                .position(|w| w.eq_ignore_ascii_case(closing))
                 .map_or(html.len(), |e| i + e);
             out.extend_from_slice(&html[i..end]);
             i = end;
