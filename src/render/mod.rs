@@ -1370,7 +1370,16 @@ impl<'a> Renderer<'a> {
                 d.last_updated().max(d.date)
             })
             .max();
+        // A feed with no entries is as recent as the site's newest
+        // document, else the newest area; a site with neither has only the
+        // programme's first year to go on.
         let updated = newest
+            .or_else(|| {
+                site.documents
+                    .iter()
+                    .filter_map(|d| d.last_updated().max(d.date))
+                    .max()
+            })
             .or_else(|| config.areas.iter().filter_map(|a| a.announced).max())
             .unwrap_or(jiff::civil::date(2016, 1, 1));
         context(&FeedContext {

@@ -468,3 +468,27 @@ fn a_site_without_an_accessibility_statement_is_warned() {
     );
     site.expect(&["check", "--strict"], 1);
 }
+
+#[test]
+fn an_empty_feed_is_as_recent_as_the_site() {
+    let site = SiteTest::base();
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        format!(
+            "{toml}\n[[priorities]]\nslug = \"quiet\"\nname = \"A priority with nothing yet\"\n"
+        ),
+    );
+    site.expect(&["build"], 0);
+    let updated = |feed: &str| -> String {
+        let xml = site.read(feed);
+        let start = xml.find("<updated>").expect("an updated date") + "<updated>".len();
+        xml[start..start + 25].to_string()
+    };
+    let empty = site.read("public/priorities/quiet/feed.xml");
+    assert!(!empty.contains("<entry>"), "{empty}");
+    assert_eq!(
+        updated("public/priorities/quiet/feed.xml"),
+        updated("public/feed.xml")
+    );
+}
