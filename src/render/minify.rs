@@ -36,7 +36,7 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while let Some(found) = memchr::memchr(b'<', &html[i..]) {
         let start = i + found;
-        out.extend_from_slice(&html[i..start]);
+        push_text(&mut out, &html[i..start]);
         i = start;
         let rest = &html[i..];
         if rest.starts_with(b"<!--") {
@@ -97,8 +97,32 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
             i = end;
         }
     }
-    out.extend_from_slice(&html[i..]);
+    push_text(&mut out, &html[i..]);
     out
+}
+
+/// Text between tags, with the `;` put back after each character reference
+/// the minifier shortened before a letter or digit (`R&ampD`, `1&LT2`):
+/// browsers read them the same, but HTML calls the missing `;` a parse
+/// error. Only names no longer reference starts with are completed, so a
+/// reference such as `&ltimes;` is left alone.
+fn push_text(out: &mut Vec<u8>, text: &[u8]) {
+    const SHORTENED: [&[u8]; 6] = [b"amp", b"AMP", b"LT", b"GT", b"quot", b"QUOT"];
+    let mut i = 0;
+    while let Some(found) = memchr::memchr(b'&', &text[i..]) {
+        let after = i + found + 1;
+        out.extend_from_slice(&text[i..after]);
+        i = after;
+        let rest = &text[i..];
+        if let Some(name) = SHORTENED.iter().find(|name| rest.starts_with(name))
+            && rest.get(name.len()) != Some(&b';')
+        {
+            out.extend_from_slice(name);
+            out.push(b';');
+            i += name.len();
+        }
+    }
+    out.extend_from_slice(&text[i..]);
 }
 
 /// minify-html with its parse tree: slower, but accepts any HTML.
@@ -155,6 +179,16 @@ mod tests {
             super::spaced_attributes(b"<style>p[a=\"1\"]b{}</style><i a=\"1\"/>"),
             b"<style>p[a=\"1\"]b{}</style><i a=\"1\"/>"
         );
+    }
+
+    #[test]
+    fn completes_the_character_references_it_shortened() {
+        let page = b"<html><body><p>R&amp;D 1&lt;2 &amp;amp; 3 &gt; 2 &lt;x &ltimes; caf\xc3\xa9</p></body></html>";
+        let out = String::from_utf8(minify(page)).expect("minified HTML is UTF-8");
+        assert!(out.contains("<p>R&D 1&LT;2 &amp;amp; 3 > 2 &LT;x"), "{out}");
+        let mut text = Vec::new();
+        super::push_text(&mut text, b"R&ampD 1&LT2 &amp; &ltimes; &QUOTx &");
+        assert_eq!(text, b"R&amp;D 1&LT;2 &amp; &ltimes; &QUOT;x &");
     }
 
     #[test]
