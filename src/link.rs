@@ -376,9 +376,21 @@ fn splice(html: &str, urls: &[String]) -> Option<String> {
 }
 
 /// Checks what only the finished output can tell: two sources on one path
-/// ([`collisions`]), and root-relative links to pages that were not built.
+/// ([`collisions`]), and root-relative links to pages that were not built
+/// ([`check_links`]). `oasis serve` renders without
+/// [`render::render_with`], which checks the paths before rendering, so it
+/// checks them here.
+///
+/// [`render::render_with`]: crate::render::render_with
 pub fn verify(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
     let mut diagnostics = collisions(site, outputs.iter().map(Claim::from));
+    diagnostics.extend(check_links(site, outputs));
+    diagnostics
+}
+
+/// Root-relative links (`/areas/derby/`) to pages that were not built.
+pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let pages = PageList::new(|| {
         outputs

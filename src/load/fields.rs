@@ -367,39 +367,48 @@ fn explain_unreadable(error: &mut FieldError, yaml: &str) {
         .or_else(|| error.message.split_once("duplicate field `"))
         .and_then(|(_, rest)| rest.split(['"', '`']).next())
         .map(str::to_string);
-    if let Some(key) = duplicate {
-        // YAML points at the map's first key; its entries are the lines
-        // that start at that column (the first may follow a `- `).
-        let Some((line, column)) = error.position else {
-            return;
-        };
-        let indent = column - 1;
-        let entry = format!("{key}:");
-        let mut found = lines
-            .iter()
-            .enumerate()
-            .skip(line - 1)
-            .take_while(|(i, l)| {
-                *i == line - 1 || l.trim().is_empty() || leading_spaces(l) >= indent
-            })
-            .filter(|(i, l)| {
-                (*i == line - 1 || leading_spaces(l) == indent)
-                    && l.get(indent..).is_some_and(|rest| rest.starts_with(&entry))
-            });
-        if let (Some((first, _)), Some((second, _))) = (found.next(), found.next()) {
-            error.position = Some((second + 1, indent + 1));
-            error.message = match &error.field {
-                Some(field) => format!("`{field}` has the key `{key}` twice"),
-                None => format!("`{key}` is given twice"),
-            };
-            // The block starts on the file's second line.
-            error.hint = Some(format!(
-                "the first `{key}` is on line {}; keep one of them",
-                first + 2
-            ));
-        }
-        return;
+    match duplicate {
+        Some(key) => explain_nested_duplicate(error, &lines, &key),
+        None => explain_left_open(error, &lines),
     }
+}
+
+/// A key given twice in a nested map: YAML points at the map's first key;
+/// its entries are the lines that start at that column (the first may
+/// follow a `- `), and the second with `key` is the mistake.
+fn explain_nested_duplicate(error: &mut FieldError, lines: &[&str], key: &str) {
+    let Some((line, column)) = error.position else {
+        return;
+    };
+    let indent = column - 1;
+    let entry = format!("{key}:");
+    let mut found = lines
+        .iter()
+        .enumerate()
+        .skip(line - 1)
+        .take_while(|(i, l)| *i == line - 1 || l.trim().is_empty() || leading_spaces(l) >= indent)
+        .filter(|(i, l)| {
+            (*i == line - 1 || leading_spaces(l) == indent)
+                && l.get(indent..).is_some_and(|rest| rest.starts_with(&entry))
+        });
+    if let (Some((first, _)), Some((second, _))) = (found.next(), found.next()) {
+        error.position = Some((second + 1, indent + 1));
+        error.message = match &error.field {
+            Some(field) => format!("`{field}` has the key `{key}` twice"),
+            None => format!("`{key}` is given twice"),
+        };
+        // The block starts on the file's second line.
+        error.hint = Some(format!(
+            "the first `{key}` is on line {}; keep one of them",
+            first + 2
+        ));
+    }
+}
+
+/// A quotation mark or a list left open on a key's line: YAML reads on to
+/// where it gives up (often the closing `---`); the mistake is the first
+/// such line before that.
+fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
     let error_line = error.position.map_or(lines.len(), |(line, _)| line);
     for (i, line) in lines.iter().enumerate().take(error_line) {
         if leading_spaces(line) != 0 {

@@ -152,21 +152,11 @@ mod tests {
     fn keeps_a_space_after_each_quoted_attribute_value() {
         let page = b"<html><head><style>a[title=\"x\"]{color:red}</style></head><body><!-- a=\"b\"c --><a title=\"A b\" href=\"/x y/\" class=c>1 < 2</a><img alt='x y' src=a.png><script src=s.js></script><script>var q=\"a\"+'b'</script></body></html>";
         let out = String::from_utf8(minify(page)).expect("minified HTML is UTF-8");
-        assert!(
-            out.contains("<a title=\"A b\" href=\"/x y/\" class=c>"),
-            "{out}"
+        assert_eq!(
+            out,
+            "<html><head><style>a[title=x]{color:red}</style><body><a title=\"A b\" href=\"/x y/\" class=c>1 < 2</a><img alt=\"x y\" src=a.png><script src=s.js></script><script>var q=\"a\"+'b'</script>"
         );
-        assert!(
-            out.contains("<img alt=\"x y\" src=a.png>")
-                || out.contains("<img alt='x y' src=a.png>"),
-            "{out}"
-        );
-        // Comments, CSS and scripts are left as the minifier wrote them.
-        assert!(out.contains("var q=\"a\"+'b'"), "{out}");
-        assert!(
-            out.contains("a[title=\"x\"]{color:red}") || out.contains("a[title=x]{color:red}"),
-            "{out}"
-        );
+        // Comments, CSS and scripts are left as they are.
         assert_eq!(
             super::spaced_attributes(b"<p a=\"1\"b=\"2\"c>x=\"y\"z</p>"),
             b"<p a=\"1\" b=\"2\" c>x=\"y\"z</p>"

@@ -765,7 +765,11 @@ impl<'a> Renderer<'a> {
         let description = site
             .home
             .and_then(|id| site.document(id).summary.clone())
-            .or_else(|| Some(config.description.clone()).filter(|d| !d.trim().is_empty()))
+            .or_else(|| {
+                Some(&config.description)
+                    .filter(|d| !d.trim().is_empty())
+                    .cloned()
+            })
             .unwrap_or_else(|| {
                 format!(
                     "{}: announcements, delivery plans and projects of {} areas.",
