@@ -48,6 +48,10 @@ pub struct Site {
     /// Publications per year, newest year first, each newest first.
     pub by_year: Vec<(i16, Vec<DocId>)>,
     pub attachments: Vec<Attachment>,
+    /// Documents dated after `today` (without `--future`): not built, but
+    /// checked as if they were ([`link`], [`scheduled_claims`]), by path
+    /// under `content/`.
+    pub scheduled: Vec<Document>,
 }
 
 impl Site {
@@ -73,8 +77,10 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         mut documents,
         attachments,
         excluded,
+        mut scheduled,
     } = loaded;
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+    scheduled.sort_by(|a, b| a.content_path.cmp(&b.content_path));
 
     let targets = Targets::new(&documents, &attachments, &excluded, &config);
     let resolved: Vec<(Option<String>, Vec<Diagnostic>)> = documents
@@ -88,7 +94,27 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         }
         diagnostics.extend(found);
     }
-    let site = index(root, config, today, documents, attachments);
+    // A scheduled document's links are checked as they will be on its day,
+    // when the documents scheduled with it are published too.
+    let future = Targets::new(
+        documents.iter().chain(&scheduled),
+        &attachments,
+        &excluded,
+        &config,
+    );
+    let resolved: Vec<(Option<String>, Vec<Diagnostic>)> = scheduled
+        .iter()
+        .map(|document| resolve_links(document, &future, &config))
+        .collect();
+    drop(future);
+    for (document, (html, found)) in scheduled.iter_mut().zip(resolved) {
+        if let Some(html) = html {
+            document.body.html = html;
+        }
+        diagnostics.extend(found.into_iter().map(|d| when_published(d, document)));
+    }
+    let mut site = index(root, config, today, documents, attachments);
+    site.scheduled = scheduled;
     if site.page_by_slug("accessibility").is_none() {
         // SPEC §4: every page's footer links to it; the theme leaves the
         // link out when there is none.
@@ -178,7 +204,25 @@ pub fn index(
         by_priority,
         by_year,
         attachments,
+        scheduled: Vec::new(),
     }
+}
+
+/// A problem in a scheduled document, said to be one: it is not built
+/// today, but would fail the build that publishes it.
+pub fn when_published(mut diagnostic: Diagnostic, document: &Document) -> Diagnostic {
+    let date = document
+        .date
+        .map(crate::render::format_date)
+        .unwrap_or_default();
+    let note = format!(
+        "this document is scheduled for {date}: fix this now, or the build that publishes it will fail"
+    );
+    diagnostic.hint = Some(match diagnostic.hint.take() {
+        Some(hint) => format!("{hint}\n{note}"),
+        None => note,
+    });
+    diagnostic
 }
 
 /// Newest first; ties broken by title, then URL, so the order is stable.
@@ -216,7 +260,7 @@ struct Targets<'a> {
 
 impl<'a> Targets<'a> {
     fn new(
-        documents: &'a [Document],
+        documents: impl IntoIterator<Item = &'a Document>,
         attachments: &'a [Attachment],
         excluded: &'a HashMap<String, Excluded>,
         config: &Config,
@@ -237,7 +281,7 @@ impl<'a> Targets<'a> {
         virtual_pages.insert("_index.md".to_string(), "/".to_string());
         Targets {
             documents: documents
-                .iter()
+                .into_iter()
                 .map(|d| (d.content_path.as_str(), d))
                 .collect(),
             attachments: attachments
@@ -383,7 +427,14 @@ fn splice(html: &str, urls: &[String]) -> Option<String> {
 ///
 /// [`render::render_with`]: crate::render::render_with
 pub fn verify(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
-    let mut diagnostics = collisions(site, outputs.iter().map(Claim::from));
+    let scheduled = crate::render::scheduled_places(site);
+    let mut diagnostics = collisions(
+        site,
+        outputs
+            .iter()
+            .map(Claim::from)
+            .chain(scheduled.iter().map(Claim::from)),
+    );
     diagnostics.extend(check_links(site, outputs));
     diagnostics
 }
@@ -401,6 +452,16 @@ pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
     });
     for document in &site.documents {
         diagnostics.extend(check_site_links(document, &built, &pages));
+    }
+    if !site.scheduled.is_empty() {
+        // As on their day: with their own pages and aliases built.
+        let scheduled = crate::render::scheduled_places(site);
+        let mut built = built;
+        built.extend(scheduled.iter().map(|place| place.path.as_str()));
+        for document in &site.scheduled {
+            let found = check_site_links(document, &built, &pages);
+            diagnostics.extend(found.into_iter().map(|d| when_published(d, document)));
+        }
     }
     diagnostics
 }
@@ -450,6 +511,26 @@ impl<'a> From<&'a Place> for Claim<'a> {
 /// [`render::render_with`]: crate::render::render_with
 pub fn collisions<'a>(site: &Site, claims: impl IntoIterator<Item = Claim<'a>>) -> Vec<Diagnostic> {
     let claims: Vec<Claim> = claims.into_iter().collect();
+    // A claim of a scheduled document ([`scheduled_places`]) says so.
+    let scheduled = |claim: &Claim| {
+        site.scheduled
+            .iter()
+            .find(|d| Some(d.file.as_str()) == claim.owner)
+    };
+    let note = |d: Diagnostic, claims: [&Claim; 2]| match claims.into_iter().find_map(scheduled) {
+        Some(document) => when_published(d, document),
+        None => d,
+    };
+    let diagnostics = collisions_among(site, &claims);
+    diagnostics
+        .into_iter()
+        .map(|(d, pair)| note(d, pair.map(|i| &claims[i])))
+        .collect()
+}
+
+/// [`collisions`], each error with the two claims it is about (the same
+/// twice when it is about one).
+fn collisions_among(site: &Site, claims: &[Claim]) -> Vec<(Diagnostic, [usize; 2])> {
     let folded: Vec<String> = claims.iter().map(|c| fold(c.path)).collect();
     let mut diagnostics = Vec::new();
     let mut reserved = vec![false; claims.len()];
@@ -460,7 +541,7 @@ pub fn collisions<'a>(site: &Site, claims: impl IntoIterator<Item = Claim<'a>>) 
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
         if in_bundle && claim.owner != Some(search::OWNER) {
             reserved[i] = true;
-            diagnostics.push(in_search_folder(site, claim));
+            diagnostics.push((in_search_folder(site, claim), [i, i]));
             continue;
         }
         match files.entry(path) {
@@ -468,7 +549,8 @@ pub fn collisions<'a>(site: &Site, claims: impl IntoIterator<Item = Claim<'a>>) 
                 entry.insert(i);
             }
             Entry::Occupied(first) => {
-                diagnostics.push(collision(site, &claims[*first.get()], claim));
+                let first = *first.get();
+                diagnostics.push((collision(site, &claims[first], claim), [first, i]));
             }
         }
     }
@@ -485,7 +567,7 @@ pub fn collisions<'a>(site: &Site, claims: impl IntoIterator<Item = Claim<'a>>) 
         if let Some(&file) = file {
             let (d, blames_file) = file_as_folder(site, &claims[file], claim);
             if !blames_file || moved.insert(file) {
-                diagnostics.push(d);
+                diagnostics.push((d, [file, i]));
             }
         }
     }
@@ -513,6 +595,7 @@ fn is_alias(site: &Site, claim: &Claim) -> bool {
     claim.origin.is_some_and(|origin| {
         site.documents
             .iter()
+            .chain(&site.scheduled)
             .filter(|d| Some(d.file.as_str()) == claim.owner)
             .any(|d| d.aliases.iter().any(|a| &a.location == origin))
     })

@@ -277,7 +277,21 @@ fn parse_config(
         check_slug(slug, "area", &mut seen, &source, &mut errors);
         check_name(name, "area", &source, &mut errors);
         let announced = raw_area.announced.as_ref().and_then(|d| {
-            toml_date(d.get_ref()).or_else(|| {
+            let date = toml_date(d.get_ref());
+            if let Some(year) = date.map(|date| date.year())
+                && !crate::load::fields::YEARS.contains(&year)
+            {
+                let (message, hint) =
+                    crate::load::fields::year_out_of_range(&d.get_ref().to_string(), year);
+                errors.push(
+                    Diagnostic::error(format!("`announced`: {message}"))
+                        .at(at(d.span()))
+                        .field("announced")
+                        .hint(hint),
+                );
+                return None;
+            }
+            date.or_else(|| {
                 errors.push(
                     Diagnostic::error("`announced` must be a date")
                         .at(at(d.span()))
@@ -462,6 +476,23 @@ pub fn normalise_base_url(url: &str) -> Result<String, &'static str> {
     if url.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
         return Err("it may not contain spaces, quotes, `?` or `#`");
     }
+    if host.contains('@') {
+        // It would be printed in every page's canonical link.
+        return Err("it may not contain a user name or password (`user:password@`)");
+    }
+    // `https://x.example//` would make every link `//areas/…`, which a
+    // browser reads as another host; `.` and `..` would leave the site.
+    let path = &rest[host.len()..];
+    let segments = path.trim_start_matches('/');
+    let segments = segments.strip_suffix('/').unwrap_or(segments);
+    if path.starts_with("//")
+        || (!segments.is_empty()
+            && segments
+                .split('/')
+                .any(|segment| segment.is_empty() || segment == "." || segment == ".."))
+    {
+        return Err("its path may not have an empty, `.` or `..` part (`//`, `/./`, `/../`)");
+    }
     Ok(if url.ends_with('/') {
         url.to_string()
     } else {
@@ -510,6 +541,33 @@ mod tests {
         assert_eq!(config.language, "en-GB");
         assert_eq!(config.per_page, 20);
         assert!(config.minify);
+    }
+
+    #[test]
+    fn a_base_url_must_stay_on_its_site() {
+        for good in [
+            "https://x.example",
+            "https://x.example/",
+            "https://x.example/sub",
+            "https://x.example/a/b/",
+            "http://localhost:1111/",
+        ] {
+            assert!(normalise_base_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://x.example//",
+            "https://x.example//sub/",
+            "https://x.example/a//b/",
+            "https://x.example/a/./b/",
+            "https://x.example/../",
+            "https://x.example/a/..",
+            "https://user:pw@x.example/",
+            "https://user@x.example/",
+            "ftp://x.example/",
+            "https:///sub/",
+        ] {
+            assert!(normalise_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -292,6 +292,11 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
         ))
 }
 
+/// The most a project's `funding` may be: £1 trillion less a pound, far
+/// above any programme's, so that no area's or priority's total can
+/// overflow (at 10,000 projects it is under a millionth of the limit).
+pub const MAX_FUNDING: u64 = 999_999_999_999;
+
 struct Checker<'a> {
     cx: &'a LoadContext<'a>,
     kind: Kind,
@@ -356,6 +361,49 @@ impl Checker<'_> {
 
     fn source_text(&self) -> &str {
         self.source.text()
+    }
+
+    /// Whether `funding`, which YAML read as `pounds`, is written in plain
+    /// digits and is a plausible sum. YAML also reads `0x10`, `0o10`,
+    /// `+150000` and `1_000` as numbers, which the guide's "digits only"
+    /// rules out; and a figure over [`MAX_FUNDING`] is a slip of the keys,
+    /// which would also make an area's total meaningless.
+    fn funding_is_plain(&self, pounds: u64, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        const HINT: &str =
+            "write whole pounds in digits only, without £ or commas, e.g. funding: 22000000";
+        let written = self
+            .key("funding")
+            .map(|key| {
+                let text = &self.source_text()[key.value.clone()];
+                let text = text.split(" #").next().unwrap_or(text);
+                text.trim().to_string()
+            })
+            .unwrap_or_default();
+        if !written.is_empty() && !written.bytes().all(|b| b.is_ascii_digit()) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`funding` must be written in digits only, not `{written}`"
+                ))
+                .at(self.at_value("funding"))
+                .field("funding")
+                .hint(format!("{HINT}; `{written}` reads as {pounds}")),
+            );
+            return false;
+        }
+        if pounds > MAX_FUNDING {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`funding` is {}, more than oasis accepts ({})",
+                    crate::render::format::format_money(pounds),
+                    crate::render::format::format_money(MAX_FUNDING)
+                ))
+                .at(self.at_value("funding"))
+                .field("funding")
+                .hint("check for extra digits: funding is written in whole pounds, e.g. £22 million is funding: 22000000"),
+            );
+            return false;
+        }
+        true
     }
 
     fn missing(&self, name: &str, example: &str, diagnostics: &mut Vec<Diagnostic>) {
@@ -501,7 +549,9 @@ impl Checker<'_> {
         });
         let project = (kind == Kind::Project).then(|| ProjectDetails {
             status: front_matter.status.unwrap_or(fields::Status::Active),
-            funding: front_matter.funding,
+            funding: front_matter
+                .funding
+                .filter(|&pounds| self.funding_is_plain(pounds, diagnostics)),
             funder: front_matter.funder.clone(),
             provider: front_matter.provider.clone(),
             partners: front_matter.partners.clone().unwrap_or_default(),

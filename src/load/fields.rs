@@ -833,6 +833,9 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             shape,
         ));
     }
+    if !YEARS.contains(&year) {
+        return Err(year_out_of_range(value, year));
+    }
     match Date::new(year, month, day) {
         Ok(date) => Ok(date),
         Err(_) => {
@@ -846,6 +849,24 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
             ))
         }
     }
+}
+
+/// The years a date may have. Opportunity Areas were announced in 2016;
+/// a year outside these is a typo (`0217`, `2107`), and the timeline, its
+/// chart and the feeds' RFC 3339 dates need a year of four digits and a
+/// whole-hour time zone, which London had only from 1847.
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2099;
+
+/// The error for a date whose year is outside [`YEARS`], and its hint.
+pub fn year_out_of_range(value: &str, year: i16) -> (String, String) {
+    (
+        format!(
+            "`{value}` is outside the years oasis accepts ({} to {}): the year is {year}",
+            YEARS.start(),
+            YEARS.end()
+        ),
+        "check the year for a typo; dates are written 2017-10-09 (year, month, day)".to_string(),
+    )
 }
 
 /// Reads dates as people write them ("9 October 2017", "9 Oct 2017",

@@ -58,6 +58,10 @@ pub struct Loaded {
     pub attachments: Vec<Attachment>,
     /// Documents left out, by their path relative to `content/`.
     pub excluded: HashMap<String, Excluded>,
+    /// The scheduled documents among them: not built, but their links and
+    /// paths are checked now, so that the build which publishes them on
+    /// their day, with nobody watching, cannot fail on them.
+    pub scheduled: Vec<Document>,
 }
 
 /// Reads `site.toml`; the first stage of every command.
@@ -204,12 +208,16 @@ pub fn load_with(
 
     let mut documents = Vec::new();
     let mut excluded = HashMap::new();
+    let mut scheduled = Vec::new();
     for (document, file_diagnostics) in results {
         diagnostics.extend(file_diagnostics);
         let Some(document) = document else { continue };
         match exclusion(&document, options, today) {
             Some(why) => {
-                excluded.insert(document.content_path.clone(), why);
+                excluded.insert(document.content_path.clone(), why.clone());
+                if let Excluded::Scheduled(_) = why {
+                    scheduled.push(document);
+                }
             }
             None => documents.push(document),
         }
@@ -225,6 +233,7 @@ pub fn load_with(
             documents,
             attachments,
             excluded,
+            scheduled,
         }),
         diagnostics,
     )

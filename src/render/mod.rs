@@ -106,13 +106,15 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
         owner: None,
         origin: None,
     };
+    let scheduled = scheduled_places(site);
     let mut diagnostics = link::collisions(
         site,
         places
             .iter()
             .map(Claim::from)
             .chain(std::iter::once(sitemap))
-            .chain(copied.iter().map(Claim::from)),
+            .chain(copied.iter().map(Claim::from))
+            .chain(scheduled.iter().map(Claim::from)),
     );
     let emit: &Emit = if diagnostics.is_empty() { emit } else { &Ok };
     let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
@@ -362,6 +364,31 @@ pub struct Place {
     pub path: String,
     pub owner: Option<String>,
     pub origin: Option<Location>,
+}
+
+/// Where the scheduled documents will go when they are published: their
+/// pages and their aliases. Nothing is rendered there today; the paths are
+/// checked for collisions with today's.
+pub fn scheduled_places(site: &Site) -> Vec<Place> {
+    let mut places = Vec::new();
+    for document in &site.scheduled {
+        if matches!(
+            document.kind,
+            Kind::Announcement | Kind::Plan | Kind::Project | Kind::Page
+        ) {
+            places.push(Place {
+                path: format!("{}index.html", document.url.trim_start_matches('/')),
+                owner: Some(document.file.clone()),
+                origin: document.slug_location.clone(),
+            });
+        }
+        places.extend(document.aliases.iter().map(|alias| Place {
+            path: alias.output.trim_start_matches('/').to_string(),
+            owner: Some(document.file.clone()),
+            origin: Some(alias.location.clone()),
+        }));
+    }
+    places
 }
 
 /// A page ready to render: where it goes, with which template and context.

@@ -91,6 +91,7 @@ overlay_cases!(
     file_in_search_folder,
     front_matter_as_list,
     funding_as_decimal,
+    funding_not_plain,
     funding_text,
     funding_with_comma,
     impossible_date,
@@ -107,6 +108,7 @@ overlay_cases!(
     plan_document_is_itself,
     plan_two_areas,
     quote_inside_double_quotes,
+    scheduled_document_mistakes,
     several_files,
     slug_collision,
     tab_indentation,
@@ -135,6 +137,7 @@ overlay_cases!(
     unquoted_colon,
     wrapped_summary,
     yaml_tag,
+    year_out_of_range,
 );
 
 #[test]

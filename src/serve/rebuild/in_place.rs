@@ -269,13 +269,16 @@ fn documents(
         .into_iter()
         .map(|(id, document)| (id, std::mem::replace(&mut documents[id], document)))
         .collect();
-    let site = link::index(
+    let mut site = link::index(
         last.site.root.clone(),
         last.site.config.clone(),
         last.site.today,
         documents,
         last.site.attachments.clone(),
     );
+    // An edit to a scheduled document rebuilds the whole site; these are as
+    // they were.
+    site.scheduled = std::mem::take(&mut last.site.scheduled);
     let changed = Changed::Files(edits.iter().map(|edit| edit.file.clone()).collect());
     let paths_before: HashSet<String> = last.memo.outputs.keys().cloned().collect();
     let mut rendering = pages::render(Some(&mut last.memo), &site, &last.theme, &changed);
