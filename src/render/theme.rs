@@ -83,7 +83,13 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                 .unwrap_or(&file.relative);
             if let Some(name) = inner.strip_prefix("templates/") {
                 match std::fs::read(&file.path).map(String::from_utf8) {
-                    Ok(Ok(text)) => {
+                    Ok(Ok(mut text)) => {
+                        // Notepad saves UTF-8 with a byte-order mark, which
+                        // Tera would take for text before `extends` (and a
+                        // partial would copy into every page).
+                        if text.starts_with('\u{feff}') {
+                            text.drain(..'\u{feff}'.len_utf8());
+                        }
                         sources.insert(
                             name.to_string(),
                             TemplateSource {
@@ -148,6 +154,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     diagnostics.extend(component_cycles(&sources));
+    diagnostics.extend(too_deep(&sources));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -427,6 +434,107 @@ fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
         );
     }
     diagnostics
+}
+
+/// How many templates deep a page may be made, through `extends` and
+/// `include`: far more than a theme needs, and few enough that rendering
+/// stays well inside a thread's stack (a chain of 200 includes overflowed
+/// it).
+pub const MAX_TEMPLATE_DEPTH: usize = 32;
+
+/// A chain of `extends` and `include` longer than [`MAX_TEMPLATE_DEPTH`],
+/// at the tag that goes one template too deep. Loops are left to Tera,
+/// which reports them where they close.
+fn too_deep(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    // Each template's `extends` and `include` targets that exist.
+    let mut uses: BTreeMap<&str, Vec<(&str, &'static str)>> = BTreeMap::new();
+    for (name, source) in sources {
+        let text = source.text.as_str();
+        let mut targets = Vec::new();
+        for keyword in ["extends", "include"] {
+            let mut search = 0;
+            while let Some(found) = text[search..].find(keyword) {
+                let at = search + found;
+                search = at + keyword.len();
+                if !text[..at].trim_end_matches([' ', '-']).ends_with("{%") {
+                    continue;
+                }
+                let rest = text[search..].trim_start();
+                let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+                    continue;
+                };
+                let Some(target) = rest[1..].split(quote).next() else {
+                    continue;
+                };
+                if let Some((target, _)) = sources.get_key_value(target) {
+                    targets.push((target.as_str(), keyword));
+                }
+            }
+        }
+        uses.insert(name.as_str(), targets);
+    }
+    // The longest chain from each template, leaves first (Kahn's order on
+    // the reversed graph), without recursion: a chain may be thousands long.
+    let mut waiting: BTreeMap<&str, usize> = uses.iter().map(|(n, t)| (*n, t.len())).collect();
+    let mut used_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, targets) in &uses {
+        for (target, _) in targets {
+            used_by.entry(target).or_default().push(name);
+        }
+    }
+    let mut ready: Vec<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(t, _)| *t)
+        .collect();
+    let mut longest: BTreeMap<&str, usize> = BTreeMap::new();
+    while let Some(name) = ready.pop() {
+        let depth = 1 + uses[name]
+            .iter()
+            .map(|(t, _)| longest[t])
+            .max()
+            .unwrap_or(0);
+        longest.insert(name, depth);
+        for user in used_by.get(name).map_or(&[][..], Vec::as_slice) {
+            let count = waiting.get_mut(user).expect("every user is a template");
+            *count -= 1;
+            if *count == 0 {
+                ready.push(user);
+            }
+        }
+    }
+    // One error, for the deepest chain: fixing it may fix the others.
+    let Some((&start, &depth)) = longest
+        .iter()
+        .max_by_key(|(name, depth)| (**depth, std::cmp::Reverse(**name)))
+    else {
+        return Vec::new();
+    };
+    if depth <= MAX_TEMPLATE_DEPTH {
+        return Vec::new();
+    }
+    let mut chain = vec![(start, "")];
+    while let Some(&(next, keyword)) = uses[chain.last().expect("not empty").0]
+        .iter()
+        .filter(|(t, _)| longest.contains_key(t))
+        .max_by_key(|(t, _)| longest[t])
+    {
+        chain.push((next, keyword));
+    }
+    let (from, _) = chain[MAX_TEMPLATE_DEPTH - 1];
+    let (to, keyword) = chain[MAX_TEMPLATE_DEPTH];
+    let message = format!(
+        "templates are nested {depth} deep through `extends` and `include` ({} → … → {}); oasis allows {MAX_TEMPLATE_DEPTH}",
+        chain[0].0,
+        chain[chain.len() - 1].0
+    );
+    let d = match tag_in(sources, from, keyword, to) {
+        Some((from, line, column, width)) => located(&message, from, line, column, width, sources),
+        None => Diagnostic::error(message).in_file(sources[from].display.clone()),
+    };
+    vec![d.hint(format!(
+        "this `{keyword}` goes one level deeper than the {MAX_TEMPLATE_DEPTH} allowed; put the text of some of these templates in the ones that include them"
+    ))]
 }
 
 /// Where template `from` names `target` in a `{% keyword "target" %}` tag:

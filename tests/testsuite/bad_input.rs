@@ -344,3 +344,21 @@ fn output_file_collision_by_normalisation() {
         site.write("content/plans/re\u{301}sume\u{301}.pdf", "two");
     });
 }
+
+#[test]
+fn templates_nested_too_deep() {
+    // A chain of 200 includes overflowed the rendering thread's stack.
+    fails("templates_nested_too_deep", |site| {
+        for i in 0..200 {
+            site.write(
+                &format!("themes/opportunity/templates/inc/i{i}.html"),
+                format!("{{% include \"inc/i{}.html\" %}}", i + 1),
+            );
+        }
+        site.write("themes/opportunity/templates/inc/i200.html", "end");
+        site.write(
+            "themes/opportunity/templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}{% include \"inc/i0.html\" %}{% endblock content %}",
+        );
+    });
+}

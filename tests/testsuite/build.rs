@@ -492,3 +492,26 @@ fn an_empty_feed_is_as_recent_as_the_site() {
         updated("public/feed.xml")
     );
 }
+
+#[test]
+fn a_template_saved_with_a_byte_order_mark_works() {
+    // As Notepad saves UTF-8: Tera took the mark for text before `extends`,
+    // and a partial copied it into every page that includes it.
+    let site = SiteTest::base();
+    let theme = crate::support::fixtures().join("../../themes/opportunity/templates");
+    for template in ["page.html", "partials/summary.html"] {
+        let text = std::fs::read_to_string(theme.join(template)).expect("a built-in template");
+        site.write(
+            &format!("themes/opportunity/templates/{template}"),
+            format!("\u{feff}{text}"),
+        );
+    }
+    site.expect(&["build"], 0);
+    for page in [
+        "public/accessibility/index.html",
+        "public/areas/derby/index.html",
+    ] {
+        let html = site.read(page);
+        assert!(!html.contains('\u{feff}'), "{page}: {html}");
+    }
+}
