@@ -28,6 +28,22 @@ pub struct NewDocument {
     pub priorities: Vec<String>,
 }
 
+/// The longest slug `oasis new` makes from a title, in characters: a whole
+/// headline makes an unwieldy address, and a file name may have 255 bytes.
+const SLUG_LENGTH: usize = 80;
+
+/// `slug` cut after its last whole word within [`SLUG_LENGTH`].
+fn shortened(slug: &str) -> String {
+    if slug.len() <= SLUG_LENGTH {
+        return slug.to_string();
+    }
+    let cut = &slug[..SLUG_LENGTH];
+    match cut.rfind('-') {
+        Some(end) if slug.as_bytes()[SLUG_LENGTH] != b'-' => cut[..end].to_string(),
+        _ => cut.to_string(),
+    }
+}
+
 /// Writes the new document under `root` and returns its path relative to
 /// the root (`content/announcements/careers-fair.md`).
 pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>> {
@@ -35,7 +51,7 @@ pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>>
     let date = load::today(&config).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     let title = new.title.trim();
-    let slug = slugify(title);
+    let slug = shortened(&slugify(title));
     if title.is_empty() {
         problems.push(Diagnostic::error("the title is empty").hint(
             "give the title in quotes, e.g. oasis new announcement \"Careers fair in Derby\"",
@@ -241,5 +257,16 @@ mod tests {
             quote("Derby's \"new\" plan: 2017\\18"),
             r#""Derby's \"new\" plan: 2017\\18""#
         );
+    }
+    #[test]
+    fn a_long_title_makes_a_slug_of_whole_words() {
+        let title = "the opportunity area programme ".repeat(10);
+        let slug = shortened(&slugify(&title));
+        assert!(slug.len() <= SLUG_LENGTH, "{slug}");
+        assert!(slug.starts_with("the-opportunity-area-programme-the-"));
+        assert!(!slug.ends_with('-'));
+        assert!(title.replace(' ', "-").starts_with(&slug));
+        assert_eq!(shortened("derby-careers-fair"), "derby-careers-fair");
+        assert_eq!(shortened(&"a".repeat(100)), "a".repeat(SLUG_LENGTH));
     }
 }

@@ -297,6 +297,10 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
 /// overflow (at 10,000 projects it is under a millionth of the limit).
 pub const MAX_FUNDING: u64 = 999_999_999_999;
 
+/// The longest part of a web address between slashes, in bytes: a folder
+/// of the output is named after it, and file systems allow 255.
+pub const MAX_SEGMENT: usize = 255;
+
 struct Checker<'a> {
     cx: &'a LoadContext<'a>,
     kind: Kind,
@@ -749,6 +753,19 @@ impl Checker<'_> {
             _ => {}
         }
         if let Some(slug) = explicit {
+            if slug.len() > MAX_SEGMENT {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "`slug` is {} characters long; a web address's part may be at most {MAX_SEGMENT}",
+                        slug.len()
+                    ))
+                    .at(self.at_value("slug"))
+                    .field("slug")
+                    .hint("use a few words of the title, e.g. slug: derby-careers-fair"),
+                );
+                // As if there were no `slug:`, so that nothing fails later on it.
+                return crate::slug::slugify(stem);
+            }
             if is_slug(slug) {
                 return slug.to_string();
             }
@@ -914,6 +931,11 @@ pub fn alias_output(alias: &str) -> Result<String, &'static str> {
     }
     if decoded.split('/').any(|part| part == ".." || part == ".") {
         return Err("may not contain `..` or `.` segments");
+    }
+    if decoded.split('/').any(|part| part.len() > MAX_SEGMENT) {
+        return Err(
+            "has a part between slashes longer than 255 bytes, which no file system can store",
+        );
     }
     if decoded.split('/').skip(1).any(|part| part.starts_with('.')) || decoded.contains("//") {
         return Err("may not contain hidden or empty segments");

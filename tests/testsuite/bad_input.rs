@@ -66,6 +66,7 @@ macro_rules! overlay_cases {
 }
 
 overlay_cases!(
+    address_part_too_long,
     alias_collision,
     alias_onto_content_file,
     alias_onto_feed,
