@@ -63,7 +63,7 @@ struct RawConfig {
     title: Option<Spanned<String>>,
     description: Option<String>,
     base_url: Option<Spanned<String>>,
-    language: Option<String>,
+    language: Option<Spanned<String>>,
     theme: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
     minify: Option<bool>,
@@ -204,6 +204,24 @@ fn parse_config(
         }
     };
     let base_path = base_path_of(&base_url);
+    let language = match &raw.language {
+        None => "en-GB".to_string(),
+        Some(language) => language_tag(language.get_ref().trim()).unwrap_or_else(|why| {
+            let span = language.span();
+            errors.push(
+                Diagnostic::error(format!(
+                    "`language` is not a language tag: `{}`",
+                    language.get_ref()
+                ))
+                .at(source.locate(span.start, span.end))
+                .field("language")
+                .hint(format!(
+                    "{why}; write the language the site is written in, e.g. language = \"en-GB\" (or \"cy\" for Welsh)"
+                )),
+            );
+            "en-GB".to_string()
+        }),
+    };
 
     let timezone_name = raw
         .timezone
@@ -269,13 +287,14 @@ fn parse_config(
                 .hint("add at least one [[areas]] table with a slug and a name, e.g.\n[[areas]]\nslug = \"derby\"\nname = \"Derby\""),
         );
     }
+    let mut area_names = HashSet::new();
     for raw_area in &raw.areas {
         // A missing slug or name was reported with the shape.
         let (Some(slug), Some(name)) = (&raw_area.slug, &raw_area.name) else {
             continue;
         };
         check_slug(slug, "area", &mut seen, &source, &mut errors);
-        check_name(name, "area", &source, &mut errors);
+        check_name(name, "area", &mut area_names, &source, &mut errors);
         let announced = raw_area.announced.as_ref().and_then(|d| {
             let date = toml_date(d.get_ref());
             if let Some(year) = date.map(|date| date.year())
@@ -330,12 +349,13 @@ fn parse_config(
 
     let mut priorities = Vec::new();
     let mut seen = HashSet::new();
+    let mut names = HashSet::new();
     for raw_priority in &raw.priorities {
         let (Some(slug), Some(name)) = (&raw_priority.slug, &raw_priority.name) else {
             continue;
         };
         check_slug(slug, "priority", &mut seen, &source, &mut errors);
-        check_name(name, "priority", &source, &mut errors);
+        check_name(name, "priority", &mut names, &source, &mut errors);
         priorities.push(Priority {
             slug: slug.get_ref().clone(),
             name: name.get_ref().trim().to_string(),
@@ -359,7 +379,7 @@ fn parse_config(
         description: raw.description.unwrap_or_default(),
         base_url,
         base_path,
-        language: raw.language.unwrap_or_else(|| "en-GB".to_string()),
+        language,
         theme,
         timezone_name,
         timezone,
@@ -416,7 +436,18 @@ fn check_slug(
 ) {
     let span = slug.span();
     let value = slug.get_ref();
-    if !is_slug(value) {
+    if value == "all" {
+        errors.push(
+            Diagnostic::error(format!("`all` cannot be {} {what} slug", if what == "area" { "an" } else { "a" }))
+                .at(source.locate(span.start, span.end))
+                .field("slug")
+                .hint(if what == "area" {
+                    "`areas: all` in front matter means every area; give this one another slug".to_string()
+                } else {
+                    format!("`all` is kept from {what} slugs, as from area slugs, where `areas: all` means every area; give this one another slug")
+                }),
+        );
+    } else if !is_slug(value) {
         errors.push(
             Diagnostic::error(format!("{what} slug `{value}` is not a valid slug"))
                 .at(source.locate(span.start, span.end))
@@ -441,18 +472,68 @@ fn check_slug(
 fn check_name(
     name: &Spanned<String>,
     what: &str,
+    seen: &mut HashSet<String>,
     source: &SourceText,
     errors: &mut Vec<Diagnostic>,
 ) {
-    if name.get_ref().trim().is_empty() {
-        let span = name.span();
+    let span = name.span();
+    let value = name.get_ref().trim();
+    if value.is_empty() {
         errors.push(
             Diagnostic::error(format!("{what} `name` is empty"))
                 .at(source.locate(span.start, span.end))
                 .field("name")
                 .hint(format!("write the {what}'s name as readers should see it")),
         );
+    } else if !seen.insert(value.to_lowercase()) {
+        // Two rows of /areas/ or of a funding table would read the same.
+        errors.push(
+            Diagnostic::error(format!("{what} name `{value}` is declared twice"))
+                .at(source.locate(span.start, span.end))
+                .field("name")
+                .hint(format!(
+                    "each {what} needs its own name, as readers tell them apart by it; remove or rename one of them"
+                )),
+        );
     }
+}
+
+/// The site's language as a BCP 47 tag in its usual case (`en-GB` for
+/// `en-gb`), or why it is not one. It goes in every page's `lang`, which
+/// screen readers pick their voice by (WCAG 3.1.1), and in `og:locale`.
+pub fn language_tag(text: &str) -> Result<String, &'static str> {
+    let mut subtags = text.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(
+            "it must start with a language code of two or three letters, such as `en` or `cy`",
+        );
+    }
+    let mut tag = primary.to_ascii_lowercase();
+    for subtag in subtags {
+        if subtag.is_empty()
+            || subtag.len() > 8
+            || !subtag.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(
+                "each part after a hyphen must be one to eight letters or digits, as in `en-GB`",
+            );
+        }
+        tag.push('-');
+        match subtag.len() {
+            // A region: `GB` (`419` has no case).
+            2 if subtag.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                tag.push_str(&subtag.to_ascii_uppercase());
+            }
+            // A script: `Latn`.
+            4 if subtag.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                tag.push_str(&subtag[..1].to_ascii_uppercase());
+                tag.push_str(&subtag[1..].to_ascii_lowercase());
+            }
+            _ => tag.push_str(&subtag.to_ascii_lowercase()),
+        }
+    }
+    Ok(tag)
 }
 
 /// Whether `text` is a URL segment made of `[a-z0-9-]`.
@@ -541,6 +622,26 @@ mod tests {
         assert_eq!(config.language, "en-GB");
         assert_eq!(config.per_page, 20);
         assert!(config.minify);
+    }
+
+    #[test]
+    fn a_language_is_a_tag_in_its_usual_case() {
+        assert_eq!(language_tag("en-GB").unwrap(), "en-GB");
+        assert_eq!(language_tag("en-gb").unwrap(), "en-GB");
+        assert_eq!(language_tag("CY").unwrap(), "cy");
+        assert_eq!(language_tag("sr-latn-rs").unwrap(), "sr-Latn-RS");
+        assert_eq!(language_tag("es-419").unwrap(), "es-419");
+        for bad in [
+            "",
+            "english",
+            "en_GB",
+            "en-",
+            "e",
+            "en-GB-toolongsubtag",
+            "en GB",
+        ] {
+            assert!(language_tag(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

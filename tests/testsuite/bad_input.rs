@@ -81,6 +81,7 @@ overlay_cases!(
     config_and_content_mistakes,
     config_area_typo,
     config_duplicate_area,
+    config_language_and_names,
     config_missing_base_url,
     config_several_mistakes,
     config_unknown_key,
