@@ -847,6 +847,19 @@ impl Checker<'_> {
             );
             return None;
         }
+        if path.to_ascii_lowercase().ends_with(".md") {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the plan's `document` names a Markdown file, `{name}`, not a file to download"
+                ))
+                .at(self.at_value("document"))
+                .field("document")
+                .hint(format!(
+                    "`document` is the published file (a PDF, a spreadsheet…) next to the plan, in content/{folder}/, e.g. document: derby-plan.pdf; to point to another document, link to it in the body with [its title](@/{path})"
+                )),
+            );
+            return None;
+        }
         match self.cx.attachments.get(&path) {
             Some(info) => Some(AttachedFile {
                 url: format!("/{path}"),

@@ -226,6 +226,11 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
         let (found, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "something else"));
+        // Serde names the Rust type: say what to write instead.
+        let expected = match expected {
+            "struct Change" => "an entry with a date and a note",
+            other => other,
+        };
         (
             format!(
                 "`{shown}` must be {expected}, not {}",
@@ -652,6 +657,10 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::
             let hint = match value.trim().strip_prefix('-') {
                 // `  -early-years` under the key is text, not a list entry.
                 Some(item) => format!("put a space after the dash: - {}", item.trim()),
+                // `areas: all` is the only `all`.
+                None if value.trim().eq_ignore_ascii_case("all") => {
+                    "only `areas` can be `all`; list each one in square brackets, e.g. priorities: [early-years, careers-and-the-world-of-work]".to_string()
+                }
                 None => format!("put the value in square brackets: [{value}]"),
             };
             Err(fail(
@@ -971,7 +980,13 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
         fn visit_str<E: de::Error>(self, value: &str) -> Result<u64, E> {
             let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
             let hint = if !digits.is_empty() && !value.contains(['m', 'k', '.']) {
-                format!("write the number alone: funding: {digits}")
+                match digits.trim_start_matches('0') {
+                    // `0150000`, which YAML reads as text, needs its zero gone.
+                    significant if value.trim().starts_with('0') && !significant.is_empty() => {
+                        format!("write the number without a leading zero: funding: {significant}")
+                    }
+                    _ => format!("write the number alone: funding: {digits}"),
+                }
             } else {
                 HINT.to_string()
             };

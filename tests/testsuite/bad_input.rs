@@ -96,6 +96,7 @@ overlay_cases!(
     funding_not_plain,
     funding_text,
     funding_with_comma,
+    hints_that_work,
     impossible_date,
     key_of_another_kind,
     line_without_key,
