@@ -367,6 +367,72 @@ impl Checker<'_> {
         self.source.text()
     }
 
+    /// The change history agrees with itself: no change before the document
+    /// was published or after its `updated` date, and neither date after
+    /// today (a typo the page would show as "Last updated: 1 January 2100"
+    /// and the feeds would date the entry by).
+    fn check_history(&self, front_matter: &FrontMatter, diagnostics: &mut Vec<Diagnostic>) {
+        let changes = front_matter.changes.as_deref().unwrap_or_default();
+        for change in changes {
+            let at = || self.at_item("changes", &change.date.to_string());
+            if let Some(published) = front_matter.date
+                && change.date < published
+            {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "a change is dated {}, before the document was published ({published})",
+                        change.date
+                    ))
+                    .at(at())
+                    .field("changes")
+                    .hint("`changes` lists what changed after publication; check the change's date, or the document's `date`"),
+                );
+            }
+            if let Some(updated) = front_matter.updated
+                && change.date > updated
+            {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "a change is dated {}, after `updated` ({updated})",
+                        change.date
+                    ))
+                    .at(at())
+                    .field("changes")
+                    .hint(format!(
+                        "`updated` is the date of the latest change: set updated: {}, or check the change's date",
+                        changes.iter().map(|c| c.date).max().unwrap_or(change.date)
+                    )),
+                );
+            }
+        }
+        let today = self.cx.today;
+        let published = front_matter.date.is_none_or(|date| date <= today);
+        let latest = front_matter
+            .updated
+            .map(|date| ("updated", date))
+            .into_iter()
+            .chain(changes.iter().map(|c| ("changes", c.date)))
+            .filter(|(_, date)| *date > today)
+            .max_by_key(|(_, date)| *date);
+        if let Some((field, date)) = latest
+            && published
+        {
+            let at = if field == "updated" {
+                self.at_value("updated")
+            } else {
+                self.at_item("changes", &date.to_string())
+            };
+            diagnostics.push(
+                Diagnostic::warning(format!(
+                    "the document says it was updated on {date}, which is after today ({today})"
+                ))
+                .at(at)
+                .field(field)
+                .hint("pages show it as the last update and feeds date the entry by it; check the year, or set it on the day of the change"),
+            );
+        }
+    }
+
     /// Whether `funding`, which YAML read as `pounds`, is written in plain
     /// digits and is a plausible sum. YAML also reads `0x10`, `0o10`,
     /// `+150000` and `1_000` as numbers, which the guide's "digits only"
@@ -514,6 +580,8 @@ impl Checker<'_> {
                 );
             }
         }
+
+        self.check_history(&front_matter, diagnostics);
 
         let extra = match &front_matter.extra {
             None => serde_json::Value::Object(Default::default()),

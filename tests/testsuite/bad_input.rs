@@ -97,6 +97,7 @@ overlay_cases!(
     funding_text,
     funding_with_comma,
     hints_that_work,
+    history_contradicts_itself,
     impossible_date,
     key_of_another_kind,
     line_without_key,
