@@ -2,10 +2,13 @@
 //!
 //! In: the site root and a folder under it (`content/`, a theme). Out: the
 //! files in it, sorted, with paths relative to the root, and diagnostics for
-//! what must not be read: symbolic links that leave the root, link loops,
-//! broken links and unreadable folders. Editor and hidden files are skipped.
+//! what must not be read: symbolic links that leave the root (the folder's
+//! own, such as a linked `themes/`, included), link loops, broken links,
+//! names that are not UTF-8 and unreadable folders. Editor and hidden files
+//! are skipped.
 
 use std::cell::RefCell;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
@@ -40,6 +43,25 @@ pub fn relative_to(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The error for a path under `root` (`site.toml`, `themes/opportunity`)
+/// that leads outside it: it names the first symbolic link on the way that
+/// does, which may be a folder above the path (`themes`). `None` when the
+/// path stays inside, or does not exist (reading it then says so).
+pub fn leaves_root(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let canonical_root = root.canonicalize().ok()?;
+    let inner = path.strip_prefix(root).ok()?;
+    let mut prefix = root.to_path_buf();
+    for component in inner.components() {
+        prefix.push(component);
+        match prefix.canonicalize() {
+            Ok(target) if target.starts_with(&canonical_root) => {}
+            Ok(target) => return Some(outside_error(&relative_to(root, &prefix), &target)),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 /// Lists the files under `dir` (which lies under `root`).
 pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let diagnostics = RefCell::new(Vec::new());
@@ -56,6 +78,11 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             );
         }
     };
+    // A link above `dir` (`themes -> /elsewhere`) is not an entry of the
+    // walk, so it is checked here.
+    if let Some(error) = leaves_root(root, dir) {
+        return (files, vec![error]);
+    }
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -65,19 +92,24 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             if entry.depth() > 0 && is_ignored(&name) {
                 return false;
             }
+            // A name that is not UTF-8 has no address: read lossily it would
+            // be published under another name, or collide with another.
+            if entry.depth() > 0 && entry.file_name().to_str().is_none() {
+                let relative = relative_to(root, entry.path());
+                let folder = entry.file_type().is_dir();
+                diagnostics
+                    .borrow_mut()
+                    .push(not_utf8_name(relative, entry.file_name(), folder));
+                return false;
+            }
             if entry.path_is_symlink() {
                 let relative = relative_to(root, entry.path());
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(&canonical_root) => {}
                     Ok(target) => {
-                        diagnostics.borrow_mut().push(
-                            Diagnostic::error(format!(
-                                "the symbolic link `{relative}` points outside the site folder, to `{}`",
-                                target.display()
-                            ))
-                            .in_file(relative)
-                            .hint("only files inside the site folder are read: copy the file in instead of linking to it"),
-                        );
+                        diagnostics
+                            .borrow_mut()
+                            .push(outside_error(&relative, &target));
                         return false;
                     }
                     Err(error) => {
@@ -124,6 +156,45 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics.into_inner())
+}
+
+fn outside_error(relative: &str, target: &Path) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the symbolic link `{relative}` points outside the site folder, to `{}`",
+        target.display()
+    ))
+    .in_file(relative)
+    .hint("only files inside the site folder are read: copy the file in instead of linking to it")
+}
+
+/// `relative` is shown lossily (the bad bytes as `\u{FFFD}`), so the first
+/// bad byte is named too: two such names can look the same.
+fn not_utf8_name(relative: String, name: &OsStr, folder: bool) -> Diagnostic {
+    let what = if folder { "folder" } else { "file" };
+    let byte = first_bad_byte(name)
+        .map(|b| format!(" (byte 0x{b:02x})"))
+        .unwrap_or_default();
+    Diagnostic::error(format!(
+        "the name of the {what} `{relative}` is not UTF-8{byte}, so it is left out"
+    ))
+    .in_file(relative)
+    .hint(format!(
+        "rename the {what}, e.g. with letters, digits and hyphens only (it was probably named on a system with another encoding)"
+    ))
+}
+
+#[cfg(unix)]
+fn first_bad_byte(name: &OsStr) -> Option<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = name.as_bytes();
+    let error = std::str::from_utf8(bytes).err()?;
+    bytes.get(error.valid_up_to()).copied()
+}
+
+/// Elsewhere names are not bytes (Windows: UTF-16 with a lone surrogate).
+#[cfg(not(unix))]
+fn first_bad_byte(_: &OsStr) -> Option<u8> {
+    None
 }
 
 fn link_error(relative: &str, error: &std::io::Error) -> Diagnostic {

@@ -5,9 +5,9 @@
 //! Files go to a fresh staging folder beside the output ([`Staging`]),
 //! during rendering as each page is made, and the folder is renamed into
 //! place only when the build succeeded and every file was written. The output folder must not
-//! be the site root (or contain it), nor lie in `content/` or `themes/`; an
-//! existing folder is only replaced if oasis made it (a marker file) or
-//! `--force` is given.
+//! be the site root (or contain it), nor lie in or contain `content/`, `themes/`
+//! or a theme, wherever symbolic links put them; an existing folder is only
+//! replaced if oasis made it (a marker file) or `--force` is given.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,12 +39,27 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagn
             "building there would delete your content; use the default (public/) or another folder",
         ));
     }
-    for protected in ["content", "themes"] {
-        if output.starts_with(root.join(protected)) {
+    // `content/` and the themes may be symbolic links to folders anywhere,
+    // so their real places are compared, not their names under the root.
+    for (name, folder) in protected_folders(&root)? {
+        let place = if folder == root.join(name.trim_end_matches('/')) {
+            name.clone()
+        } else {
+            format!("{name}, which links to `{}`", folder.display())
+        };
+        if output.starts_with(&folder) {
             return Err(Diagnostic::error(format!(
-                "the output folder `{shown}` is inside {protected}/"
+                "the output folder `{shown}` is inside {place}"
             ))
             .hint("write the site somewhere else, e.g. --output public"));
+        }
+        if folder.starts_with(&output) {
+            return Err(Diagnostic::error(format!(
+                "the output folder `{shown}` contains {place}"
+            ))
+            .hint(format!(
+                "building there would delete {name}; write the site somewhere else, e.g. --output public"
+            )));
         }
     }
     if output.is_file() {
@@ -65,6 +80,25 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagn
         }
     }
     Ok(())
+}
+
+/// The folders the output must stay out of and away from, each with its
+/// name in messages: `content/`, `themes/` and every folder in `themes/`,
+/// at their real places (symbolic links resolved). `root` is canonical.
+fn protected_folders(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let mut folders = vec![
+        ("content/".to_string(), absolute(&root.join("content"))?),
+        ("themes/".to_string(), absolute(&root.join("themes"))?),
+    ];
+    let mut themes: Vec<_> = std::fs::read_dir(root.join("themes"))
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    themes.sort();
+    for theme in themes.into_iter().filter(|t| t.is_dir()) {
+        let name = theme.file_name().unwrap_or_default().to_string_lossy();
+        folders.push((format!("themes/{name}/"), absolute(&theme)?));
+    }
+    Ok(folders)
 }
 
 /// The absolute form of a path that may not exist yet: symbolic links in the

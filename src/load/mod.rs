@@ -80,6 +80,9 @@ pub fn read_config_partial(
     overrides: &Overrides,
 ) -> (Option<Config>, Vec<Diagnostic>) {
     let path = root.join(CONFIG_FILE);
+    if let Some(error) = files::leaves_root(root, &path) {
+        return (None, vec![error]);
+    }
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,

@@ -11,4 +11,5 @@ mod output_folder;
 mod real_site;
 mod search;
 mod support;
+mod symlinks;
 mod workflow;
