@@ -229,7 +229,7 @@ impl<'s> Renderer<'s, '_> {
         events: impl Iterator<Item = (Event<'s>, Range<usize>)>,
     ) -> Vec<(Event<'s>, Option<usize>)> {
         let mut out = Vec::new();
-        let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>)> = None;
+        let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>, usize)> = None;
         for (event, range) in events {
             self.nest(&event, &range);
             let source = match &event {
@@ -263,12 +263,22 @@ impl<'s> Renderer<'s, '_> {
                             )),
                         );
                     }
-                    heading = Some((level, id, Vec::new()));
+                    heading = Some((level, id, Vec::new(), range.start));
                     continue;
                 }
                 Event::End(TagEnd::Heading(_)) => {
-                    if let Some((level, id, inner)) = heading.take() {
-                        self.heading(level, id, inner, &mut out);
+                    if let Some((level, id, inner, start)) = heading.take() {
+                        if heading_text(&inner).trim().is_empty() {
+                            // Nothing for a reader, a screen reader's list of
+                            // headings or the contents to show (WCAG 2.4.6).
+                            self.diagnostics.push(
+                                Diagnostic::warning("an empty heading")
+                                    .at(self.locate(start, start + 1))
+                                    .hint("write the heading's words after the `#` signs, or remove the line; it is left out of the page"),
+                            );
+                        } else {
+                            self.heading(level, id, inner, &mut out);
+                        }
                     }
                     continue;
                 }
@@ -321,7 +331,7 @@ impl<'s> Renderer<'s, '_> {
                 other => other,
             };
             match &mut heading {
-                Some((_, _, inner)) => inner.push((event, source)),
+                Some((_, _, inner, _)) => inner.push((event, source)),
                 None => out.push((event, source)),
             }
         }
@@ -425,13 +435,7 @@ impl<'s> Renderer<'s, '_> {
         inner: Vec<(Event<'s>, Option<usize>)>,
         out: &mut Vec<(Event<'s>, Option<usize>)>,
     ) {
-        let text: String = inner
-            .iter()
-            .filter_map(|(e, _)| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let text = heading_text(&inner);
         let base = explicit_id
             .map(|id| id.to_string())
             .unwrap_or_else(|| slugify(&text));
@@ -603,6 +607,17 @@ fn tag_name(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The text of a heading's events: what its id and the contents are made of.
+fn heading_text(inner: &[(Event<'_>, Option<usize>)]) -> String {
+    inner
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -707,6 +722,15 @@ pub(crate) mod tests {
         assert!(flat.is_empty(), "{flat:?}");
         let (_, closed) = render_str(&"<div><b>x</b></div>\n".repeat(500), true);
         assert!(closed.is_empty(), "{closed:?}");
+    }
+
+    #[test]
+    fn an_empty_heading_is_left_out_with_a_warning() {
+        let (body, warnings) = render_str("## \n\nText.\n\n##    \n", false);
+        assert!(!body.html.contains("<h2"), "{}", body.html);
+        assert!(body.headings.is_empty());
+        let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["an empty heading", "an empty heading"]);
     }
 
     #[test]

@@ -51,9 +51,72 @@ pub fn rfc3339(date: Date, timezone: &jiff::tz::TimeZone) -> String {
     }
 }
 
+/// The text of a body's first paragraph, cut after a whole word within
+/// `limit` characters (with "…" if cut): the meta description of a page
+/// without a summary, so that no two such pages share the site's.
+pub fn lead_text(html: &str, limit: usize) -> Option<String> {
+    let start = html
+        .match_indices("<p")
+        .find(|(i, _)| matches!(html.as_bytes().get(i + 2), Some(b'>' | b' ')))?
+        .0;
+    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    // The renderer writes only these references in text.
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut lead = String::new();
+    for word in &words {
+        let length = lead.chars().count() + usize::from(!lead.is_empty()) + word.chars().count();
+        if length > limit {
+            if lead.is_empty() {
+                lead = word.chars().take(limit).collect();
+            }
+            lead.push('…');
+            return Some(lead);
+        }
+        if !lead.is_empty() {
+            lead.push(' ');
+        }
+        lead.push_str(word);
+    }
+    Some(lead)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lead_is_the_first_paragraphs_text_cut_at_a_word() {
+        let html = "<h2 id=\"a\">Heading</h2>\n<p>Pupils &amp; <em>parents</em> met   employers.</p><p>More.</p>";
+        assert_eq!(
+            lead_text(html, 160).as_deref(),
+            Some("Pupils & parents met employers.")
+        );
+        assert_eq!(
+            lead_text(html, 20).as_deref(),
+            Some("Pupils & parents met…")
+        );
+        assert_eq!(lead_text("<pre>code</pre>", 160), None);
+        assert_eq!(lead_text("<p class=\"x\"> </p>", 160), None);
+    }
 
     #[test]
     fn writes_like_gov_uk() {

@@ -834,20 +834,35 @@ impl<'a> Renderer<'a> {
         let start = (page - 1) * per_page;
         let shown = &ids[start.min(ids.len())..(start + per_page).min(ids.len())];
         let url_of = |n: usize| config.link(&listing_url(kind, n));
-        let title = if page == 1 {
-            kind.plural_title().to_string()
+        let (title, description, breadcrumbs) = if page == 1 {
+            (
+                kind.plural_title().to_string(),
+                format!(
+                    "{} from the Opportunity Areas programme, newest first.",
+                    kind.plural_title()
+                ),
+                vec![self.home_crumb()],
+            )
         } else {
-            format!("{} (page {page} of {total})", kind.plural_title())
+            // Each page its own description, and a way back to the first.
+            (
+                format!("{} (page {page} of {total})", kind.plural_title()),
+                format!(
+                    "{} from the Opportunity Areas programme, newest first: page {page} of {total}.",
+                    kind.plural_title()
+                ),
+                vec![
+                    self.home_crumb(),
+                    self.crumb(kind.plural_title(), &listing_url(kind, 1)),
+                ],
+            )
         };
         context(&ListContext {
             page: self.meta(
                 &title,
-                &format!(
-                    "{} from the Opportunity Areas programme, newest first.",
-                    kind.plural_title()
-                ),
+                &description,
                 &listing_url(kind, page),
-                vec![self.home_crumb()],
+                breadcrumbs,
                 kind.folder(),
                 Some((format!("{}: all publications", config.title), "/feed.xml")),
             ),
@@ -897,9 +912,17 @@ impl<'a> Renderer<'a> {
             ));
             document.kind.folder()
         };
+        // Else the body's first words, which no other page has; else the
+        // site's description; else the title: never empty.
+        let description = document
+            .summary
+            .clone()
+            .or_else(|| format::lead_text(&document.body.html, 160))
+            .or_else(|| Some(config.description.clone()).filter(|d| !d.trim().is_empty()))
+            .unwrap_or_else(|| document.title.clone());
         let mut page = self.meta(
             &document.title,
-            document.summary.as_deref().unwrap_or(&config.description),
+            &description,
             &document.url,
             breadcrumbs,
             section,
