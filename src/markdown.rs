@@ -29,6 +29,9 @@ pub struct Options<'a> {
     pub kind: Kind,
     /// Prefix for root-relative links: `/` or `/preview/`.
     pub base_path: &'a str,
+    /// The document's path under `content/` (`announcements/fair.md`), to
+    /// suggest an `@/` link for a relative one.
+    pub content_path: &'a str,
 }
 
 /// How deeply a body may nest lists, quotes, emphasis and (with
@@ -72,6 +75,7 @@ pub fn render(
         dropped_links: Vec::new(),
         depth: 0,
         too_deep: false,
+        same_page: Vec::new(),
     };
     let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     renderer.name_footnotes(&mut events);
@@ -95,6 +99,7 @@ pub fn render(
             renderer.remove_script_addresses(&html, &raw_html)
         };
     }
+    renderer.check_same_page_links();
     // Every body stays in memory until the end of the build: give back what
     // the guess above over-reserved.
     renderer.out.html.shrink_to_fit();
@@ -219,6 +224,8 @@ struct Renderer<'s, 'o> {
     depth: usize,
     /// Whether `MAX_NESTING` was passed (reported once).
     too_deep: bool,
+    /// Links to an id on this page (`#funding`), checked once every id is known.
+    same_page: Vec<(String, crate::diagnostics::Location)>,
 }
 
 impl<'s> Renderer<'s, '_> {
@@ -514,6 +521,17 @@ impl<'s> Renderer<'s, '_> {
             });
             return Some(CowStr::from(format!("{PLACEHOLDER}{index}")));
         }
+        if let Some(anchor) = dest.strip_prefix('#') {
+            if !anchor.is_empty() {
+                let location = self.locate(span.start, span.end);
+                self.same_page.push((anchor.to_string(), location));
+            }
+            return Some(dest.clone());
+        }
+        if is_relative(dest) && link_type != LinkType::Email {
+            self.relative_link(dest, &span, image);
+            return Some(dest.clone());
+        }
         if dest.starts_with('/') && !dest.starts_with("//") && link_type != LinkType::Email {
             let path = dest
                 .split(['#', '?'])
@@ -535,6 +553,103 @@ impl<'s> Renderer<'s, '_> {
         Some(dest.clone())
     }
 
+    /// The error for a relative link (`plans/derby/`, `chart.png`): the
+    /// page of `content/announcements/fair.md` is `/announcements/fair/`,
+    /// so it is read from there, not from the file's folder, and breaks.
+    fn relative_link(&mut self, dest: &str, span: &Range<usize>, image: bool) {
+        let what = if image { "image" } else { "link" };
+        let folder = self
+            .options
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let path = dest.split(['#', '?']).next().unwrap_or_default();
+        let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+        for part in path.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                part => parts.push(part),
+            }
+        }
+        let joined = parts.join("/");
+        let looks_like_a_host = path.split('/').next().is_some_and(|first| {
+            first.starts_with("www.")
+                || first.ends_with(".uk")
+                || first.ends_with(".com")
+                || first.ends_with(".org")
+        });
+        let hint = if looks_like_a_host {
+            format!("for another website, write the whole address: https://{dest}")
+        } else if !path.rsplit('/').next().unwrap_or_default().contains('.') {
+            // A page's address is written as if from the site's root.
+            let page: Vec<&str> = path
+                .split('/')
+                .filter(|p| !matches!(*p, "" | "." | ".."))
+                .collect();
+            let page = page.join("/");
+            format!(
+                "start the address of a page of this site with /, as in /{page}/, or link to its file with @/, as in @/{page}.md"
+            )
+        } else {
+            format!("link to the file from content/ with @/: @/{joined}")
+        };
+        self.diagnostics.push(
+            Diagnostic::error(format!(
+                "the {what} `{dest}` is relative, so it would be read from this page's own address and break"
+            ))
+            .at(self.locate(span.start, span.end))
+            .hint(hint),
+        );
+    }
+
+    /// Same-page links (`#funding`) to an id the page does not have: its
+    /// headings', its footnotes', the theme's and, with `unsafe_html`, any
+    /// in the body's HTML.
+    fn check_same_page_links(&mut self) {
+        if self.same_page.is_empty() {
+            return;
+        }
+        let mut ids: Vec<String> = self.ids.keys().cloned().collect();
+        if self.options.unsafe_html {
+            let html = &self.out.html;
+            for (at, _) in html.match_indices(" id=\"") {
+                let value = &html[at + 5..];
+                if let Some(end) = value.find('"') {
+                    ids.push(value[..end].to_string());
+                }
+            }
+        }
+        for (anchor, location) in std::mem::take(&mut self.same_page) {
+            let decoded = crate::load::document::percent_decode(&anchor).unwrap_or_default();
+            if ids.iter().any(|id| *id == anchor || *id == decoded) {
+                continue;
+            }
+            let headings: Vec<&str> = self.out.headings.iter().map(|h| h.id.as_str()).collect();
+            let suggestion = crate::diagnostics::did_you_mean(&anchor, headings.iter().copied());
+            self.diagnostics.push(
+                Diagnostic::error(format!("this page has no heading `#{anchor}`"))
+                    .at(location)
+                    .maybe_label(suggestion.map(|s| format!("did you mean `#{s}`?")))
+                    .hint(if headings.is_empty() {
+                        "this page has no headings to link to: add the heading, or remove the link"
+                            .to_string()
+                    } else {
+                        format!(
+                            "the headings of this page are: {}",
+                            headings
+                                .iter()
+                                .map(|h| format!("#{h}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }),
+            );
+        }
+    }
+
     /// The byte range of a link's destination within the link's source range.
     fn dest_span(&self, dest: &str, range: &Range<usize>) -> Range<usize> {
         let text = &self.body[range.clone()];
@@ -543,6 +658,18 @@ impl<'s> Renderer<'s, '_> {
             _ => range.clone(),
         }
     }
+}
+
+/// Whether a link's address is relative to the page (`plans/derby/`,
+/// `../chart.png`, `www.example.org`): not empty, not from the root, not a
+/// same-page `#id`, not `@/`, and without a scheme (`https:`, `mailto:`).
+fn is_relative(dest: &str) -> bool {
+    let scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+        let mut chars = scheme.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    !dest.is_empty() && !scheme && !dest.starts_with(['/', '#', '?']) && !dest.starts_with("@/")
 }
 
 /// Escapes text for an HTML attribute or element.
@@ -636,6 +763,7 @@ pub(crate) mod tests {
                 unsafe_html,
                 kind,
                 base_path: "/",
+                content_path: "announcements/a.md",
             },
         )
     }
@@ -722,6 +850,42 @@ pub(crate) mod tests {
         assert!(flat.is_empty(), "{flat:?}");
         let (_, closed) = render_str(&"<div><b>x</b></div>\n".repeat(500), true);
         assert!(closed.is_empty(), "{closed:?}");
+    }
+
+    #[test]
+    fn same_page_links_go_to_an_id_of_the_page() {
+        let body = "## Funding\n\nSee [funding](#funding), [the top](#main-content) and [a note](#fn-1).[^1]\n\n[^1]: A note.\n\nBut [not this](#fundng).\n";
+        let (_, found) = render_str(body, false);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["this page has no heading `#fundng`"]);
+        assert_eq!(found[0].label.as_deref(), Some("did you mean `#funding`?"));
+        let (_, raw) = render_str("<div id=\"x\"></div>\n\n[x](#x)\n", true);
+        assert!(raw.is_empty(), "{raw:?}");
+    }
+
+    #[test]
+    fn relative_links_are_errors_with_the_fix() {
+        let hint = |dest: &str| {
+            let (_, found) = render_str(&format!("[x]({dest})\n"), false);
+            assert_eq!(found.len(), 1, "{dest}: {found:?}");
+            found[0].hint.clone().unwrap_or_default()
+        };
+        assert!(hint("chart.png").ends_with("@/announcements/chart.png"));
+        assert!(hint("../plans/derby.pdf").ends_with("@/plans/derby.pdf"));
+        assert!(hint("plans/derby/").contains("as in /plans/derby/,"));
+        assert!(hint("../plans/derby").contains("@/plans/derby.md"));
+        assert!(hint("www.example.org").contains("https://www.example.org"));
+        for fine in [
+            "https://x.example/",
+            "mailto:a@b.example",
+            "/areas/",
+            "#",
+            "?q=1",
+            "tel:+441234",
+        ] {
+            let (_, found) = render_str(&format!("[x]({fine})\n"), false);
+            assert!(found.is_empty(), "{fine}: {found:?}");
+        }
     }
 
     #[test]

@@ -636,6 +636,7 @@ impl Checker<'_> {
             unsafe_html: config.unsafe_html,
             kind: self.kind,
             base_path: &config.base_path,
+            content_path: self.content_path,
         };
         let (body, body_diagnostics) = markdown::render(body, body_offset, self.source, &options);
         diagnostics.extend(body_diagnostics);

@@ -112,6 +112,7 @@ overlay_cases!(
     plan_document_is_itself,
     plan_two_areas,
     quote_inside_double_quotes,
+    relative_and_same_page_links,
     scheduled_document_mistakes,
     several_files,
     slug_collision,
