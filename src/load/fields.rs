@@ -380,13 +380,14 @@ fn explain_unreadable(error: &mut FieldError, yaml: &str) {
 
 /// A key given twice in a nested map: YAML points at the map's first key;
 /// its entries are the lines that start at that column (the first may
-/// follow a `- `), and the second with `key` is the mistake.
+/// follow a `- `), and the second with `key` (quoted or not) is the
+/// mistake. In a map written on one line (`{k: 1, k: 2}`), the second `key`
+/// on that line is.
 fn explain_nested_duplicate(error: &mut FieldError, lines: &[&str], key: &str) {
     let Some((line, column)) = error.position else {
         return;
     };
     let indent = column - 1;
-    let entry = format!("{key}:");
     let mut found = lines
         .iter()
         .enumerate()
@@ -394,20 +395,64 @@ fn explain_nested_duplicate(error: &mut FieldError, lines: &[&str], key: &str) {
         .take_while(|(i, l)| *i == line - 1 || l.trim().is_empty() || leading_spaces(l) >= indent)
         .filter(|(i, l)| {
             (*i == line - 1 || leading_spaces(l) == indent)
-                && l.get(indent..).is_some_and(|rest| rest.starts_with(&entry))
-        });
-    if let (Some((first, _)), Some((second, _))) = (found.next(), found.next()) {
-        error.position = Some((second + 1, indent + 1));
+                && l.get(indent..).and_then(entry_key) == Some(key)
+        })
+        .map(|(i, _)| (i, indent));
+    let pair = match (found.next(), found.next()) {
+        (Some(first), Some(second)) => Some((first, second)),
+        _ => {
+            // One line: every place a key may start (after `{`, `,` or a
+            // space) whose key is `key`.
+            let text = lines.get(line - 1).copied().unwrap_or_default();
+            let mut keys = text
+                .char_indices()
+                .filter(|(i, _)| *i >= indent && text[..*i].trim_end().ends_with(['{', ',']))
+                .filter(|(i, _)| {
+                    text[*i..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_whitespace())
+                        && entry_key(&text[*i..]) == Some(key)
+                })
+                .map(|(i, _)| (line - 1, text[..i].chars().count()));
+            match (keys.next(), keys.next()) {
+                (Some(first), Some(second)) => Some((first, second)),
+                _ => None,
+            }
+        }
+    };
+    if let Some(((first, _), (second, second_column))) = pair {
+        error.position = Some((second + 1, second_column + 1));
         error.message = match &error.field {
             Some(field) => format!("`{field}` has the key `{key}` twice"),
             None => format!("`{key}` is given twice"),
         };
         // The block starts on the file's second line.
-        error.hint = Some(format!(
-            "the first `{key}` is on line {}; keep one of them",
-            first + 2
-        ));
+        error.hint = Some(if first == second {
+            "the same key is given twice on this line; keep one of them".to_string()
+        } else {
+            format!(
+                "the first `{key}` is on line {}; keep one of them",
+                first + 2
+            )
+        });
     }
+}
+
+/// The key of a `key: value` entry at the start of `text`, without its
+/// quotation marks (`"k": 1` and `k: 1` both give `k`).
+fn entry_key(text: &str) -> Option<&str> {
+    let (key, rest) = match text.chars().next()? {
+        quote @ ('"' | '\'') => {
+            let end = text[1..].find(quote)? + 1;
+            (&text[1..end], &text[end + 1..])
+        }
+        _ => {
+            let end = text.find(':')?;
+            (text[..end].trim_end(), &text[end..])
+        }
+    };
+    rest.trim_start().starts_with(':').then_some(key)
 }
 
 /// A quotation mark or a list left open on a key's line: YAML reads on to

@@ -89,6 +89,7 @@ overlay_cases!(
     document_outside_the_folder,
     draft_yes,
     duplicate_key,
+    duplicate_key_quoted_or_inline,
     extra_not_a_map,
     file_in_search_folder,
     front_matter_as_list,
