@@ -82,6 +82,15 @@ fn pipeline(
 ) -> (Option<Compiled>, Vec<Diagnostic>) {
     let (loaded, mut diagnostics) = load::load(options);
     let Some(loaded) = loaded else {
+        // The templates are checked all the same when `site.toml` can be
+        // read at all (a mistake in it stops the content being linked), so
+        // that their errors come in this run too.
+        if let (Some(config), _) = load::read_config_partial(&options.root, &options.overrides)
+            && let Err(found) = render::theme::load(&options.root, &config)
+        {
+            diagnostics.extend(found);
+            diagnostics.dedup();
+        }
         diagnostics::sort(&mut diagnostics);
         return (None, diagnostics);
     };

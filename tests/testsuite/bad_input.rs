@@ -79,6 +79,7 @@ overlay_cases!(
     case_collision,
     colon_without_space,
     config_and_content_mistakes,
+    config_and_template_mistakes,
     config_area_typo,
     config_duplicate_area,
     config_language_and_names,
