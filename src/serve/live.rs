@@ -56,6 +56,11 @@ fn script(generation: u64) -> String {
     )
 }
 
+/// What the overlay says is behind it, on a page of the last good build…
+const LAST_GOOD: &str = "Until then the last good build is shown.";
+/// …and on the page shown before there is one.
+const NO_GOOD_BUILD: &str = "There is no good build to show until then.";
+
 /// The overlay listing a failed rebuild's diagnostics.
 pub fn overlay(diagnostics: &[Diagnostic]) -> String {
     let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -71,20 +76,22 @@ pub fn overlay(diagnostics: &[Diagnostic]) -> String {
             r#"style="position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;"#,
             r#"background:#0b0c0c;color:#fff;font:16px/1.5 system-ui,sans-serif;text-align:left">"#,
             r#"<h2 id="{id}-title" style="margin:0 0 .5rem;font-size:1.5rem;color:#fff">The site has errors ({summary})</h2>"#,
-            r#"<p style="margin:0 0 1rem">Fix them and save: this page updates by itself. Until then the last good build is shown.</p>"#,
+            r#"<p style="margin:0 0 1rem">Fix them and save: this page updates by itself. {LAST_GOOD}</p>"#,
             r#"<pre style="white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;background:#1d1f20;color:#fff;padding:1rem;margin:0 0 1rem">{text}</pre>"#,
             r#"<button type="button" onclick="this.parentNode.remove()" style="font:inherit;padding:.25rem 1rem">Hide</button></div>"#,
         ),
         id = OVERLAY_ID,
         summary = escape(&summary),
         text = escape(&text),
+        LAST_GOOD = LAST_GOOD,
     )
 }
 
 /// The page shown for every HTML request before the first good build.
 pub fn error_page(overlay: &str) -> Vec<u8> {
     let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>The site has errors</title></head><body></body></html>";
-    inject(html.as_bytes(), 0, Some(overlay))
+    let overlay = overlay.replace(LAST_GOOD, NO_GOOD_BUILD);
+    inject(html.as_bytes(), 0, Some(&overlay))
 }
 
 /// Escapes text for HTML. Carriage returns are dropped: server-sent events
@@ -117,6 +124,17 @@ fn rfind_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_before_any_good_build_does_not_promise_one() {
+        let overlay = overlay(&[Diagnostic::error("broken")]);
+        assert!(overlay.contains(LAST_GOOD));
+        let page = String::from_utf8(error_page(&overlay)).unwrap();
+        assert!(
+            page.contains(NO_GOOD_BUILD) && !page.contains(LAST_GOOD),
+            "{page}"
+        );
+    }
 
     #[test]
     fn injects_before_the_last_body_end() {
