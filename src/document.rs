@@ -184,6 +184,9 @@ pub struct Body {
     pub internal_links: Vec<InternalLink>,
     /// Root-relative links (`/areas/derby/`), checked against the built URLs.
     pub site_links: Vec<SiteLink>,
+    /// Every id the body puts on its page (headings', footnotes'), sorted,
+    /// for links to `…/#id` from other documents.
+    pub ids: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -207,6 +210,8 @@ pub struct InternalLink {
 pub struct SiteLink {
     /// The path without query or fragment: `/areas/derby/`.
     pub path: String,
+    /// The fragment, if any: `funding` for `/areas/derby/#funding`.
+    pub anchor: Option<String>,
     pub location: Location,
 }
 

@@ -450,8 +450,10 @@ pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
             .map(|o| o.url_path())
             .collect()
     });
+    let by_url: std::cell::OnceCell<HashMap<&str, &Document>> = std::cell::OnceCell::new();
     for document in &site.documents {
         diagnostics.extend(check_site_links(document, &built, &pages));
+        diagnostics.extend(check_site_anchors(site, document, &by_url));
     }
     if !site.scheduled.is_empty() {
         // As on their day: with their own pages and aliases built.
@@ -591,7 +593,7 @@ fn describe(claim: &Claim) -> String {
 const BUILT_IN: &str = " (built into oasis)";
 
 /// Whether a claim is one of a document's `aliases`.
-fn is_alias(site: &Site, claim: &Claim) -> bool {
+pub fn is_alias(site: &Site, claim: &Claim) -> bool {
     claim.origin.is_some_and(|origin| {
         site.documents
             .iter()
@@ -752,6 +754,67 @@ pub fn check_site_links(
                     .hint("link to another document with `@/`, e.g. [Derby's plan](@/plans/derby.md), or check the address"),
             );
         }
+    }
+    diagnostics
+}
+
+/// Root-relative links with an anchor (`/plans/derby/#early-years`) to a
+/// page that shows a document's body, checked against the ids that page
+/// has: the body's headings and footnotes and the theme's. Links to other
+/// pages (lists, the timeline) are not: their ids are the theme's alone.
+/// `by_url` is made on the first anchor met.
+pub fn check_site_anchors<'a>(
+    site: &'a Site,
+    document: &Document,
+    by_url: &std::cell::OnceCell<HashMap<&'a str, &'a Document>>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for link in &document.body.site_links {
+        let Some(anchor) = &link.anchor else { continue };
+        let by_url =
+            by_url.get_or_init(|| site.documents.iter().map(|d| (d.url.as_str(), d)).collect());
+        let path = if link.path.ends_with('/') {
+            link.path.clone()
+        } else {
+            format!("{}/", link.path)
+        };
+        let Some(target) = by_url.get(path.as_str()) else {
+            continue;
+        };
+        let decoded = crate::load::document::percent_decode(anchor).unwrap_or_default();
+        let ids = &target.body.ids;
+        let known = |id: &str| {
+            ids.iter().any(|i| i == id) || crate::markdown::theme_ids(target.kind).contains(&id)
+        };
+        if known(anchor) || known(&decoded) {
+            continue;
+        }
+        let headings: Vec<&str> = target.body.headings.iter().map(|h| h.id.as_str()).collect();
+        let suggestion = did_you_mean(anchor, headings.iter().copied());
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "the page `{}` has no heading `#{anchor}`",
+                link.path
+            ))
+            .at(link.location.clone())
+            .maybe_label(suggestion.map(|s| format!("did you mean `#{s}`?")))
+            .hint(if headings.is_empty() {
+                format!(
+                    "`{}` has no headings to link to; link to the page without `#{anchor}`",
+                    target.file
+                )
+            } else {
+                format!(
+                    "the headings of `{}` are: {}",
+                    target.file,
+                    headings
+                        .iter()
+                        .map(|h| format!("#{h}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        );
     }
     diagnostics
 }

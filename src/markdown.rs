@@ -100,6 +100,15 @@ pub fn render(
         };
     }
     renderer.check_same_page_links();
+    let theme = theme_ids(options.kind);
+    let mut ids: Vec<String> = renderer
+        .ids
+        .keys()
+        .filter(|id| !theme.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    ids.sort_unstable();
+    renderer.out.ids = ids;
     // Every body stays in memory until the end of the build: give back what
     // the guess above over-reserved.
     renderer.out.html.shrink_to_fit();
@@ -538,8 +547,13 @@ impl<'s> Renderer<'s, '_> {
                 .next()
                 .unwrap_or_default()
                 .to_string();
+            let anchor = dest
+                .split_once('#')
+                .map(|(_, anchor)| anchor.to_string())
+                .filter(|anchor| !anchor.is_empty());
             self.out.site_links.push(SiteLink {
                 path,
+                anchor,
                 location: self.locate(span.start, span.end),
             });
             if self.options.base_path != "/" {

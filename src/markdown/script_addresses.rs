@@ -33,7 +33,13 @@ impl Renderer<'_, '_> {
         } = removed.into_inner();
         for (path, html) in site_links {
             let location = self.raw_html_location(html, raw_html);
-            self.out.site_links.push(SiteLink { path, location });
+            // Raw HTML's anchors are not checked: its ids may come from
+            // raw HTML elsewhere.
+            self.out.site_links.push(SiteLink {
+                path,
+                anchor: None,
+                location,
+            });
         }
         for RemovedAttribute {
             element,

@@ -216,12 +216,11 @@ fn bodies(
                 .map(|o| o.url_path())
                 .collect()
         });
+        let by_url = std::cell::OnceCell::new();
         for (id, _) in &replaced {
-            found.extend(link::check_site_links(
-                &last.site.documents[*id],
-                &built,
-                &pages,
-            ));
+            let document = &last.site.documents[*id];
+            found.extend(link::check_site_links(document, &built, &pages));
+            found.extend(link::check_site_anchors(&last.site, document, &by_url));
         }
     }
 
@@ -298,8 +297,11 @@ fn documents(
                 .map(|o| o.url_path())
                 .collect()
         });
+        let by_url = std::cell::OnceCell::new();
         for (id, _) in &replaced {
-            found.extend(link::check_site_links(site.document(*id), &built, &pages));
+            let document = site.document(*id);
+            found.extend(link::check_site_links(document, &built, &pages));
+            found.extend(link::check_site_anchors(&site, document, &by_url));
         }
     } else {
         // A timeline year came or went: check every link against the new
