@@ -6,15 +6,21 @@
 //! (`OASIS_TODAY` when set), the areas and priorities checked against
 //! `site.toml` with a did-you-mean — and a placeholder summary and body to
 //! replace; or diagnostics, and nothing written. An existing file is never
-//! overwritten. The file passes `oasis check` as written.
+//! overwritten. The file passes `oasis check` as written: before it is
+//! written, its text goes through the loader, and its address is checked
+//! against every address the site already has ([`address_taken`]).
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Overrides};
-use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::document::Kind;
-use crate::load;
+use crate::diagnostics::{Diagnostic, did_you_mean, invisible_control};
+use crate::document::{Document, Kind};
+use crate::link::{self, Claim, Site};
+use crate::load::{self, LoadContext};
+use crate::render::{self, Renderer, theme::Theme};
+use crate::search;
 use crate::slug::slugify;
 
 /// What to create.
@@ -63,6 +69,15 @@ pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>>
             ))
             .hint("use a title with words in it; you can change the title in the file afterwards"),
         );
+    } else if let Some(c) = invisible_control(title) {
+        // The same test as the front matter's `title` (`load::fields`).
+        problems.push(
+            Diagnostic::error(format!(
+                "the title contains an invisible control character (U+{:04X})",
+                c as u32
+            ))
+            .hint("delete it from the title: pages and feeds cannot carry it"),
+        );
     }
     problems.extend(check_terms(&config, new));
     if !problems.is_empty() {
@@ -81,8 +96,165 @@ pub fn create(root: &Path, new: &NewDocument) -> Result<String, Vec<Diagnostic>>
         ]);
     }
     let text = front_matter(new, title, date);
+    let document = as_loaded(&config, date, new.kind, &relative, &text)?;
+    let taken = address_taken(root, config, date, &document);
+    if !taken.is_empty() {
+        return Err(taken);
+    }
     write_new(&folder, &root.join(&relative), &relative, &text)?;
     Ok(relative)
+}
+
+/// The new file's text as `oasis check` will load it, or its errors, which
+/// point at no line: the file is not written.
+fn as_loaded(
+    config: &Config,
+    today: jiff::civil::Date,
+    kind: Kind,
+    relative: &str,
+    text: &str,
+) -> Result<Document, Vec<Diagnostic>> {
+    let cx = LoadContext {
+        config,
+        attachments: &HashMap::new(),
+        today,
+        future: false,
+    };
+    let content_path = relative.strip_prefix("content/").unwrap_or(relative);
+    let (document, diagnostics) =
+        load::load_bytes(text.as_bytes().to_vec(), relative, content_path, kind, &cx);
+    let errors: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .map(|mut d| {
+            d.location = None;
+            d
+        })
+        .collect();
+    match document {
+        Some(document) if errors.is_empty() => Ok(document),
+        _ => Err(errors),
+    }
+}
+
+/// The errors for a new document whose address the site already has: a
+/// page oasis generates, another document (in a sub-folder, by `slug:`, or
+/// scheduled or a draft), an alias, an attachment or a theme file, or the
+/// search index's folder. The site is loaded and its pages placed as `oasis
+/// check` does ([`Renderer::place`]), and the new page's place is checked
+/// against each with [`link::collisions`], so the rules are the check's
+/// own. Errors elsewhere in the site do not matter here: `oasis check`
+/// reports them.
+fn address_taken(
+    root: &Path,
+    config: Config,
+    today: jiff::civil::Date,
+    document: &Document,
+) -> Vec<Diagnostic> {
+    let options = load::Options {
+        root: root.to_path_buf(),
+        // A draft will be published at its address one day.
+        drafts: true,
+        future: false,
+        overrides: Overrides::default(),
+    };
+    // Without it (no content/ folder yet) the site still has the pages
+    // oasis generates.
+    let (documents, attachments, scheduled) = match load::load(&options).0 {
+        Some(loaded) => (loaded.documents, loaded.attachments, loaded.scheduled),
+        None => Default::default(),
+    };
+    let mut site = link::index(root.to_path_buf(), config, today, documents, attachments);
+    site.scheduled = scheduled;
+    // Placing pages needs no templates; a broken theme only loses its
+    // static files here, and `oasis check` reports it.
+    let theme = render::theme::load(root, &site.config).unwrap_or_else(|_| Theme {
+        tera: tera::Tera::new(),
+        sources: Default::default(),
+        static_files: Vec::new(),
+    });
+    let renderer = Renderer::new(&site, &theme, Vec::new());
+    let places: Vec<render::Place> = renderer
+        .jobs()
+        .iter()
+        .map(|job| renderer.place(job))
+        .collect();
+    let copied = render::copied_files(&site, &theme);
+    let scheduled = render::scheduled_places(&site);
+    let sitemap = Claim {
+        path: render::SITEMAP,
+        owner: None,
+        origin: None,
+    };
+    let claims = places
+        .iter()
+        .map(Claim::from)
+        .chain(std::iter::once(sitemap))
+        .chain(copied.iter().map(Claim::from))
+        .chain(scheduled.iter().map(Claim::from));
+
+    let path = format!("{}index.html", document.url.trim_start_matches('/'));
+    let new = Claim {
+        path: &path,
+        owner: Some(&document.file),
+        origin: None,
+    };
+    let start = format!("`{}` would be at `{}`", document.file, document.url);
+    let hint = "choose another title (the file name and the address are made from it; you can change the title in the file afterwards)";
+    if !link::collisions(&site, [new]).is_empty() {
+        return vec![
+            Diagnostic::error(format!(
+                "{start}, inside `/{}/`, the search index's folder",
+                search::BUNDLE
+            ))
+            .hint(format!(
+                "oasis writes the search index there and nothing else: {hint}"
+            )),
+        ];
+    }
+    let mut problems = Vec::new();
+    for claim in claims {
+        // A claim that is wrong on its own (in the search index's folder)
+        // is the site's problem, not the new document's.
+        let together = link::collisions(&site, [claim, new]).len();
+        if together == 0 || together == link::collisions(&site, [claim]).len() {
+            continue;
+        }
+        let owner = describe(&site, &claim);
+        let message = if claim.path == path {
+            format!("{start}, which is already the address of {owner}")
+        } else {
+            format!(
+                "{start}, which clashes with `/{}`, made by {owner}",
+                claim.path
+            )
+        };
+        let d = Diagnostic::error(message);
+        let d = match (claim.origin, claim.owner) {
+            (Some(origin), _) => d.at(origin.clone()),
+            (None, Some(owner)) if owner.starts_with("content/") => d.in_file(owner),
+            _ => d,
+        };
+        problems.push(d.hint(match claim.owner {
+            None => format!("oasis uses this address for one of its own pages: {hint}"),
+            Some(file) if link::is_alias(&site, &claim) => {
+                format!("{hint}; or change the alias in `{file}`")
+            }
+            Some(_) => hint.to_string(),
+        }));
+    }
+    problems
+}
+
+/// What makes an output, as the errors of `oasis new` name it.
+fn describe(site: &Site, claim: &Claim) -> String {
+    match claim.owner {
+        None => render::generated_name(claim.path),
+        Some(owner) if link::is_alias(site, claim) => format!("an alias in `{owner}`"),
+        Some(owner) if owner.starts_with("content/") => format!("`{owner}`"),
+        Some(owner) if owner.starts_with("themes/") => format!("the theme's file `{owner}`"),
+        Some(owner) => owner.to_string(),
+    }
 }
 
 /// Checks `--area` and `--priority` against site.toml and the kind.

@@ -259,3 +259,191 @@ fn needs_a_site_and_a_known_kind() {
     let output = oasis(empty.path(), &["new", "newsletter", "About"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Runs `oasis new` expecting a refusal: exit status 1, stderr containing
+/// every one of `expected`, `would_be` not written, and `oasis check` still
+/// passing (with warnings: some tests schedule a document). Returns stderr.
+fn assert_refused(root: &Path, args: &[&str], would_be: &str, expected: &[&str]) -> String {
+    let output = oasis(root, args);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+    for text in expected {
+        assert!(err.contains(text), "{args:?}: no {text:?} in\n{err}");
+    }
+    assert!(err.contains("nothing was created"), "{err}");
+    assert!(!root.join(would_be).exists(), "{would_be} was written");
+    let check = oasis(root, &["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    err
+}
+
+/// An announcement in `content/announcements/` with extra front matter.
+fn announcement(root: &Path, path: &str, extra: &str) {
+    let path = root.join("content/announcements").join(path);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
+    std::fs::write(
+        path,
+        format!("---\ntitle: \"Other\"\ndate: 2018-01-01\nsummary: \"Other news.\"\nareas: [derby]\n{extra}---\n\nBody.\n"),
+    )
+    .expect("write");
+}
+
+#[test]
+fn refuses_a_page_at_an_address_oasis_generates() {
+    // Regression: `oasis new page "Areas"` wrote a page that collided with
+    // `/areas/` and exited 0.
+    let site = site();
+    for (title, slug) in [
+        ("Areas", "areas"),
+        ("Search", "search"),
+        ("Timeline", "timeline"),
+        ("Announcements", "announcements"),
+        ("Plans", "plans"),
+        ("Projects", "projects"),
+        ("Priorities", "priorities"),
+    ] {
+        assert_refused(
+            site.path(),
+            &["new", "page", title],
+            &format!("content/pages/{slug}.md"),
+            &[
+                &format!(
+                    "`content/pages/{slug}.md` would be at `/{slug}/`, which is already the address of a page oasis generates"
+                ),
+                "choose another title",
+            ],
+        );
+    }
+}
+
+#[test]
+fn refuses_a_page_in_the_search_index_folder() {
+    // Regression: `oasis new page "Pagefind"` wrote a page into `/pagefind/`,
+    // which only the search index may use.
+    let site = site();
+    assert_refused(
+        site.path(),
+        &["new", "page", "Pagefind"],
+        "content/pages/pagefind.md",
+        &["inside `/pagefind/`, the search index's folder"],
+    );
+}
+
+#[test]
+fn refuses_the_address_of_a_document_in_a_sub_folder() {
+    // Regression: a document in a sub-folder keeps `/announcements/<slug>/`,
+    // and `oasis new` wrote a second one there.
+    let site = site();
+    announcement(site.path(), "2018/sub-doc.md", "");
+    assert_refused(
+        site.path(),
+        &["new", "announcement", "Sub doc", "--area", "derby"],
+        "content/announcements/sub-doc.md",
+        &[
+            "`content/announcements/sub-doc.md` would be at `/announcements/sub-doc/`, which is already the address of `content/announcements/2018/sub-doc.md`",
+            "--> content/announcements/2018/sub-doc.md",
+        ],
+    );
+}
+
+#[test]
+fn refuses_an_address_another_document_takes_with_slug() {
+    // Regression: another document's `slug:` was not seen, nor a draft's
+    // or a scheduled document's, which are published at theirs one day.
+    let site = site();
+    announcement(site.path(), "other.md", "slug: \"taken-slug\"\n");
+    announcement(site.path(), "draft.md", "slug: draft-slug\ndraft: true\n");
+    announcement(site.path(), "later.md", "slug: later-slug\n");
+    let later = site.path().join("content/announcements/later.md");
+    let text = std::fs::read_to_string(&later).expect("read");
+    std::fs::write(&later, text.replace("2018-01-01", "2030-01-01")).expect("write");
+    assert_refused(
+        site.path(),
+        &["new", "announcement", "Taken slug", "--area", "derby"],
+        "content/announcements/taken-slug.md",
+        &[
+            "which is already the address of `content/announcements/other.md`",
+            "--> content/announcements/other.md:6:7",
+            "slug: \"taken-slug\"",
+        ],
+    );
+    for (title, would_be, file) in [
+        ("Draft slug", "draft-slug.md", "draft.md"),
+        ("Later slug", "later-slug.md", "later.md"),
+    ] {
+        assert_refused(
+            site.path(),
+            &["new", "announcement", title, "--area", "derby"],
+            &format!("content/announcements/{would_be}"),
+            &[&format!(
+                "which is already the address of `content/announcements/{file}`"
+            )],
+        );
+    }
+}
+
+#[test]
+fn refuses_the_address_of_an_alias() {
+    // Regression: an alias of another document at the new address was a
+    // URL collision in `oasis check`.
+    let site = site();
+    announcement(
+        site.path(),
+        "old.md",
+        "aliases: [\"/announcements/new-one/\"]\n",
+    );
+    assert_refused(
+        site.path(),
+        &["new", "announcement", "New one", "--area", "derby"],
+        "content/announcements/new-one.md",
+        &[
+            "which is already the address of an alias in `content/announcements/old.md`",
+            "--> content/announcements/old.md:6:12",
+            "or change the alias in `content/announcements/old.md`",
+        ],
+    );
+}
+
+#[test]
+fn refuses_a_title_with_a_control_character() {
+    // Regression: the title was written as `"ctl\u0001x"`, which `oasis
+    // check` refuses.
+    let site = site();
+    assert_refused(
+        site.path(),
+        &["new", "page", "ctl\u{1}x"],
+        "content/pages/ctl-x.md",
+        &["the title contains an invisible control character (U+0001)"],
+    );
+}
+
+#[test]
+fn checks_only_its_own_address_in_a_site_with_errors() {
+    let site = site();
+    std::fs::write(
+        site.path().join("content/pages/broken.md"),
+        "---\ntitle: 3\n---\n",
+    )
+    .expect("write");
+    let output = oasis(site.path(), &["new", "page", "Privacy notice"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = oasis(site.path(), &["new", "page", "Areas"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("a page oasis generates") && !err.contains("broken.md"),
+        "{err}"
+    );
+    // A site without content/ yet has the pages oasis generates, too.
+    let empty = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        site.path().join("site.toml"),
+        empty.path().join("site.toml"),
+    )
+    .expect("copy");
+    let output = oasis(empty.path(), &["new", "page", "Search"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!empty.path().join("content").exists());
+    let output = oasis(empty.path(), &["new", "page", "Privacy notice"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
