@@ -439,7 +439,7 @@ const GZIP_LEVEL: u32 = 6;
 /// Pagefind's compressed file format: gzip of a `pagefind_dcd` signature
 /// before each chunk.
 pub(crate) fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
-    // Sized for the compressed file (fragments come out at under a third
+    // oasis patch: sized for the compressed file (fragments come out at under a third
     // of their text, index chunks at about half) rather than grown from
     // nothing by doubling and copying.
     let length: usize = content_chunks.iter().map(|c| c.len() + 12).sum();
