@@ -49,7 +49,7 @@ pub struct Site {
     pub by_year: Vec<(i16, Vec<DocId>)>,
     pub attachments: Vec<Attachment>,
     /// Documents dated after `today` (without `--future`): not built, but
-    /// checked as if they were ([`link`], [`scheduled_claims`]), by path
+    /// checked as if they were ([`link`], [`crate::render::scheduled_places`]), by path
     /// under `content/`.
     pub scheduled: Vec<Document>,
 }
@@ -461,7 +461,8 @@ pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
         let mut built = built;
         built.extend(scheduled.iter().map(|place| place.path.as_str()));
         for document in &site.scheduled {
-            let found = check_site_links(document, &built, &pages);
+            let mut found = check_site_links(document, &built, &pages);
+            found.extend(check_site_anchors(site, document, &by_url));
             diagnostics.extend(found.into_iter().map(|d| when_published(d, document)));
         }
     }

@@ -8,7 +8,7 @@
 //! replace; or diagnostics, and nothing written. An existing file is never
 //! overwritten. The file passes `oasis check` as written: before it is
 //! written, its text goes through the loader, and its address is checked
-//! against every address the site already has ([`address_taken`]).
+//! against every address the site already has (`address_taken`).
 
 use std::collections::HashMap;
 use std::io::Write;
