@@ -183,6 +183,16 @@ fn page(site: &Site, document: &Document) -> String {
     if let Some(date) = document.date {
         meta(&mut html, "date", &format_date(date));
     }
+    // An area's or a priority's introduction is its page: found by its
+    // own area or priority filter, and showing the area's name.
+    let (area_filters, priority_filters): (Vec<&str>, Vec<&str>) = match document.kind {
+        Kind::AreaIntro => (vec![document.slug.as_str()], Vec::new()),
+        Kind::PriorityIntro => (Vec::new(), vec![document.slug.as_str()]),
+        _ => (
+            document.areas.iter().map(String::as_str).collect(),
+            document.priorities.iter().map(String::as_str).collect(),
+        ),
+    };
     let areas = if document.all_areas {
         "All areas".to_string()
     } else {
@@ -190,7 +200,7 @@ fn page(site: &Site, document: &Document) -> String {
         config
             .areas
             .iter()
-            .filter(|area| document.areas.contains(&area.slug))
+            .filter(|area| area_filters.contains(&area.slug.as_str()))
             .map(|area| area.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
@@ -199,10 +209,10 @@ fn page(site: &Site, document: &Document) -> String {
         meta(&mut html, "areas", &areas);
     }
     filter(&mut html, filter::KIND, kind_key(kind));
-    for area in &document.areas {
+    for area in area_filters {
         filter(&mut html, filter::AREA, area);
     }
-    for priority in &document.priorities {
+    for priority in priority_filters {
         filter(&mut html, filter::PRIORITY, priority);
     }
     let _ = write!(

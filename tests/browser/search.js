@@ -111,7 +111,7 @@ async function main() {
         found[0].meta.includes("Announcement") && found[0].meta.includes("14 March 2018") && found[0].meta.includes("Derby"),
         `the metadata reads “${found[0].meta}”`,
       );
-      expect(/^\d+ results? for “Derby careers fair”$/.test(status), `the live region says “${status}”`);
+      expect(/^\d+ results? for “Derby careers fair”\.$/.test(status), `the live region says “${status}”`);
       const live = await page.$eval("#search-status", (el) => el.getAttribute("role"));
       expect(live === "status", "the result count is not in a live region");
       expect(await page.isHidden("#search-unavailable"), "the no-JavaScript notice still shows");
@@ -151,7 +151,7 @@ async function main() {
 
     await check("an area alone lists its documents, and Show more moves focus to the next ones", async () => {
       await page.goto(`${site}/search/?area=oldham`);
-      const status = await statusMatching(page, /^13 results area: Oldham$/);
+      const status = await statusMatching(page, /^13 results in area: Oldham\.$/);
       expect((await results(page)).length === 10, `the first page shows ${(await results(page)).length} results (${status})`);
       await tabTo(page, "#search-more");
       await page.keyboard.press("Enter");
@@ -168,8 +168,41 @@ async function main() {
       for (const word of ["quokka", "wombat"]) {
         await page.goto(`${site}/search/?q=${word}`);
         const status = await statusMatching(page, /results? for/);
-        expect(status === `No results for “${word}”`, `“${word}”: ${status}`);
+        expect(status.startsWith(`No results for “${word}”.`), `“${word}”: ${status}`);
+        expect(/Check the spelling/.test(status), `no advice with no results: ${status}`);
       }
+    });
+
+    await check("the count is announced when the reader pauses, not at every keystroke", async () => {
+      await page.goto(`${site}/search/`);
+      await page.evaluate(() => {
+        window.__changes = [];
+        new MutationObserver(() => window.__changes.push(document.getElementById("search-status").textContent))
+          .observe(document.getElementById("search-status"), { childList: true, characterData: true, subtree: true });
+      });
+      await tabTo(page, "#search-q");
+      for (const key of "careers") {
+        await page.keyboard.type(key);
+        await page.waitForTimeout(450);
+      }
+      await statusMatching(page, /for “careers”/);
+      const changes = await page.evaluate(() => window.__changes);
+      expect(changes.length <= 2, `the live region changed ${changes.length} times: ${JSON.stringify(changes)}`);
+    });
+
+    await check("Back steps through the searches asked for", async () => {
+      await page.goto(`${site}/search/`);
+      await tabTo(page, "#search-q");
+      await page.keyboard.type("careers");
+      await page.keyboard.press("Enter");
+      await statusMatching(page, /for “careers”\./);
+      await page.fill("#search-q", "Derby");
+      await page.keyboard.press("Enter");
+      await statusMatching(page, /for “Derby”\./);
+      await page.goBack();
+      await statusMatching(page, /for “careers”\./);
+      expect(page.url().endsWith("/search/?q=careers"), `Back went to ${page.url()}`);
+      expect((await page.inputValue("#search-q")) === "careers", "the box does not show the earlier query");
     });
 
     await check("the search page with results passes axe (WCAG 2.2 AA)", async () => {
@@ -200,6 +233,7 @@ async function main() {
       const notice = await plain.textContent("#search-unavailable");
       expect(/needs JavaScript/.test(notice), `the notice reads “${notice}”`);
       expect(await plain.isVisible("#search-unavailable"), "the notice is hidden");
+      expect(await plain.isHidden("#search-form"), "the form, which cannot search, is shown");
       for (const index of ["/areas/", "/priorities/", "/timeline/"]) {
         expect(await plain.isVisible(`main a[href="${index}"]`), `no visible link to ${index}`);
       }

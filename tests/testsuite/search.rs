@@ -127,6 +127,26 @@ fn each_result_carries_its_title_kind_date_areas_and_filters() {
         extension["filters"]["area"],
         serde_json::json!(["derby", "oldham", "hastings"])
     );
+
+    // An area's introduction is its page: found by its area's filter.
+    let area = &fragments["/areas/derby/"];
+    assert_eq!(area["filters"]["area"], serde_json::json!(["derby"]));
+    assert_eq!(area["meta"]["areas"], "Derby");
+}
+
+#[test]
+fn table_header_cells_are_separate_words() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/table.md",
+        "---\ntitle: \"Funding rounds\"\ndate: 2018-03-01\nsummary: \"Two rounds.\"\nareas: [derby]\n---\n\n| Round | Funding |\n|---|---|\n| First | £1 |\n",
+    );
+    site.expect(&["build"], 0);
+    let fragments = fragments(&site);
+    let content = fragments["/announcements/table/"]["content"]
+        .as_str()
+        .expect("text");
+    assert!(content.contains("Round. Funding."), "{content}");
 }
 
 #[test]

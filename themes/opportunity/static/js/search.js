@@ -2,16 +2,24 @@
 // writes under /pagefind/, entirely in the browser.
 //
 // The page works without this script: it says that searching needs
-// JavaScript and links to the area, priority and timeline indexes. With it,
-// the form searches as you type; the area, priority and kind lists filter the
-// results; the live region (#search-status) announces how many results there
-// are; and the address bar keeps the query (?q=…&area=…), so the header's
-// search box, the back button and shared links all land on the same results.
+// JavaScript and links to the area, priority and timeline indexes (the form,
+// which would do nothing, stays hidden). With it, the form searches as you
+// type; the area, priority and kind lists filter the results; the live
+// region (#search-status) says how many results there are once the reader
+// pauses (not at every keystroke or every step through a list); and the
+// address bar keeps the query (?q=…&area=…), so the header's search box,
+// shared links and the back button (one step per search asked for, by Enter
+// or a filter) all land on the same results.
 // Results are built with DOM methods, never innerHTML: only pagefind's <mark>
 // around matched words becomes markup.
 
 const PAGE_SIZE = 10;
 const FILTERS = ["area", "priority", "kind"];
+// How long the count waits for the reader to stop typing or moving through
+// a list before it changes (and a screen reader announces it).
+const ANNOUNCE_AFTER_MS = 1000;
+// The longest query the count quotes in full.
+const QUOTED_LENGTH = 60;
 
 const form = document.getElementById("search-form");
 if (form) {
@@ -29,47 +37,66 @@ async function start(form) {
   let results = [];
   let shown = 0;
   let timer = null;
+  let announcing = null;
+  // Whether the address's history entry holds a search the reader asked for
+  // (by Enter or a filter, or by coming here): typing then starts a new entry,
+  // and goes on replacing it until the next search is asked for.
+  let committed = true;
 
   // The address's query first, then listen at once: what a reader types
   // while pagefind is still loading is searched as soon as it is ready.
   const selects = FILTERS.map((name) => form.elements.namedItem(name)).filter(Boolean);
-  const params = new URLSearchParams(window.location.search);
-  query.value = params.get("q") || "";
-  for (const select of selects) {
-    const value = params.get(select.name) || "";
-    if ([...select.options].some((o) => o.value === value)) {
-      select.value = value;
+  const fromAddress = () => {
+    const params = new URLSearchParams(window.location.search);
+    query.value = params.get("q") || "";
+    for (const select of selects) {
+      const value = params.get(select.name) || "";
+      select.value = [...select.options].some((o) => o.value === value) ? value : "";
     }
-  }
+  };
+  fromAddress();
+  form.hidden = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
-    run();
+    run({ step: true, now: true });
   });
   query.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(run, 300);
+    timer = setTimeout(() => run({ step: false, now: false }), 300);
   });
   for (const select of selects) {
     select.addEventListener("change", () => {
       clearTimeout(timer);
-      run();
+      run({ step: true, now: false });
     });
   }
+  // Back and forward between searches.
+  window.addEventListener("popstate", () => {
+    fromAddress();
+    committed = true;
+    clearTimeout(timer);
+    run({ step: null, now: true });
+  });
 
   const ready = load(form);
   const pagefind = await ready;
   if (!pagefind) {
+    form.hidden = true;
     unavailable.textContent =
       "Search could not start in this browser. You can still find every publication by browsing by area, by priority or by date.";
     return;
   }
   unavailable.hidden = true;
   if (latest === 0 && (query.value.trim() || selects.some((s) => s.value))) {
-    run();
+    run({ step: null, now: true });
   }
 
-  async function run() {
+  // Searches for what the form holds. `step`: true when the reader asked
+  // for this search (Enter, a filter), false while typing, null when it came
+  // from the history, which is left alone. `now`: the count changes at once
+  // rather than when the reader pauses.
+  async function run({ step, now }) {
     const id = ++latest;
     const pagefind = await ready;
     if (!pagefind || id !== latest) {
@@ -82,11 +109,13 @@ async function start(form) {
         filters[select.name] = select.value;
       }
     }
-    remember(term, filters);
+    if (step !== null) {
+      remember(term, filters, step);
+    }
     if (!term && Object.keys(filters).length === 0) {
       results = [];
       list.replaceChildren();
-      status.textContent = "";
+      announce("", true);
       removeMore();
       return;
     }
@@ -97,7 +126,7 @@ async function start(form) {
     } catch (error) {
       console.error("oasis search:", error);
       if (id === latest) {
-        status.textContent = "Sorry, the search failed. Please try again.";
+        announce("Sorry, the search failed. Please try again.", true);
       }
       return;
     }
@@ -110,7 +139,19 @@ async function start(form) {
     removeMore();
     await showMore(id, false);
     if (id === latest) {
-      status.textContent = describe(results.length, term, filters);
+      announce(describe(results.length, term, filters), now);
+    }
+  }
+
+  // Sets the count, at once or once the reader has paused.
+  function announce(text, now) {
+    clearTimeout(announcing);
+    if (now) {
+      status.textContent = text;
+    } else {
+      announcing = setTimeout(() => {
+        status.textContent = text;
+      }, ANNOUNCE_AFTER_MS);
     }
   }
 
@@ -148,18 +189,34 @@ async function start(form) {
     const noun = count === 1 ? "result" : "results";
     const parts = [];
     if (term) {
-      parts.push(`for “${term}”`);
+      const shortened =
+        term.length > QUOTED_LENGTH ? `${term.slice(0, QUOTED_LENGTH).trimEnd()}…` : term;
+      // A phrase search's own quotes are not quoted again.
+      parts.push(/^".*"$/.test(shortened) ? `for ${shortened}` : `for “${shortened}”`);
     }
+    const chosen = [];
     for (const select of selects) {
       if (filters[select.name]) {
         const label = select.labels[0]?.textContent || select.name;
-        parts.push(`${label.toLowerCase()}: ${select.selectedOptions[0].textContent}`);
+        chosen.push(`${label.toLowerCase()}: ${select.selectedOptions[0].textContent}`);
       }
     }
-    return `${count === 0 ? "No" : count} ${noun} ${parts.join(", ")}`.trim();
+    if (chosen.length) {
+      parts.push(`in ${chosen.join(", ")}`);
+    }
+    const found = `${count === 0 ? "No" : count} ${noun} ${parts.join(" ")}`.trim() + ".";
+    if (count > 0) {
+      return found;
+    }
+    const advice = chosen.length
+      ? "Check the spelling, use fewer or other words, or remove a filter."
+      : "Check the spelling, or use fewer or other words.";
+    return `${found} ${advice} You can also browse by area, by priority or by date, below.`;
   }
 
-  function remember(term, filters) {
+  // Keeps the search in the address, so that Back steps through the
+  // searches asked for rather than through every keystroke.
+  function remember(term, filters, step) {
     const params = new URLSearchParams();
     if (term) {
       params.set("q", term);
@@ -169,7 +226,14 @@ async function start(form) {
     }
     const search = params.toString();
     const url = window.location.pathname + (search ? `?${search}` : "");
-    window.history.replaceState(null, "", url);
+    if (url !== window.location.pathname + window.location.search) {
+      if (committed) {
+        window.history.pushState(null, "", url);
+      } else {
+        window.history.replaceState(null, "", url);
+      }
+    }
+    committed = step;
   }
 }
 

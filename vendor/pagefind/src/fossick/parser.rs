@@ -21,8 +21,10 @@ lazy_static! {
         Regex::new("^\\s*(?P<name>[^:\\[\\]]+)\\[(?P<attribute>.+)\\]\\s*$").unwrap();
 }
 
+// oasis patch: `th` too, as `td`: a table's header cells ran together into
+// one word ("RoundFundingWhat it covered"), in the index and the excerpts.
 const SENTENCE_SELECTORS: &[&'static str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "div", "ul", "li", "article", "section",
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "th", "div", "ul", "li", "article", "section",
 ];
 const INLINE_SELECTORS: &[&'static str] = &[
     "a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em", "i",
