@@ -24,6 +24,36 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
     }
 }
 
+/// Minifies a theme's JavaScript file (an ES module, as the built-in
+/// theme's `js/search.js` is) with the JavaScript minifier minify-html
+/// carries (oxc), through minify-html's own `<script type=module>` path. A
+/// file it cannot parse, or that would not get smaller, comes back as it
+/// was; so does one containing `</script`, which would end the wrapper.
+pub fn minify_script(js: &[u8]) -> Vec<u8> {
+    const OPEN: &[u8] = b"<script type=module>";
+    const CLOSE: &[u8] = b"</script>";
+    if memchr::memmem::find(&js.to_ascii_lowercase(), b"</script").is_some() {
+        return js.to_vec();
+    }
+    let mut page = Vec::with_capacity(js.len() + OPEN.len() + CLOSE.len());
+    page.extend_from_slice(OPEN);
+    page.extend_from_slice(js);
+    page.extend_from_slice(CLOSE);
+    let cfg = minify_html::Cfg {
+        minify_js: true,
+        keep_closing_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    let minified = minify_html::minify(&page, &cfg);
+    match minified
+        .strip_suffix(CLOSE)
+        .and_then(|rest| rest.strip_prefix(OPEN))
+    {
+        Some(script) if script.len() < js.len() => script.to_vec(),
+        _ => js.to_vec(),
+    }
+}
+
 /// The page with a space put back between a quoted attribute value and the
 /// attribute after it (`title="a b"href=x`), which the one-pass minifier
 /// leaves out and has no setting to keep. Browsers read the page the same

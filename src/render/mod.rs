@@ -189,11 +189,21 @@ pub fn summary(
 pub fn copied_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
     let mut copied = Vec::with_capacity(theme.static_files.len() + site.attachments.len());
     for file in &theme.static_files {
+        // With `minify`, a theme's scripts are minified as its pages are
+        // (the search script is fetched before a first result). One that
+        // cannot be read is copied, and the write reports it.
+        let script = (site.config.minify && file.path.ends_with(".js"))
+            .then(|| match &file.content {
+                StaticContent::Builtin(bytes) => Some(bytes.to_vec()),
+                StaticContent::File(path) => std::fs::read(path).ok(),
+            })
+            .flatten();
         copied.push(OutputFile {
             path: file.path.clone(),
-            content: match &file.content {
-                StaticContent::Builtin(bytes) => OutputContent::Builtin(bytes),
-                StaticContent::File(path) => OutputContent::Copy(path.clone()),
+            content: match (script, &file.content) {
+                (Some(script), _) => OutputContent::Bytes(minify::minify_script(&script)),
+                (None, StaticContent::Builtin(bytes)) => OutputContent::Builtin(bytes),
+                (None, StaticContent::File(path)) => OutputContent::Copy(path.clone()),
             },
             owner: Some(file.display.clone()),
             origin: None,

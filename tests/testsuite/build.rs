@@ -107,10 +107,20 @@ fn minifies_when_asked() {
     );
     site.expect(&["build"], 0);
     let minified = site.read("public/plans/derby/index.html");
+    let minified_script = site.read("public/js/search.js");
     site.expect(&["build", "--no-minify"], 0);
     let plain = site.read("public/plans/derby/index.html");
     assert!(minified.len() < plain.len());
     assert!(minified.contains("Derby delivery plan"));
+    // The theme's script too (the browser suite runs it minified).
+    let script = site.read("public/js/search.js");
+    assert!(
+        minified_script.len() < script.len() * 3 / 4,
+        "{} against {} bytes",
+        minified_script.len(),
+        script.len()
+    );
+    assert!(minified_script.contains("pagefind.js"));
 }
 
 #[test]

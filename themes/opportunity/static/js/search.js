@@ -1,17 +1,6 @@
-// The search page (/search/): queries the pagefind index that `oasis build`
-// writes under /pagefind/, entirely in the browser.
-//
-// The page works without this script: it says that searching needs
-// JavaScript and links to the area, priority and timeline indexes (the form,
-// which would do nothing, stays hidden). With it, the form searches as you
-// type; the area, priority and kind lists filter the results; the live
-// region (#search-status) says how many results there are once the reader
-// pauses (not at every keystroke or every step through a list); and the
-// address bar keeps the query (?q=…&area=…), so the header's search box,
-// shared links and the back button (one step per search asked for, by Enter
-// or a filter) all land on the same results.
-// Results are built with DOM methods, never innerHTML: only pagefind's <mark>
-// around matched words becomes markup.
+// The search page (/search/): searches the pagefind index under /pagefind/
+// in the browser. What it does for readers, and why: docs/SEARCH.md.
+// Results are built with DOM methods, never innerHTML.
 
 const PAGE_SIZE = 10;
 const FILTERS = ["area", "priority", "kind"];
