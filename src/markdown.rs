@@ -604,9 +604,13 @@ impl<'s> Renderer<'s, '_> {
                 .filter(|p| !matches!(*p, "" | "." | ".."))
                 .collect();
             let page = page.join("/");
-            format!(
-                "start the address of a page of this site with /, as in /{page}/, or link to its file with @/, as in @/{page}.md"
-            )
+            if page.is_empty() {
+                "write / for the site's home page, or the page's whole address from /, as in /areas/derby/".to_string()
+            } else {
+                format!(
+                    "start the address of a page of this site with /, as in /{page}/, or link to its file with @/, as in @/{page}.md"
+                )
+            }
         } else {
             format!("link to the file from content/ with @/: @/{joined}")
         };
@@ -889,6 +893,7 @@ pub(crate) mod tests {
         assert!(hint("plans/derby/").contains("as in /plans/derby/,"));
         assert!(hint("../plans/derby").contains("@/plans/derby.md"));
         assert!(hint("www.example.org").contains("https://www.example.org"));
+        assert!(hint("./").starts_with("write / for the site's home page"));
         for fine in [
             "https://x.example/",
             "mailto:a@b.example",
