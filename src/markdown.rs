@@ -320,6 +320,21 @@ impl<'s> Renderer<'s, '_> {
                     title,
                     id,
                 }) => {
+                    // WCAG 1.1.1: a screen reader says nothing, or the file
+                    // name, for an image with no text.
+                    let source = &self.body[range.clone()];
+                    if let Some(rest) = source.strip_prefix("![")
+                        && rest
+                            .split(']')
+                            .next()
+                            .is_some_and(|alt| alt.trim().is_empty())
+                    {
+                        self.diagnostics.push(
+                            Diagnostic::warning("an image without a description")
+                                .at(self.locate(range.start, range.start + 3))
+                                .hint("write what the image shows between the brackets, for screen readers and when it does not load: ![Pupils at the Derby careers fair](fair.jpg)"),
+                        );
+                    }
                     let Some(dest_url) = self.keep_link(&dest_url, link_type, &range, true) else {
                         continue;
                     };
@@ -905,6 +920,26 @@ pub(crate) mod tests {
             let (_, found) = render_str(&format!("[x]({fine})\n"), false);
             assert!(found.is_empty(), "{fine}: {found:?}");
         }
+    }
+
+    #[test]
+    fn an_image_without_a_description_is_warned_about() {
+        let messages = |body: &str| -> Vec<String> {
+            render_str(body, false)
+                .1
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(
+            messages("![](/chart.png)\n"),
+            ["an image without a description"]
+        );
+        assert_eq!(
+            messages("![ ](/chart.png)\n"),
+            ["an image without a description"]
+        );
+        assert!(messages("![A chart of funding](/chart.png)\n").is_empty());
     }
 
     #[test]
