@@ -40,6 +40,11 @@ pub struct Options<'a> {
 /// out of stack.
 pub const MAX_NESTING: usize = 100;
 
+/// What a body's table is put in: a box that scrolls, named for screen
+/// readers, which a keyboard can reach.
+const TABLE_OPEN: &str =
+    "<div class=\"table-wrapper\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">";
+
 /// The placeholder prefix of an unresolved `@/` link in rendered HTML.
 pub const PLACEHOLDER: &str = "@/";
 
@@ -76,6 +81,7 @@ pub fn render(
         depth: 0,
         too_deep: false,
         same_page: Vec::new(),
+        link_texts: Vec::new(),
     };
     let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     renderer.name_footnotes(&mut events);
@@ -235,6 +241,8 @@ struct Renderer<'s, 'o> {
     too_deep: bool,
     /// Links to an id on this page (`#funding`), checked once every id is known.
     same_page: Vec<(String, crate::diagnostics::Location)>,
+    /// The open links' starts and the text met in them so far.
+    link_texts: Vec<(usize, String)>,
 }
 
 impl<'s> Renderer<'s, '_> {
@@ -248,6 +256,7 @@ impl<'s> Renderer<'s, '_> {
         let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>, usize)> = None;
         for (event, range) in events {
             self.nest(&event, &range);
+            self.name_links(&event, &range);
             let source = match &event {
                 Event::Html(html) | Event::InlineHtml(html) if self.options.unsafe_html => {
                     Some(self.text_start(html, &range))
@@ -255,6 +264,39 @@ impl<'s> Renderer<'s, '_> {
                 _ => None,
             };
             let event = match event {
+                // A wide table scrolls inside a box a keyboard can reach
+                // and scroll, rather than widening the page (WCAG 1.4.10,
+                // 2.1.1).
+                Event::Start(Tag::Table(alignments)) => {
+                    out.push((Event::Html(CowStr::Borrowed(TABLE_OPEN)), None));
+                    Event::Start(Tag::Table(alignments))
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push((Event::End(TagEnd::Table), None));
+                    out.push((Event::Html(CowStr::Borrowed("</div>\n")), None));
+                    continue;
+                }
+                // Code scrolls inside its box too: focusable, for the same reason.
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let language = match &kind {
+                        pulldown_cmark::CodeBlockKind::Fenced(info) => info
+                            .split([' ', ','])
+                            .next()
+                            .unwrap_or_default()
+                            .to_string(),
+                        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                    };
+                    let open = if language.is_empty() {
+                        "<pre tabindex=\"0\"><code>".to_string()
+                    } else {
+                        format!(
+                            "<pre tabindex=\"0\"><code class=\"language-{}\">",
+                            escape(&language)
+                        )
+                    };
+                    Event::Html(CowStr::from(open))
+                }
+                Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::Borrowed("</code></pre>\n")),
                 Event::Start(Tag::Heading { level, id, .. }) => {
                     if level == HeadingLevel::H1 {
                         self.diagnostics.push(
@@ -420,6 +462,36 @@ impl<'s> Renderer<'s, '_> {
         let kept = self.link_target(dest_url, link_type, range, image);
         self.dropped_links.push(kept.is_none());
         kept
+    }
+
+    /// Follows the text of each link, and warns about one a screen reader
+    /// could only call "link" or "number sign" (WCAG 2.4.4): no text (an
+    /// image without a description counts as none), or only `#`.
+    fn name_links(&mut self, event: &Event<'s>, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::Link { .. }) => self.link_texts.push((range.start, String::new())),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, seen)) = self.link_texts.last_mut() {
+                    seen.push_str(text);
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                let Some((start, text)) = self.link_texts.pop() else {
+                    return;
+                };
+                let message = match text.trim() {
+                    "" => "a link without text",
+                    "#" => "a link whose only text is `#`",
+                    _ => return,
+                };
+                self.diagnostics.push(
+                    Diagnostic::warning(message)
+                        .at(self.locate(start, start + 1))
+                        .hint("put words between the brackets that say where the link goes, e.g. [Derby's delivery plan](@/plans/derby.md); screen readers list links by their text"),
+                );
+            }
+            _ => {}
+        }
     }
 
     /// Follows how deeply the body nests, and reports the first place it
@@ -940,6 +1012,52 @@ pub(crate) mod tests {
             ["an image without a description"]
         );
         assert!(messages("![A chart of funding](/chart.png)\n").is_empty());
+    }
+
+    #[test]
+    fn tables_and_code_scroll_in_boxes_a_keyboard_reaches() {
+        let (body, _) = render_str(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn x() {}\n```\n",
+            false,
+        );
+        assert!(
+            body.html.contains(&format!("{TABLE_OPEN}<table>"))
+                && body.html.contains("</table>\n</div>"),
+            "{}",
+            body.html
+        );
+        assert!(
+            body.html.contains(
+                "<pre tabindex=\"0\"><code class=\"language-rust\">fn x() {}\n</code></pre>"
+            ),
+            "{}",
+            body.html
+        );
+    }
+
+    #[test]
+    fn a_link_needs_words() {
+        let messages = |body: &str| -> Vec<String> {
+            render_str(body, false)
+                .1
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        assert_eq!(
+            messages("[](https://www.gov.uk/)\n"),
+            ["a link without text"]
+        );
+        assert_eq!(
+            messages("[#](https://www.gov.uk/)\n"),
+            ["a link whose only text is `#`"]
+        );
+        assert_eq!(
+            messages("[![](/logo.png)](https://www.gov.uk/)\n"),
+            ["an image without a description", "a link without text"]
+        );
+        assert!(messages("[![GOV.UK](/logo.png)](https://www.gov.uk/)\n").is_empty());
+        assert!(messages("[`code`](https://www.gov.uk/)\n").is_empty());
     }
 
     #[test]
