@@ -95,26 +95,54 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
         };
         out.extend_from_slice(&rest[..name_end]);
         i += name_end;
-        while let Some(next) = memchr::memchr3(b'"', b'\'', b'>', &html[i..]) {
+        while let Some(next) = memchr::memchr2(b'=', b'>', &html[i..]) {
             out.extend_from_slice(&html[i..i + next]);
             i += next;
-            let c = html[i];
-            if c == b'"' || c == b'\'' {
-                let close = memchr::memchr(c, &html[i + 1..]).map_or(html.len(), |e| i + 1 + e);
-                let end = (close + 1).min(html.len());
-                out.extend_from_slice(&html[i..end]);
-                i = end;
-                if html.get(i).is_some_and(|b| {
-                    !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
-                }) {
-                    out.push(b' ');
-                }
-                continue;
-            }
-            out.push(c);
+            out.push(html[i]);
             i += 1;
-            if c == b'>' {
+            if html[i - 1] == b'>' {
                 break;
+            }
+            // An attribute's value, after its `=`.
+            match html.get(i) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let close =
+                        memchr::memchr(quote, &html[i + 1..]).map_or(html.len(), |e| i + 1 + e);
+                    let end = (close + 1).min(html.len());
+                    out.extend_from_slice(&html[i..end]);
+                    i = end;
+                    if html.get(i).is_some_and(|b| {
+                        !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
+                    }) {
+                        out.push(b' ');
+                    }
+                }
+                _ => {
+                    let end = html[i..]
+                        .iter()
+                        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>'))
+                        .map_or(html.len(), |e| i + e);
+                    let value = &html[i..end];
+                    // HTML allows none of these in a value without quotes
+                    // (`id=a'b`, `href=/x?a=b`): the minifier leaves them.
+                    if value
+                        .iter()
+                        .any(|b| matches!(b, b'"' | b'\'' | b'=' | b'<' | b'`'))
+                    {
+                        out.push(b'"');
+                        for &b in value {
+                            if b == b'"' {
+                                out.extend_from_slice(b"&quot;");
+                            } else {
+                                out.push(b);
+                            }
+                        }
+                        out.push(b'"');
+                    } else {
+                        out.extend_from_slice(value);
+                    }
+                    i = end;
+                }
             }
         }
         // Raw text: copied up to its end tag.
@@ -199,6 +227,20 @@ mod tests {
             super::spaced_attributes(b"<style>p[a=\"1\"]b{}</style><i a=\"1\"/>"),
             b"<style>p[a=\"1\"]b{}</style><i a=\"1\"/>"
         );
+    }
+
+    #[test]
+    fn quotes_a_value_html_does_not_allow_without_quotes() {
+        assert_eq!(
+            super::spaced_attributes(b"<h2 id=a'b><a href=/x?a=b&c=d class=k>x</a><i t=a\"b>"),
+            b"<h2 id=\"a'b\"><a href=\"/x?a=b&c=d\" class=k>x</a><i t=\"a&quot;b\">"
+        );
+        let out = String::from_utf8(minify(
+            b"<p><a href=\"/search/?q=a&amp;area=b\" id=\"a&#39;b\">x</a></p>",
+        ))
+        .expect("UTF-8");
+        assert!(out.contains("href=\"/search/?q=a&area=b\""), "{out}");
+        assert!(out.contains("id=\"a'b\""), "{out}");
     }
 
     #[test]
