@@ -85,6 +85,7 @@ pub fn render(
     };
     let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     renderer.name_footnotes(&mut events);
+    let events = renderer.gather_footnotes(events);
     // A body nested too deeply is an error; its HTML is left out so that
     // nothing after this stage (the minifier, which recurses) has to
     // take it in.
@@ -447,6 +448,176 @@ impl<'s> Renderer<'s, '_> {
                 }
             };
             *label = name;
+        }
+    }
+
+    /// Footnotes as a list at the end of the body, each reference a link
+    /// named "Footnote 1" with an id, each note with a link back to every
+    /// reference to it ("Back to reference 1"), so that a keyboard or
+    /// screen-reader user can go to a note and return (WCAG 2.4.4, 1.3.1).
+    /// Notes are numbered in the order they are first referred to; a note
+    /// nothing refers to comes last, with a warning, as does a reference
+    /// to a note that does not exist (the parser leaves it as text).
+    fn gather_footnotes(
+        &mut self,
+        events: Vec<(Event<'s>, Option<usize>)>,
+    ) -> Vec<(Event<'s>, Option<usize>)> {
+        // The notes' numbers, in order of first reference, and their
+        // references' ids.
+        let mut order: Vec<String> = Vec::new();
+        let mut references: HashMap<String, Vec<String>> = HashMap::new();
+        let mut defined: Vec<String> = Vec::new();
+        for (event, _) in &events {
+            match event {
+                Event::FootnoteReference(id) => {
+                    if !references.contains_key(id.as_ref()) {
+                        order.push(id.to_string());
+                    }
+                    let base = format!("{id}-ref");
+                    let reference = self.unique_id(base);
+                    references
+                        .entry(id.to_string())
+                        .or_default()
+                        .push(reference);
+                }
+                Event::Start(Tag::FootnoteDefinition(id)) => defined.push(id.to_string()),
+                _ => {}
+            }
+        }
+        self.report_footnote_mistakes(&defined, &references);
+        if defined.is_empty() && references.is_empty() {
+            return events;
+        }
+        let number = |id: &str| order.iter().position(|o| o == id).map(|i| i + 1);
+        let mut out = Vec::with_capacity(events.len() + 8);
+        let mut notes: HashMap<String, Vec<(Event<'s>, Option<usize>)>> = HashMap::new();
+        let mut uses: HashMap<String, usize> = HashMap::new();
+        let mut note: Option<(String, Vec<(Event<'s>, Option<usize>)>)> = None;
+        for (event, source) in events {
+            match event {
+                Event::Start(Tag::FootnoteDefinition(id)) => {
+                    note = Some((id.to_string(), Vec::new()))
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((id, body)) = note.take() {
+                        notes.entry(id).or_insert(body);
+                    }
+                }
+                Event::FootnoteReference(id) => {
+                    let used = uses.entry(id.to_string()).or_default();
+                    let reference = &references[id.as_ref()][*used];
+                    *used += 1;
+                    let n = number(&id).unwrap_or_default();
+                    let html = format!(
+                        "<sup class=\"footnote-reference\"><a href=\"#{}\" id=\"{}\" aria-label=\"Footnote {n}\">{n}</a></sup>",
+                        escape(&id),
+                        escape(reference)
+                    );
+                    let event = (Event::InlineHtml(CowStr::from(html)), None);
+                    match &mut note {
+                        Some((_, body)) => body.push(event),
+                        None => out.push(event),
+                    }
+                }
+                event => match &mut note {
+                    Some((_, body)) => body.push((event, source)),
+                    None => out.push((event, source)),
+                },
+            }
+        }
+        // Referred-to notes in number order, then the rest as written.
+        let mut listed: Vec<String> = order
+            .iter()
+            .filter(|id| notes.contains_key(*id))
+            .cloned()
+            .collect();
+        listed.extend(
+            defined
+                .iter()
+                .filter(|id| !references.contains_key(*id))
+                .cloned(),
+        );
+        if listed.is_empty() {
+            return out;
+        }
+        out.push((
+            Event::Html(CowStr::Borrowed("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol class=\"footnotes__list\">\n")),
+            None,
+        ));
+        for (position, id) in listed.iter().enumerate() {
+            let Some(body) = notes.remove(id) else {
+                continue;
+            };
+            out.push((
+                Event::Html(CowStr::from(format!("<li id=\"{}\">", escape(id)))),
+                None,
+            ));
+            out.extend(body);
+            let n = position + 1;
+            let back = references.get(id).map(Vec::as_slice).unwrap_or_default();
+            let mut links = String::new();
+            for (k, reference) in back.iter().enumerate() {
+                let label = if back.len() == 1 {
+                    format!("Back to reference {n}")
+                } else {
+                    format!("Back to reference {n} ({})", k + 1)
+                };
+                links.push_str(&format!(
+                    " <a class=\"footnote-back\" href=\"#{}\" aria-label=\"{label}\">↩</a>",
+                    escape(reference)
+                ));
+            }
+            out.push((Event::Html(CowStr::from(format!("{links}</li>\n"))), None));
+        }
+        out.push((Event::Html(CowStr::Borrowed("</ol></section>\n")), None));
+        out
+    }
+
+    /// Warnings for a note nothing refers to, and for a reference to a
+    /// note that does not exist (left in the text as `[^label]`).
+    fn report_footnote_mistakes(
+        &mut self,
+        defined: &[String],
+        references: &HashMap<String, Vec<String>>,
+    ) {
+        for id in defined.iter().filter(|id| !references.contains_key(*id)) {
+            let label = id.strip_prefix("fn-").unwrap_or(id);
+            let at = self
+                .body
+                .to_lowercase()
+                .find(&format!("[^{label}]:"))
+                .unwrap_or(0);
+            self.diagnostics.push(
+                Diagnostic::warning(format!("the footnote `[^{label}]` is not referred to"))
+                    .at(self.locate(at, at + 1))
+                    .hint(format!("refer to it in the text with [^{label}], or remove the note; it is listed after the others")),
+            );
+        }
+        let body = self.body;
+        let mut search = 0;
+        while let Some(found) = body[search..].find("[^") {
+            let start = search + found;
+            search = start + 2;
+            let Some(end) = body[search..].find(']').map(|e| search + e) else {
+                break;
+            };
+            let label = &body[search..end];
+            if label.is_empty() || label.contains(['[', '\n']) || body[end + 1..].starts_with(':') {
+                continue;
+            }
+            let id = format!("fn-{}", slugify(label));
+            let known = defined
+                .iter()
+                .any(|d| *d == id || d.starts_with(&format!("{id}-")));
+            if !known {
+                self.diagnostics.push(
+                    Diagnostic::warning(format!("there is no footnote `[^{label}]`"))
+                        .at(self.locate(start, end + 1))
+                        .hint(format!(
+                            "add the note on a line of its own: [^{label}]: The text of the note."
+                        )),
+                );
+            }
         }
     }
 
@@ -1133,12 +1304,35 @@ pub(crate) mod tests {
         assert_eq!(ids, ["sources", "fn-note"]);
         for part in [
             "<h2 id=\"sources\">",
-            "<a href=\"#fn-sources\">1</a>",
-            "<div class=\"footnote-definition\" id=\"fn-sources\"><sup class=\"footnote-definition-label\">1</sup>",
-            "<a href=\"#fn-note-1\">2</a>",
-            "<div class=\"footnote-definition\" id=\"fn-note-1\"><sup class=\"footnote-definition-label\">2</sup>",
+            "<a href=\"#fn-sources\" id=\"fn-sources-ref\" aria-label=\"Footnote 1\">1</a>",
+            "<a href=\"#fn-note-1\" id=\"fn-note-1-ref\" aria-label=\"Footnote 2\">2</a>",
+            "<section class=\"footnotes\" aria-label=\"Footnotes\"><ol class=\"footnotes__list\">\n<li id=\"fn-sources\">",
+            "<li id=\"fn-note-1\">",
+            "<a class=\"footnote-back\" href=\"#fn-sources-ref\" aria-label=\"Back to reference 1\">↩</a></li>",
         ] {
             assert!(body.html.contains(part), "{part}\n{}", body.html);
         }
+    }
+
+    #[test]
+    fn footnotes_are_listed_at_the_end_with_links_back() {
+        let (body, found) = render_str(
+            "A claim[^one] and again[^one], another[^two], a missing one[^nope].\n\n[^two]: Two.\n\n    More of two.\n\n## Later\n\n[^one]: One.\n[^unused]: Nobody.\n",
+            false,
+        );
+        let html = &body.html;
+        let later = html.find("id=\"later\"").expect("the heading");
+        let notes = html.find("<section class=\"footnotes\"").expect("the notes");
+        assert!(later < notes, "the notes come after the text: {html}");
+        let one = html.find("<li id=\"fn-one\">").expect("note one");
+        let two = html.find("<li id=\"fn-two\">").expect("note two");
+        let unused = html.find("<li id=\"fn-unused\">").expect("the unused note");
+        assert!(one < two && two < unused, "numbered as first referred to: {html}");
+        assert!(html.contains("aria-label=\"Back to reference 1 (2)\""), "{html}");
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["the footnote `[^unused]` is not referred to", "there is no footnote `[^nope]`"]
+        );
     }
 }

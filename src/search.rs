@@ -100,8 +100,12 @@ impl Records {
             .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
         let options = PagefindServiceConfig::builder()
             .force_language(language)
-            // The hidden "Link to this section: …" of every heading.
-            .exclude_selectors(vec![".heading-anchor".to_string()])
+            // The hidden "Link to this section: …" of every heading, and
+            // the "↩" back from each footnote.
+            .exclude_selectors(vec![
+                ".heading-anchor".to_string(),
+                ".footnote-back".to_string(),
+            ])
             .build();
         let files = PagefindIndex::new(Some(options)).and_then(|mut index| {
             index.add_html_files(pages)?;
