@@ -40,6 +40,10 @@ pub struct Options<'a> {
 /// out of stack.
 pub const MAX_NESTING: usize = 100;
 
+/// An event of the body, with the offset in the body of the raw HTML it
+/// carries, if any.
+type Placed<'s> = (Event<'s>, Option<usize>);
+
 /// What a body's table is put in: a box that scrolls, named for screen
 /// readers, which a keyboard can reach.
 const TABLE_OPEN: &str =
@@ -490,9 +494,9 @@ impl<'s> Renderer<'s, '_> {
         }
         let number = |id: &str| order.iter().position(|o| o == id).map(|i| i + 1);
         let mut out = Vec::with_capacity(events.len() + 8);
-        let mut notes: HashMap<String, Vec<(Event<'s>, Option<usize>)>> = HashMap::new();
+        let mut notes: HashMap<String, Vec<Placed<'s>>> = HashMap::new();
         let mut uses: HashMap<String, usize> = HashMap::new();
-        let mut note: Option<(String, Vec<(Event<'s>, Option<usize>)>)> = None;
+        let mut note: Option<(String, Vec<Placed<'s>>)> = None;
         for (event, source) in events {
             match event {
                 Event::Start(Tag::FootnoteDefinition(id)) => {
@@ -1322,17 +1326,28 @@ pub(crate) mod tests {
         );
         let html = &body.html;
         let later = html.find("id=\"later\"").expect("the heading");
-        let notes = html.find("<section class=\"footnotes\"").expect("the notes");
+        let notes = html
+            .find("<section class=\"footnotes\"")
+            .expect("the notes");
         assert!(later < notes, "the notes come after the text: {html}");
         let one = html.find("<li id=\"fn-one\">").expect("note one");
         let two = html.find("<li id=\"fn-two\">").expect("note two");
         let unused = html.find("<li id=\"fn-unused\">").expect("the unused note");
-        assert!(one < two && two < unused, "numbered as first referred to: {html}");
-        assert!(html.contains("aria-label=\"Back to reference 1 (2)\""), "{html}");
+        assert!(
+            one < two && two < unused,
+            "numbered as first referred to: {html}"
+        );
+        assert!(
+            html.contains("aria-label=\"Back to reference 1 (2)\""),
+            "{html}"
+        );
         let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
-            ["the footnote `[^unused]` is not referred to", "there is no footnote `[^nope]`"]
+            [
+                "the footnote `[^unused]` is not referred to",
+                "there is no footnote `[^nope]`"
+            ]
         );
     }
 }
