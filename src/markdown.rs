@@ -340,7 +340,7 @@ impl<'s> Renderer<'s, '_> {
                                     .hint("write the heading's words after the `#` signs, or remove the line; it is left out of the page"),
                             );
                         } else {
-                            self.heading(level, id, inner, &mut out);
+                            self.heading(level, id, inner, start, &mut out);
                         }
                     }
                     continue;
@@ -379,7 +379,11 @@ impl<'s> Renderer<'s, '_> {
                         self.diagnostics.push(
                             Diagnostic::warning("an image without a description")
                                 .at(self.locate(range.start, range.start + 3))
-                                .hint("write what the image shows between the brackets, for screen readers and when it does not load: ![Pupils at the Derby careers fair](fair.jpg)"),
+                                .hint(if title.is_empty() {
+                                    "write what the image shows between the brackets, for screen readers and when it does not load: ![Pupils at the Derby careers fair](fair.jpg)"
+                                } else {
+                                    "write what the image shows between the brackets: the title in quotes is only shown on hover, and screen readers treat an image without a description as decoration"
+                                }),
                         );
                     }
                     let Some(dest_url) = self.keep_link(&dest_url, link_type, &range, true) else {
@@ -711,18 +715,31 @@ impl<'s> Renderer<'s, '_> {
         level: HeadingLevel,
         explicit_id: Option<CowStr<'s>>,
         inner: Vec<(Event<'s>, Option<usize>)>,
+        start: usize,
         out: &mut Vec<(Event<'s>, Option<usize>)>,
     ) {
         let text = heading_text(&inner);
-        let base = explicit_id
-            .map(|id| id.to_string())
-            .unwrap_or_else(|| slugify(&text));
+        let explicit = explicit_id.map(|id| id.to_string());
+        let base = explicit.clone().unwrap_or_else(|| slugify(&text));
         let base = if base.is_empty() {
             "section".to_string()
         } else {
             base
         };
         let id = self.unique_id(base);
+        // An id the writer chose is one links may already use: say so when
+        // it cannot be kept.
+        if let Some(explicit) = explicit.filter(|e| *e != id) {
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "the heading's id `{explicit}` is taken on this page, so it is `{id}`"
+                ))
+                .at(self.locate(start, start + 1))
+                .hint(format!(
+                    "choose another id after the heading, e.g. {{#{explicit}-more}}; links to #{explicit} go to the first one"
+                )),
+            );
+        }
         let level = match level {
             HeadingLevel::H1 => 2,
             other => other as u8,
@@ -1294,8 +1311,13 @@ pub(crate) mod tests {
         );
         let ids: Vec<&str> = home.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["priorities-1", "latest-1", "latest-2"]);
-        let (area, _) = render_kind(Kind::AreaIntro, "## Funding {#funding}\n", false);
+        let (area, found) = render_kind(Kind::AreaIntro, "## Funding {#funding}\n", false);
         assert_eq!(area.headings[0].id, "funding-1");
+        // An id the writer chose and did not get is said.
+        assert_eq!(
+            found[0].message,
+            "the heading's id `funding` is taken on this page, so it is `funding-1`"
+        );
     }
 
     #[test]
