@@ -118,17 +118,21 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
                     }
                 }
                 _ => {
-                    let end = html[i..]
-                        .iter()
-                        .position(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>'))
-                        .map_or(html.len(), |e| i + e);
+                    // HTML allows none of `"'=<` and the backtick in a value
+                    // without quotes (`id=a'b`, `href=/x?a=b`): the minifier
+                    // leaves them. One pass finds the value's end and them.
+                    let mut end = i;
+                    let mut needs_quotes = false;
+                    while let Some(&b) = html.get(end) {
+                        match b {
+                            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' => break,
+                            b'"' | b'\'' | b'=' | b'<' | b'`' => needs_quotes = true,
+                            _ => {}
+                        }
+                        end += 1;
+                    }
                     let value = &html[i..end];
-                    // HTML allows none of these in a value without quotes
-                    // (`id=a'b`, `href=/x?a=b`): the minifier leaves them.
-                    if value
-                        .iter()
-                        .any(|b| matches!(b, b'"' | b'\'' | b'=' | b'<' | b'`'))
-                    {
+                    if needs_quotes {
                         out.push(b'"');
                         for &b in value {
                             if b == b'"' {
