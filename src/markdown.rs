@@ -1046,6 +1046,15 @@ fn heading_text(inner: &[(Event<'_>, Option<usize>)]) -> String {
 pub(crate) mod tests {
     use super::*;
 
+    /// The messages of what rendering `body` reports.
+    fn messages(body: &str) -> Vec<String> {
+        render_str(body, false)
+            .1
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
     pub(super) fn render_str(body: &str, unsafe_html: bool) -> (Body, Vec<Diagnostic>) {
         render_kind(Kind::Page, body, unsafe_html)
     }
@@ -1188,13 +1197,6 @@ pub(crate) mod tests {
 
     #[test]
     fn an_image_without_a_description_is_warned_about() {
-        let messages = |body: &str| -> Vec<String> {
-            render_str(body, false)
-                .1
-                .into_iter()
-                .map(|d| d.message)
-                .collect()
-        };
         assert_eq!(
             messages("![](/chart.png)\n"),
             ["an image without a description"]
@@ -1229,13 +1231,6 @@ pub(crate) mod tests {
 
     #[test]
     fn a_link_needs_words() {
-        let messages = |body: &str| -> Vec<String> {
-            render_str(body, false)
-                .1
-                .into_iter()
-                .map(|d| d.message)
-                .collect()
-        };
         assert_eq!(
             messages("[](https://www.gov.uk/)\n"),
             ["a link without text"]
@@ -1263,22 +1258,15 @@ pub(crate) mod tests {
 
     #[test]
     fn warns_of_skipped_heading_levels() {
-        let warnings = |body: &str| -> Vec<String> {
-            render_str(body, false)
-                .1
-                .into_iter()
-                .map(|d| d.message)
-                .collect()
-        };
         assert_eq!(
-            warnings("### Straight to three\n"),
+            messages("### Straight to three\n"),
             ["a level-3 heading follows a level-1 heading"]
         );
         assert_eq!(
-            warnings("## Two\n\n#### Four\n\n## Two again\n\n### Three\n"),
+            messages("## Two\n\n#### Four\n\n## Two again\n\n### Three\n"),
             ["a level-4 heading follows a level-2 heading"]
         );
-        assert!(warnings("## Two\n\n### Three\n\n## Two\n").is_empty());
+        assert!(messages("## Two\n\n### Three\n\n## Two\n").is_empty());
     }
 
     #[test]

@@ -33,6 +33,23 @@ fn shown(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// `build --output OUTPUT` fails with `expected`, with and without `--force`.
+fn refused(site: &SiteTest, output: &str, expected: &str) {
+    for force in [false, true] {
+        let target = shown(&site.path(output));
+        let mut args = vec!["build", "--output", &target];
+        if force {
+            args.push("--force");
+        }
+        let run = site.expect(&args, 1);
+        assert_eq!(
+            site.redact(&run.stderr),
+            format!("{expected}\n"),
+            "--output {output}"
+        );
+    }
+}
+
 /// Regression: the output checks compared `--output`, links resolved, with
 /// `content/` as named, so `src/content/x` was written into the content and
 /// `--output src --force` deleted it.
@@ -58,19 +75,7 @@ fn an_output_in_or_around_a_linked_content_folder_is_refused() {
             "error: the output folder `[ROOT]/src` contains content/, which links to `[ROOT]/src/content`\n  = help: building there would delete content/; write the site somewhere else, e.g. --output public\n",
         ),
     ] {
-        for force in [false, true] {
-            let target = shown(&site.path(output));
-            let mut args = vec!["build", "--output", &target];
-            if force {
-                args.push("--force");
-            }
-            let run = site.expect(&args, 1);
-            assert_eq!(
-                site.redact(&run.stderr),
-                format!("{expected}\n"),
-                "--output {output}"
-            );
-        }
+        refused(&site, output, expected);
     }
     assert!(!site.exists("src/content/x"));
     assert!(site.exists("src/content/announcements/first-areas.md"));
@@ -99,19 +104,7 @@ fn an_output_in_or_around_a_linked_theme_is_refused() {
             "error: the output folder `[ROOT]/mytheme` is inside themes/opportunity/, which links to `[ROOT]/mytheme`\n  = help: write the site somewhere else, e.g. --output public\n",
         ),
     ] {
-        for force in [false, true] {
-            let target = shown(&site.path(output));
-            let mut args = vec!["build", "--output", &target];
-            if force {
-                args.push("--force");
-            }
-            let run = site.expect(&args, 1);
-            assert_eq!(
-                site.redact(&run.stderr),
-                format!("{expected}\n"),
-                "--output {output}"
-            );
-        }
+        refused(&site, output, expected);
     }
     assert!(!site.exists("mytheme/static/out"));
     assert_eq!(site.read("mytheme/static/theme.txt"), "from the theme");
