@@ -94,7 +94,10 @@ pub fn render(
     // nothing after this stage (the minifier, which recurses) has to
     // take it in.
     if !renderer.too_deep {
-        let (html, mut raw_html) = write_html(events, body.len() * 3 / 2);
+        let (mut html, mut raw_html) = write_html(events, body.len() * 3 / 2);
+        if html.contains("></th>") {
+            empty_header_cells_as_data(&mut html, &raw_html);
+        }
         renderer.out.html = if raw_html.is_empty() {
             html
         } else {
@@ -226,6 +229,29 @@ fn write_html(events: Vec<(Event<'_>, Option<usize>)>, capacity: usize) -> (Stri
     pulldown_cmark::html::write_html_fmt(&mut out, events)
         .expect("writing to a String cannot fail");
     (out.html, raw_html)
+}
+
+/// Makes each empty header cell (a table's top-left corner, when both its
+/// rows and its columns have headers) a data cell: a header that names
+/// nothing is read out as an empty label (axe's `empty-table-header`).
+/// The HTML keeps its length, so raw HTML keeps its place, and raw HTML's
+/// own cells are left as written.
+fn empty_header_cells_as_data(html: &mut String, raw_html: &[RawHtml]) {
+    let mut from = 0;
+    while let Some(found) = html[from..].find("></th>") {
+        let close = from + found + 1;
+        from = close + "</th>".len();
+        let Some(open) = html[..close].rfind('<') else {
+            continue;
+        };
+        let tag = &html[open..close];
+        if (tag == "<th>" || tag.starts_with("<th "))
+            && !raw_html.iter().any(|piece| piece.html.contains(&open))
+        {
+            html.replace_range(open + 2..open + 3, "d");
+            html.replace_range(close + 3..close + 4, "d");
+        }
+    }
 }
 
 struct Renderer<'s, 'o> {
@@ -1224,6 +1250,31 @@ pub(crate) mod tests {
             body.html.contains(
                 "<pre tabindex=\"0\"><code class=\"language-rust\">fn x() {}\n</code></pre>"
             ),
+            "{}",
+            body.html
+        );
+    }
+
+    #[test]
+    fn an_empty_header_cell_is_a_data_cell() {
+        let (body, _) = render_str(
+            "|  | 2017 | 2018 |\n|---|:---:|---:|\n| Derby | 1 | 2 |\n\n|   | |\n|--|--|\n| a | b |\n",
+            false,
+        );
+        assert!(
+            body.html.contains(
+                "<thead><tr><td></td><th style=\"text-align: center\">2017</th><th style=\"text-align: right\">2018</th></tr></thead>"
+            ) && body.html.contains("<thead><tr><td></td><td></td></tr></thead>"),
+            "{}",
+            body.html
+        );
+        // Raw HTML's own cells are as written.
+        let (body, _) = render_str(
+            "<table><tr><th></th></tr></table>\n\n| | a |\n|-|-|\n",
+            true,
+        );
+        assert!(
+            body.html.contains("<th></th>") && body.html.contains("<tr><td></td><th>a</th>"),
             "{}",
             body.html
         );

@@ -589,11 +589,43 @@ fn base_path_of(base_url: &str) -> String {
     }
 }
 
+/// How many dotted parts the TOML parser allows in a key (its `LIMIT`).
+const TOML_KEY_PARTS: usize = 80;
+
+/// The line, column and width of the first key or table header whose dotted
+/// parts pass the parser's limit, counted roughly (a dot in a quoted part
+/// counts too): enough to point at the line the parser refused.
+fn deepest_dotted_key(text: &str) -> Option<(usize, usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let key = line.split(['=', '#']).next().unwrap_or_default();
+        let start = key.len() - key.trim_start().len();
+        let key = key.trim();
+        (key.matches('.').count() + 1 >= TOML_KEY_PARTS).then(|| {
+            (
+                index + 1,
+                line[..start].chars().count() + 1,
+                key.chars().count(),
+            )
+        })
+    })
+}
+
 /// Turns a TOML error into a diagnostic: a syntax error (the shape check
 /// has removed unknown keys and values of the wrong type before the typed
 /// read, so that read does not fail on them).
 fn toml_error(source: &SourceText, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
+    if error.span().is_none()
+        && message == "recursion limit"
+        && let Some((line, column, width)) = deepest_dotted_key(source.text())
+    {
+        // The parser gives no place for a key of too many parts.
+        return Diagnostic::error(format!(
+            "site.toml: a key or table header with more than {TOML_KEY_PARTS} dotted parts"
+        ))
+        .at(source.locate_line_col(line, column, width))
+        .hint("shorten the key: site.toml's tables are [markdown], [[areas]], [[priorities]] and [extra]");
+    }
     let location = match error.span() {
         Some(span) => source.locate(span.start, span.end.max(span.start + 1)),
         None => source.locate_line_col(1, 1, 1),
@@ -686,5 +718,26 @@ mod tests {
         let errors = parse(&text, &Overrides::default()).unwrap_err();
         assert_eq!(errors[0].message, "area slug `derby` is declared twice");
         assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
+    }
+
+    #[test]
+    fn a_key_of_too_many_parts_is_located() {
+        for key in [
+            format!("[{}]", vec!["a"; 200].join(".")),
+            format!("  {} = 1", vec!["b"; 90].join(" . ")),
+        ] {
+            let text = format!("{MINIMAL}\n{key}\n");
+            let errors = parse(&text, &Overrides::default()).unwrap_err();
+            assert_eq!(
+                errors[0].message,
+                "site.toml: a key or table header with more than 80 dotted parts"
+            );
+            let location = errors[0].location.as_ref().unwrap();
+            assert_eq!(
+                (location.line, location.column),
+                (7, key.len() - key.trim_start().len() + 1),
+                "{key}"
+            );
+        }
     }
 }

@@ -335,14 +335,16 @@ fn template_error(
     found
 }
 
-/// Components that call each other in a loop, found before Tera sees them:
-/// Tera would only stop such a loop at its recursion limit while rendering.
-fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
-    struct Call<'s> {
-        callee: &'s str,
-        template: &'s str,
-        offset: usize,
-    }
+/// A component's call of another, at `offset` in `template`'s text.
+struct Call<'s> {
+    callee: &'s str,
+    template: &'s str,
+    offset: usize,
+}
+
+/// Each component's calls of other components (`{{ <name … /> }}` in its
+/// body), by the component's name.
+fn component_calls(sources: &BTreeMap<String, TemplateSource>) -> BTreeMap<&str, Vec<Call<'_>>> {
     let mut calls: BTreeMap<&str, Vec<Call>> = BTreeMap::new();
     for (name, source) in sources {
         let text = source.text.as_str();
@@ -386,6 +388,14 @@ fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
             rest = end;
         }
     }
+    calls
+}
+
+/// Components that call each other in a loop, found before Tera sees them:
+/// Tera would only stop such a loop at its recursion limit while rendering.
+/// Without a loop, a chain of calls deeper than Tera renders.
+fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    let calls = component_calls(sources);
     // Depth-first search from each component for a path back to it.
     fn find_cycle<'c, 's>(
         calls: &'c BTreeMap<&'s str, Vec<Call<'s>>>,
@@ -433,7 +443,86 @@ fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
             .hint("a component may not call itself, directly or through others; remove one of the calls"),
         );
     }
+    if diagnostics.is_empty() {
+        diagnostics.extend(components_too_deep(&calls, sources));
+    }
     diagnostics
+}
+
+/// How many components deep Tera renders (its interpreter's
+/// `MAX_COMPONENT_RECURSION_DEPTH`); it stops a deeper page with an error
+/// that names no place.
+const MAX_COMPONENT_DEPTH: usize = 20;
+
+/// A chain of component calls deeper than [`MAX_COMPONENT_DEPTH`], at the
+/// call one component too deep. `calls` has no loop.
+fn components_too_deep(
+    calls: &BTreeMap<&str, Vec<Call>>,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> Option<Diagnostic> {
+    // The longest chain from each component (counting itself), leaves
+    // first, without recursion: a chain may be thousands long.
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut called_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (caller, its_calls) in calls {
+        waiting.entry(caller).or_insert(0);
+        for call in its_calls {
+            *waiting.entry(caller).or_insert(0) += 1;
+            waiting.entry(call.callee).or_insert(0);
+            called_by.entry(call.callee).or_default().push(caller);
+        }
+    }
+    let mut ready: Vec<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(c, _)| *c)
+        .collect();
+    let mut longest: BTreeMap<&str, usize> = BTreeMap::new();
+    while let Some(component) = ready.pop() {
+        let below = calls.get(component).map_or(0, |its| {
+            its.iter().map(|c| longest[c.callee]).max().unwrap_or(0)
+        });
+        longest.insert(component, below + 1);
+        for caller in called_by.get(component).map_or(&[][..], Vec::as_slice) {
+            let count = waiting.get_mut(caller).expect("every caller is counted");
+            *count -= 1;
+            if *count == 0 {
+                ready.push(caller);
+            }
+        }
+    }
+    let (&start, &depth) = longest
+        .iter()
+        .max_by_key(|(name, depth)| (**depth, std::cmp::Reverse(**name)))?;
+    if depth <= MAX_COMPONENT_DEPTH {
+        return None;
+    }
+    // Follow the chain down to the call that goes one too deep.
+    let mut chain = vec![start];
+    let mut too_deep = None;
+    while let Some(call) = calls
+        .get(chain.last().expect("not empty"))
+        .and_then(|its| its.iter().max_by_key(|c| longest[c.callee]))
+    {
+        if chain.len() == MAX_COMPONENT_DEPTH {
+            too_deep = Some(call);
+        }
+        chain.push(call.callee);
+    }
+    let call = too_deep.expect("the chain is deeper than the limit");
+    let source = &sources[call.template];
+    let text = SourceText::new(&source.display, &source.text);
+    Some(
+        Diagnostic::error(format!(
+            "components are nested {depth} deep ({} → … → {}); Tera renders {MAX_COMPONENT_DEPTH}",
+            chain[0],
+            chain[chain.len() - 1]
+        ))
+        .at(text.locate(call.offset, call.offset + 1 + call.callee.len()))
+        .hint(format!(
+            "this call goes one level deeper than the {MAX_COMPONENT_DEPTH} allowed; write some of these components' markup in the ones that call them"
+        )),
+    )
 }
 
 /// How many templates deep a page may be made, through `extends` and
