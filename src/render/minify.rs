@@ -109,7 +109,9 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
                     let close =
                         memchr::memchr(quote, &html[i + 1..]).map_or(html.len(), |e| i + 1 + e);
                     let end = (close + 1).min(html.len());
-                    out.extend_from_slice(&html[i..end]);
+                    out.push(quote);
+                    push_text(&mut out, &html[i + 1..close.min(html.len())]);
+                    out.extend_from_slice(&html[close.min(html.len())..end]);
                     i = end;
                     if html.get(i).is_some_and(|b| {
                         !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
@@ -131,10 +133,11 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
                         }
                         end += 1;
                     }
-                    let value = &html[i..end];
+                    let mut value = Vec::with_capacity(end - i);
+                    push_text(&mut value, &html[i..end]);
                     if needs_quotes {
                         out.push(b'"');
-                        for &b in value {
+                        for &b in &value {
                             if b == b'"' {
                                 out.extend_from_slice(b"&quot;");
                             } else {
@@ -143,7 +146,7 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
                         }
                         out.push(b'"');
                     } else {
-                        out.extend_from_slice(value);
+                        out.extend_from_slice(&value);
                     }
                     i = end;
                 }
@@ -163,10 +166,12 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Text between tags, with the `;` put back after each character reference
-/// the minifier shortened before a letter or digit (`R&ampD`, `1&LT2`):
-/// browsers read them the same, but HTML calls the missing `;` a parse
-/// error. Only names no longer reference starts with are completed, so a
+/// Text between tags, or an attribute's value, with the `;` put back after
+/// each character reference the minifier shortened before a letter or
+/// digit (`R&ampD`, `1&LT2`). In text browsers read them the same, but
+/// HTML calls the missing `;` a parse error; in an attribute they are not
+/// read as references at all, so `href="?a=1&ampregion=north"` (from
+/// `&amp;region`, as `&reg` is a reference) asked for `ampregion`. Only names no longer reference starts with are completed, so a
 /// reference such as `&ltimes;` is left alone.
 fn push_text(out: &mut Vec<u8>, text: &[u8]) {
     const SHORTENED: [&[u8]; 6] = [b"amp", b"AMP", b"LT", b"GT", b"quot", b"QUOT"];
@@ -255,6 +260,19 @@ mod tests {
         let mut text = Vec::new();
         super::push_text(&mut text, b"R&ampD 1&LT2 &amp; &ltimes; &QUOTx &");
         assert_eq!(text, b"R&amp;D 1&LT;2 &amp; &ltimes; &QUOT;x &");
+    }
+
+    #[test]
+    fn an_attribute_keeps_each_ampersand_it_had() {
+        let page = b"<p><a href=\"https://x.example/r?a=1&amp;region=north&amp;section=3&amp;lang=en\" title=\"Tom &amp;copy2 &amp;lt;b&amp;gt;\" data-q=\"a&amp;sect\">x</a><a href=\"/s?q=a&amp;reg=b\">y</a></p>";
+        let out = String::from_utf8(minify(page)).expect("minified HTML is UTF-8");
+        assert!(
+            out.contains("href=\"https://x.example/r?a=1&amp;region=north&amp;section=3&lang=en\"")
+                && out.contains("title=\"Tom &amp;copy2 &amp;lt;b&amp;gt;\"")
+                && out.contains("data-q=a&amp;sect>")
+                && out.contains("href=\"/s?q=a&amp;reg=b\""),
+            "{out}"
+        );
     }
 
     #[test]

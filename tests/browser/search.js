@@ -8,6 +8,7 @@
 //     the expected result, its highlighted excerpt and its metadata, and the
 //     live region announces the count;
 //   - typing on the search page finds "£22 million" and "summer schools";
+//   - an excerpt shows `<`, `&` and a literal "&lt;" as the document has them;
 //   - choosing an area filters the results (with and without a query);
 //   - "Show more results" adds results and moves focus to the first new one;
 //   - words only in a draft or a scheduled story find nothing;
@@ -126,6 +127,17 @@ async function main() {
         const found = await results(page);
         expect(found.length > 0 && found[0].title === "Summer schools in Hastings", `“${query}” found ${JSON.stringify(found.map((r) => r.title))}`);
       }
+    });
+
+    await check("an excerpt shows the document's own characters", async () => {
+      await page.goto(`${site}/search/?q=symbols`);
+      await statusMatching(page, /for “symbols”/);
+      const excerpt = await page.textContent("#search-results > li .document-list__description");
+      for (const text of ["x < y holds", "the code &lt; writes", "and AT&T"]) {
+        expect(excerpt.includes(text), `the excerpt “${excerpt}” lacks “${text}”`);
+      }
+      const marked = await page.$$eval("#search-results > li mark", (marks) => marks.map((m) => m.textContent));
+      expect(marked[0] === "symbols:", `marked: ${JSON.stringify(marked)}`);
     });
 
     await check("choosing an area filters the results", async () => {

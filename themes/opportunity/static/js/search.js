@@ -259,7 +259,7 @@ function renderResult(data) {
   if (data.excerpt) {
     const excerpt = document.createElement("p");
     excerpt.className = "document-list__description";
-    excerpt.append(...highlighted(data.excerpt));
+    excerpt.append(...highlighted(data));
     item.append(excerpt);
   }
   const facts = [
@@ -280,20 +280,24 @@ function renderResult(data) {
   return item;
 }
 
-// pagefind's excerpt is plain text with `<` and `>` escaped and <mark>
-// around matches: turn it into text nodes and <mark> elements.
-function highlighted(excerpt) {
-  const nodes = [];
-  const parts = excerpt.split(/<mark>|<\/mark>/);
-  parts.forEach((part, i) => {
-    const text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-    if (i % 2 === 1) {
-      const mark = document.createElement("mark");
-      mark.textContent = text;
-      nodes.push(mark);
-    } else if (text) {
-      nodes.push(document.createTextNode(text));
-    }
+// pagefind's excerpt is some of the document's words, with `<` and `>`
+// escaped and <mark> around matches, but `&` left as it is: "&lt;" in it
+// may be "<" or the document's own "&lt;". Its words are the content's, in
+// order, so the text shown is the content's own words from where they
+// match, as text nodes and <mark> elements.
+function highlighted(data) {
+  const marked = data.excerpt.split(" ");
+  const plain = marked.map((word) => word.replace(/<\/?mark>/g, ""));
+  const words = (data.content || "").split(/[^\S\uFEFF]+/g);
+  const escaped = (word = "") => word.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const start = words.findIndex((_, at) => plain.every((word, k) => escaped(words[at + k]) === word));
+  // Strings and elements, for append().
+  return marked.flatMap((word, k) => {
+    const text = start < 0 ? plain[k].replace(/&lt;/g, "<").replace(/&gt;/g, ">") : words[start + k];
+    const space = k ? " " : "";
+    if (!word.startsWith("<mark>")) return space + text;
+    const mark = document.createElement("mark");
+    mark.textContent = text;
+    return [space, mark];
   });
-  return nodes;
 }
