@@ -132,7 +132,7 @@ pub struct Document {
     pub priorities: Vec<String>,
     pub draft: bool,
     pub aliases: Vec<Alias>,
-    pub extra: serde_json::Value,
+    pub extra: serde_yaml::Value,
     pub organisation: Option<String>,
     pub plan: Option<PlanDetails>,
     pub project: Option<ProjectDetails>,

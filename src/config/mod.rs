@@ -36,7 +36,7 @@ pub struct Config {
     pub areas: Vec<Area>,
     pub priorities: Vec<Priority>,
     /// Free-form data for custom templates (`[extra]`).
-    pub extra: serde_json::Value,
+    pub extra: serde_yaml::Value,
 }
 
 /// An Opportunity Area, from `[[areas]]`.
@@ -370,10 +370,10 @@ fn parse_config(
         && !errors[errors_before_vocabulary..]
             .iter()
             .any(|e| !matches!(e.field.as_deref(), Some("announced" | "wave")));
-    let extra = raw
-        .extra
-        .map(|table| serde_json::to_value(table).expect("TOML tables convert to JSON"))
-        .unwrap_or(serde_json::Value::Object(Default::default()));
+    let extra = raw.extra.map_or_else(
+        || serde_yaml::Value::Mapping(Default::default()),
+        |table| template_value(toml::Value::Table(table)),
+    );
     let config = Config {
         title,
         description: raw.description.unwrap_or_default(),
@@ -410,6 +410,26 @@ impl Config {
     /// The URL to put in links: the site path under the base path.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// `[extra]` as templates see it, in the file's order: a date or time is
+/// the text written in the file (`2024-01-01`), as in front matter.
+fn template_value(value: toml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match value {
+        toml::Value::String(text) => Y::String(text),
+        toml::Value::Integer(number) => Y::Number(number.into()),
+        toml::Value::Float(number) => Y::Number(number.into()),
+        toml::Value::Boolean(yes) => Y::Bool(yes),
+        toml::Value::Datetime(datetime) => Y::String(datetime.to_string()),
+        toml::Value::Array(items) => Y::Sequence(items.into_iter().map(template_value).collect()),
+        toml::Value::Table(table) => Y::Mapping(
+            table
+                .into_iter()
+                .map(|(key, value)| (Y::String(key), template_value(value)))
+                .collect(),
+        ),
     }
 }
 

@@ -583,17 +583,24 @@ impl Checker<'_> {
 
         self.check_history(&front_matter, diagnostics);
 
+        // Templates get `extra` as written, in its order; a key that is not
+        // a list or a map (`[a]: b`) has no name in a template.
         let extra = match &front_matter.extra {
-            None => serde_json::Value::Object(Default::default()),
-            Some(value) => serde_json::to_value(value).unwrap_or_else(|error| {
-                diagnostics.push(
-                    Diagnostic::error(format!("`extra` cannot be passed to templates: {error}"))
+            None => serde_yaml::Value::Mapping(Default::default()),
+            Some(value) => match serde_json::to_value(value) {
+                Ok(_) => value.clone(),
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::error(format!(
+                            "`extra` cannot be passed to templates: {error}"
+                        ))
                         .at(self.at_value("extra"))
                         .field("extra")
                         .hint("use text keys in `extra`, e.g. extra:\n  colour: blue"),
-                );
-                serde_json::Value::Null
-            }),
+                    );
+                    serde_yaml::Value::Null
+                }
+            },
         };
 
         let website = front_matter.website.clone().filter(|site| {

@@ -96,7 +96,7 @@ pub struct SiteView {
     /// Prefix of the theme's static files (`/` or the base path).
     pub static_url: String,
     /// `[extra]` from site.toml.
-    pub extra: serde_json::Value,
+    pub extra: serde_yaml::Value,
     pub generator: String,
 }
 
@@ -217,7 +217,7 @@ pub struct DocView<'a> {
     pub plan: Option<PlanView>,
     pub project: Option<ProjectView>,
     /// `extra:` from the front matter.
-    pub extra: &'a serde_json::Value,
+    pub extra: &'a serde_yaml::Value,
 }
 
 /// Counts of each kind of publication.

@@ -424,6 +424,42 @@ fn one_template_can_be_overridden() {
 }
 
 #[test]
+fn extra_reaches_templates_as_written_and_in_order() {
+    let site = SiteTest::base();
+    let page = site.read("content/pages/accessibility.md").replacen(
+        "---\n",
+        "---\nextra:\n  facts: {pupils: 1200, schools: 12, employers: 40, events: 3, year: 10}\n  when: 2019-01-02\n",
+        1,
+    );
+    site.write("content/pages/accessibility.md", page);
+    let config = site.read("site.toml").replacen(
+        "[[areas]]",
+        "[extra]\nzeta = 1\nalpha = 2\nwhen = 2024-01-01\nmoment = 1985-05-27T07:32:00Z\n\n[[areas]]",
+        1,
+    );
+    site.write("site.toml", config);
+    site.write(
+        "themes/opportunity/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=facts>{% for k, v in doc.extra.facts %}{{ k }}={{ v }};{% endfor %}{{ doc.extra.facts | keys | join(sep=\",\") }}</p><p id=site>{% for k, v in site.extra %}{{ k }}={{ v }};{% endfor %}</p>{% endblock content %}",
+    );
+    // Twice: a map iterated in a different order each run would show.
+    for _ in 0..2 {
+        site.expect(&["build"], 0);
+        let page = site.read("public/accessibility/index.html");
+        assert!(
+            page.contains("<p id=facts>pupils=1200;schools=12;employers=40;events=3;year=10;pupils,schools,employers,events,year</p>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "<p id=site>zeta=1;alpha=2;when=2024-01-01;moment=1985-05-27T07:32:00Z;</p>"
+            ),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn a_missing_site_toml_is_explained() {
     let site = SiteTest::empty();
     let run = site.expect(&["build"], 1);
