@@ -258,19 +258,25 @@ fn parse_config(
         }
     };
 
-    let theme = raw
+    let mut theme = raw
         .theme
         .as_ref()
         .map_or("opportunity".to_string(), |t| t.get_ref().clone());
     if let Some(t) = &raw.theme
-        && !is_slug(t.get_ref())
+        && !is_folder_name(t.get_ref())
     {
         errors.push(
-            Diagnostic::error(format!("theme name `{}` is not a folder name", t.get_ref()))
-                .at(at(t.span()))
-                .field("theme")
-                .hint("name a folder under themes/, e.g. theme = \"opportunity\""),
+            Diagnostic::error(format!(
+                "the theme `{}` is not the name of a folder under themes/",
+                t.get_ref()
+            ))
+            .at(at(t.span()))
+            .field("theme")
+            .hint("write only the folder's own name, without `/`, `\\` or `..`: for themes/my-theme/, theme = \"my-theme\""),
         );
+        // Nothing outside themes/ is read: the templates are checked
+        // against the built-in theme.
+        theme = "opportunity".to_string();
     }
 
     // Errors from here on, and areas or priorities left out, break the
@@ -431,6 +437,17 @@ fn template_value(value: toml::Value) -> serde_yaml::Value {
                 .collect(),
         ),
     }
+}
+
+/// Whether `name` names one folder inside another: not empty, no path
+/// separator, not `.` or `..` (nor hidden, as the walk skips those), no
+/// control character.
+fn is_folder_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
 }
 
 fn toml_date(datetime: &toml::value::Datetime) -> Option<Date> {

@@ -131,6 +131,7 @@ overlay_cases!(
     template_unknown_variable,
     theme_file_in_search_folder,
     theme_misspelt,
+    theme_outside_themes,
     title_empty,
     title_null,
     title_number,

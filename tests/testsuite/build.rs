@@ -460,6 +460,24 @@ fn extra_reaches_templates_as_written_and_in_order() {
 }
 
 #[test]
+fn a_theme_folder_may_have_any_name() {
+    let site = SiteTest::base();
+    let config = site
+        .read("site.toml")
+        .replacen("\n", "\ntheme = \"Council_Theme.v2\"\n", 1);
+    site.write("site.toml", config);
+    site.write(
+        "themes/Council_Theme.v2/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Council: {{ doc.title }}</h1>{% endblock content %}",
+    );
+    site.expect(&["build"], 0);
+    assert!(
+        site.read("public/accessibility/index.html")
+            .contains("<h1>Council: Accessibility statement</h1>")
+    );
+}
+
+#[test]
 fn a_missing_site_toml_is_explained() {
     let site = SiteTest::empty();
     let run = site.expect(&["build"], 1);
