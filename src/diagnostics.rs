@@ -52,6 +52,10 @@ pub struct Diagnostic {
     /// A sentence on how to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// For a template error found while making a page, that page and the
+    /// file it comes from: the fix may be in the content, not the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 impl Diagnostic {
@@ -71,6 +75,7 @@ impl Diagnostic {
             field: None,
             label: None,
             hint: None,
+            page: None,
         }
     }
 
@@ -106,6 +111,12 @@ impl Diagnostic {
         self
     }
 
+    /// The page being made: `/announcements/x/ (from content/announcements/x.md)`.
+    pub fn on_page(mut self, page: impl Into<String>) -> Self {
+        self.page = Some(page.into());
+        self
+    }
+
     pub fn maybe_hint(self, hint: Option<String>) -> Self {
         match hint {
             Some(hint) => self.hint(hint),
@@ -118,6 +129,16 @@ impl Diagnostic {
             Some(label) => self.label(label),
             None => self,
         }
+    }
+
+    /// Whether the two differ in their page only.
+    fn same_but_page(&self, other: &Diagnostic) -> bool {
+        self.severity == other.severity
+            && self.message == other.message
+            && self.location == other.location
+            && self.field == other.field
+            && self.label == other.label
+            && self.hint == other.hint
     }
 
     pub fn is_error(&self) -> bool {
@@ -245,8 +266,36 @@ fn floor_char(text: &str, mut index: usize) -> usize {
 
 /// Sorts diagnostics by file, line and column, and drops exact duplicates.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by(|a, b| (a.sort_key(), &a.page).cmp(&(b.sort_key(), &b.page)));
     diagnostics.dedup();
+    // A template error met on many pages is told once, naming the first.
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut others = 0;
+    for diagnostic in diagnostics.drain(..) {
+        if let Some(last) = merged.last_mut()
+            && last.page.is_some()
+            && diagnostic.page.is_some()
+            && diagnostic.same_but_page(last)
+        {
+            others += 1;
+            continue;
+        }
+        name_others(merged.last_mut(), others);
+        others = 0;
+        merged.push(diagnostic);
+    }
+    name_others(merged.last_mut(), others);
+    *diagnostics = merged;
+}
+
+/// Adds "and N other pages" to a merged diagnostic's page.
+fn name_others(diagnostic: Option<&mut Diagnostic>, others: usize) {
+    if let Some(page) = diagnostic.and_then(|d| d.page.as_mut())
+        && others > 0
+    {
+        let s = if others == 1 { "" } else { "s" };
+        page.push_str(&format!(", and {others} other page{s}"));
+    }
 }
 
 /// How diagnostics are printed.
@@ -323,6 +372,9 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
         }
     } else if let Some(label) = &diagnostic.label {
         let _ = writeln!(out, "{pad} {} {label}", paint("1;34", "="));
+    }
+    if let Some(page) = &diagnostic.page {
+        let _ = writeln!(out, "{pad} {} making {page}", paint("1;34", "= note:"));
     }
     if let Some(hint) = &diagnostic.hint {
         // Continuation lines of a multi-line hint line up after "= help: ".
@@ -408,6 +460,9 @@ pub fn render_github(diagnostic: &Diagnostic) -> String {
     let mut message = diagnostic.message.clone();
     if let Some(label) = &diagnostic.label {
         let _ = write!(message, ": {label}");
+    }
+    if let Some(page) = &diagnostic.page {
+        let _ = write!(message, "\nmaking {page}");
     }
     if let Some(hint) = &diagnostic.hint {
         let _ = write!(message, "\n{hint}");

@@ -149,6 +149,20 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
     (outputs, diagnostics)
 }
 
+/// Template errors with the page they were met on (`path` under the
+/// output folder) and the file it comes from, if any.
+fn on_page(errors: Vec<Diagnostic>, path: &str, owner: Option<&str>) -> Vec<Diagnostic> {
+    let address = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+    let page = match owner {
+        Some(file) => format!("{address} (from {file})"),
+        None => address,
+    };
+    errors
+        .into_iter()
+        .map(|d| d.on_page(page.clone()))
+        .collect()
+}
+
 /// What oasis makes at an output path that no source file makes, as
 /// collision messages name it.
 pub fn generated_name(path: &str) -> String {
@@ -698,12 +712,13 @@ impl<'a> Renderer<'a> {
                 }),
             ),
         };
-        let context = context.map_err(|e| self.theme.error(&e))?;
         let Place {
             path,
             owner,
             origin,
         } = self.place(job);
+        let context =
+            context.map_err(|e| on_page(self.theme.error(&e), &path, owner.as_deref()))?;
         Ok(Prepared {
             path,
             template,
@@ -725,7 +740,7 @@ impl<'a> Renderer<'a> {
         let html = self
             .tera
             .render(template, &context)
-            .map_err(|e| self.theme.error(&e))?;
+            .map_err(|e| on_page(self.theme.error(&e), &path, owner.as_deref()))?;
         let bytes = if self.site.config.minify && path.ends_with(".html") {
             minify(html.as_bytes())
         } else {
