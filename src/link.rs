@@ -629,6 +629,8 @@ fn hint(site: &Site, blamed: &Claim, why: &str) -> String {
         )
     } else if is_document(blamed) {
         format!("{why}: give the document another file name or `slug:`")
+    } else if blamed.owner.is_some_and(|o| o.starts_with("themes/")) {
+        format!("{why}: rename or remove the theme's file")
     } else {
         format!("{why}: rename the file or move it to another folder")
     }
@@ -649,11 +651,14 @@ fn locate(d: Diagnostic, claim: &Claim) -> Diagnostic {
 /// Of two claims, the one the writer should change: the one with a line
 /// (`slug:`, an alias), else a file of theirs, else the second.
 fn blamed<'c, 'a>(first: &'c Claim<'a>, second: &'c Claim<'a>) -> &'c Claim<'a> {
+    // A site's own static file is the likelier mistake than a document,
+    // which is likelier than the built-in theme's files.
     let rank = |c: &Claim| match (c.origin, c.owner) {
         (Some(_), _) => 0,
-        (None, Some(o)) if o.starts_with("content/") => 1,
-        (None, Some(o)) if o.starts_with("themes/") => 2,
-        _ => 3,
+        (None, Some(o)) if o.starts_with("themes/") && !o.ends_with(BUILT_IN) => 1,
+        (None, Some(o)) if o.starts_with("content/") => 2,
+        (None, Some(o)) if o.starts_with("themes/") => 3,
+        _ => 4,
     };
     if rank(first) < rank(second) {
         first
@@ -822,10 +827,15 @@ pub fn check_site_anchors<'a>(
 
 /// The error for two outputs on one path, at the line that caused it when known.
 fn collision(site: &Site, first: &Claim, second: &Claim) -> Diagnostic {
-    let how = if first.path == second.path {
-        ""
-    } else {
+    // Names that look the same or differ only in case: say why they meet.
+    let alike = match (first.owner, second.owner) {
+        (Some(a), Some(b)) => a != b && fold(a) == fold(b),
+        _ => false,
+    };
+    let how = if first.path != second.path || alike {
         " (the names differ only in capital letters or in how accents are encoded)"
+    } else {
+        ""
     };
     let same_owner = first.owner.is_some() && first.owner == second.owner;
     let d = if same_owner {
@@ -854,9 +864,11 @@ fn collision(site: &Site, first: &Claim, second: &Claim) -> Diagnostic {
     } else if !is_document(other) && is_alias(site, blamed) {
         hint(site, blamed, "an alias cannot take the address of a page or file the site already has")
     } else if generated {
-        "oasis uses this address for one of its own pages: give the document another file name or `slug:`".to_string()
+        hint(site, blamed, "oasis uses this address for one of its own pages")
+    } else if is_document(first) && is_document(second) && !is_alias(site, blamed) {
+        "give one of them another file name or `slug:`".to_string()
     } else {
-        "give one of them another file name or `slug:`, or change the alias".to_string()
+        hint(site, blamed, "each address belongs to one page or file")
     });
     locate(d, blamed)
 }

@@ -778,13 +778,14 @@ impl Checker<'_> {
 
     /// The document's URL segment: `slug:` or the file name.
     fn slug(&self, explicit: Option<&str>, diagnostics: &mut Vec<Diagnostic>) -> String {
-        let stem = self
-            .content_path
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches(".md")
-            .trim_end_matches(".MD");
+        let name = self.content_path.rsplit('/').next().unwrap_or_default();
+        // One extension, in any case: `x.md.md` is `x-md`, `Notes.Md` is `notes`.
+        let stem = match name.len().checked_sub(3) {
+            Some(dot) if name.is_char_boundary(dot) && name[dot..].eq_ignore_ascii_case(".md") => {
+                &name[..dot]
+            }
+            _ => name,
+        };
         match self.kind {
             Kind::Home => return String::new(),
             Kind::AreaIntro | Kind::PriorityIntro => {

@@ -163,8 +163,21 @@ fn slugs_come_from_file_names() {
         "content/announcements/Café Plan 2018.md",
         "---\ntitle: \"Café\"\ndate: 2018-01-01\nsummary: \"A café.\"\nareas: [derby]\n---\n",
     );
+    // One `.md`, in any case, comes off.
+    for file in ["Notes.Md", "minutes.md.md", "RECAP.MD"] {
+        site.write(
+            &format!("content/announcements/{file}"),
+            "---\ntitle: \"Notes\"\ndate: 2018-01-01\nsummary: \"Notes.\"\nareas: [derby]\n---\n",
+        );
+    }
     site.expect(&["build"], 0);
     assert!(site.exists("public/announcements/cafe-plan-2018/index.html"));
+    for slug in ["notes", "minutes-md", "recap"] {
+        assert!(
+            site.exists(&format!("public/announcements/{slug}/index.html")),
+            "{slug}"
+        );
+    }
 }
 
 #[test]
