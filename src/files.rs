@@ -25,11 +25,16 @@ pub struct SourceFile {
 
 /// Whether a file or folder name is skipped: hidden files and editor leftovers.
 pub fn is_ignored(name: &str) -> bool {
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.is_char_boundary(name.len() - suffix.len())
+            && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
     name.starts_with('.')
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
+        || ends_with(".swp")
+        || ends_with(".swx")
+        || ends_with(".tmp")
         || name.starts_with("#") && name.ends_with('#')
 }
 
@@ -207,5 +212,26 @@ fn link_error(relative: &str, error: &std::io::Error) -> Diagnostic {
         Diagnostic::error(format!("the symbolic link `{relative}` is broken: {error}"))
             .in_file(relative)
             .hint("remove the link or point it at a file that exists")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn editor_leftovers_are_ignored_in_any_case() {
+        for name in [
+            ".git",
+            "plan.md~",
+            "plan.md.swp",
+            "PLAN.SWP",
+            "x.Tmp",
+            "#plan.md#",
+            "a.swx",
+        ] {
+            assert!(super::is_ignored(name), "{name}");
+        }
+        for name in ["plan.md", "report.pdf", "tmp", "swp.md", "é.tmp.md"] {
+            assert!(!super::is_ignored(name), "{name}");
+        }
     }
 }

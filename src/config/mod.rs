@@ -583,6 +583,21 @@ pub fn is_slug(text: &str) -> bool {
 
 pub fn normalise_base_url(url: &str) -> Result<String, &'static str> {
     let url = url.trim();
+    // A scheme is case-insensitive; the address is written with it in lower case.
+    let lowered;
+    let url = match url.get(..8) {
+        Some(start) if start.eq_ignore_ascii_case("https://") => {
+            lowered = format!("https://{}", &url[8..]);
+            lowered.as_str()
+        }
+        _ => match url.get(..7) {
+            Some(start) if start.eq_ignore_ascii_case("http://") => {
+                lowered = format!("http://{}", &url[7..]);
+                lowered.as_str()
+            }
+            _ => url,
+        },
+    };
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
@@ -724,6 +739,14 @@ mod tests {
         ] {
             assert!(normalise_base_url(good).is_ok(), "{good}");
         }
+        assert_eq!(
+            normalise_base_url("HTTPS://x.example").unwrap(),
+            "https://x.example/"
+        );
+        assert_eq!(
+            normalise_base_url("Http://x.example/a").unwrap(),
+            "http://x.example/a/"
+        );
         for bad in [
             "https://x.example//",
             "https://x.example//sub/",

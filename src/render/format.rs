@@ -43,10 +43,19 @@ pub fn format_size(bytes: u64) -> String {
     }
 }
 
-/// An Atom timestamp: midnight of `date` in the site's time zone.
+/// An Atom timestamp: midnight of `date` in the site's time zone. An
+/// offset with seconds (local mean time, before a zone's standard time:
+/// Amsterdam's +00:19:32 in 1901) has no RFC 3339 form: that instant is
+/// given in UTC.
 pub fn rfc3339(date: Date, timezone: &jiff::tz::TimeZone) -> String {
     match date.to_zoned_datetime(timezone.clone()) {
-        Ok(zoned) => zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Ok(zoned) if zoned.offset().seconds() % 60 == 0 => {
+            zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        }
+        Ok(zoned) => zoned
+            .with_time_zone(jiff::tz::TimeZone::UTC)
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
         Err(_) => format!("{date}T00:00:00Z"),
     }
 }
@@ -102,6 +111,25 @@ pub fn lead_text(html: &str, limit: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_atom_time_has_an_offset_in_whole_minutes() {
+        let zone = |name| jiff::tz::TimeZone::get(name).unwrap();
+        let day = |y, m, d| Date::new(y, m, d).unwrap();
+        assert_eq!(
+            rfc3339(day(2017, 7, 12), &zone("Europe/London")),
+            "2017-07-12T00:00:00+01:00"
+        );
+        assert_eq!(
+            rfc3339(day(2017, 1, 12), &zone("Europe/London")),
+            "2017-01-12T00:00:00+00:00"
+        );
+        // Amsterdam kept local mean time, +00:19:32, until 1937.
+        assert_eq!(
+            rfc3339(day(1901, 6, 1), &zone("Europe/Amsterdam")),
+            "1901-05-31T23:40:28Z"
+        );
+    }
 
     #[test]
     fn a_lead_is_the_first_paragraphs_text_cut_at_a_word() {
