@@ -268,30 +268,49 @@ fn template_error(
             tpl,
             inheritance_chain,
         } => {
-            // At the `extends` that closes the loop: the chain's last
-            // template extends one already in it.
-            let closing = inheritance_chain.last().and_then(|from| {
-                inheritance_chain
-                    .iter()
-                    .find_map(|to| Some((to, tag_in(sources, from, "extends", to)?)))
-            });
-            let d = match closing {
-                Some((to, (from, line, column, width))) => located(
-                    &format!(
-                        "templates extend each other in a loop: {} → {to}",
-                        inheritance_chain.join(" → ")
+            // The loop alone, from its first template by name, so that the
+            // same loop met from any of its templates (or a template that
+            // extends one of them) is told once, at the same tag.
+            let mut walk: Vec<&str> = vec![tpl.as_str()];
+            while let Some(parent) = parent_of(sources, walk.last().expect("not empty")) {
+                if let Some(start) = walk.iter().position(|t| *t == parent) {
+                    walk.drain(..start);
+                    break;
+                }
+                walk.push(parent);
+            }
+            let cycle: Option<Vec<&str>> = walk
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, t)| **t)
+                .map(|(first, _)| {
+                    walk[first..]
+                        .iter()
+                        .chain(&walk[..first])
+                        .copied()
+                        .collect()
+                })
+                .filter(|cycle: &Vec<&str>| {
+                    parent_of(sources, cycle[cycle.len() - 1]) == Some(cycle[0])
+                });
+            let (names, closing) = match &cycle {
+                Some(cycle) => (
+                    cycle.join(" → ") + " → " + cycle[0],
+                    tag_in(
+                        sources,
+                        cycle[0],
+                        "extends",
+                        cycle.get(1).unwrap_or(&cycle[0]),
                     ),
-                    from,
-                    line,
-                    column,
-                    width,
-                    sources,
                 ),
-                None => Diagnostic::error(format!(
-                    "templates extend each other in a loop: {} → {tpl}",
-                    inheritance_chain.join(" → ")
-                ))
-                .in_file(display(tpl)),
+                None => (format!("{} → {tpl}", inheritance_chain.join(" → ")), None),
+            };
+            let message = format!("templates extend each other in a loop: {names}");
+            let d = match closing {
+                Some((from, line, column, width)) => {
+                    located(&message, from, line, column, width, sources)
+                }
+                None => Diagnostic::error(message).in_file(display(tpl)),
             };
             vec![(
                 Some(tpl.clone()),
@@ -300,14 +319,17 @@ fn template_error(
         }
         ErrorKind::MissingParent { current, parent } => {
             let suggestion = did_you_mean(parent, sources.keys().map(String::as_str));
+            let message = format!("`{current}` extends `{parent}`, which does not exist");
+            let d = match tag_in(sources, current, "extends", parent) {
+                Some((from, line, column, width)) => {
+                    located(&message, from, line, column, width, sources)
+                }
+                None => Diagnostic::error(message).in_file(display(current)),
+            };
             vec![(
                 Some(current.clone()),
-                Diagnostic::error(format!(
-                    "`{current}` extends `{parent}`, which does not exist"
-                ))
-                .in_file(display(current))
-                .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                .hint(format!("the templates available are: {}", available())),
+                d.maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+                    .hint(format!("the templates available are: {}", available())),
             )]
         }
         ErrorKind::TemplateNotFound(name) => {
@@ -624,6 +646,24 @@ fn too_deep(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
     vec![d.hint(format!(
         "this `{keyword}` goes one level deeper than the {MAX_TEMPLATE_DEPTH} allowed; put the text of some of these templates in the ones that include them"
     ))]
+}
+
+/// The template `name` extends, if it names one that exists.
+fn parent_of<'s>(sources: &'s BTreeMap<String, TemplateSource>, name: &str) -> Option<&'s str> {
+    let text = sources.get(name)?.text.as_str();
+    let mut search = 0;
+    while let Some(found) = text[search..].find("extends") {
+        let at = search + found;
+        search = at + "extends".len();
+        if !text[..at].trim_end_matches([' ', '-']).ends_with("{%") {
+            continue;
+        }
+        let rest = text[search..].trim_start();
+        let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let target = rest[1..].split(quote).next()?;
+        return sources.get_key_value(target).map(|(name, _)| name.as_str());
+    }
+    None
 }
 
 /// Where template `from` names `target` in a `{% keyword "target" %}` tag:
