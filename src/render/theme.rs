@@ -351,6 +351,25 @@ fn template_error(
         }
         cause = inner.source();
     }
+    // Tera says "Unknown tag" at a closing tag that does not match the open
+    // one, and "Unexpected end of input" for one never closed: say which
+    // tag is open, or which tag is unknown.
+    for (name, d) in &mut found {
+        if !matches!(
+            d.message.as_str(),
+            "Unknown tag" | "Unexpected end of input"
+        ) {
+            continue;
+        }
+        if let Some(source) = name.as_ref().and_then(|n| sources.get(n))
+            && let Some(problem) = tag_problem(&source.text)
+        {
+            let text = SourceText::new(&source.display, &source.text);
+            *d = Diagnostic::error(problem.message)
+                .at(text.locate(problem.at.start, problem.at.end))
+                .hint(problem.hint);
+        }
+    }
     for (_, d) in &mut found {
         add_template_hint(d, sources);
     }
@@ -757,6 +776,112 @@ fn parse_reports(
     found
 }
 
+/// A tag out of place in a template, found by following its tags.
+struct TagProblem {
+    message: String,
+    hint: String,
+    /// The tag's name, in the template's text.
+    at: std::ops::Range<usize>,
+}
+
+/// The first closing tag that does not close the innermost open tag, the
+/// first unknown tag, or the innermost tag never closed. Tags in `{% raw %}`
+/// and comments are skipped.
+fn tag_problem(text: &str) -> Option<TagProblem> {
+    const OPENERS: [&str; 6] = ["block", "for", "if", "filter", "component", "set"];
+    const OTHERS: [&str; 8] = [
+        "elif",
+        "else",
+        "extends",
+        "include",
+        "break",
+        "continue",
+        "set_global",
+        "raw",
+    ];
+    let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('{') {
+        let start = at + found;
+        let rest = &text[start..];
+        if rest.starts_with("{#") {
+            at = rest.find("#}").map_or(text.len(), |e| start + e + 2);
+            continue;
+        }
+        if !rest.starts_with("{%") {
+            at = start + 1;
+            continue;
+        }
+        let end = rest.find("%}").map_or(text.len(), |e| start + e);
+        let inner = &text[start + 2..end];
+        let trimmed = inner.trim_start_matches('-').trim_start();
+        let name = trimmed
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or_default();
+        let name_at = start + 2 + (inner.len() - trimmed.len());
+        let span = name_at..name_at + name.len().max(1);
+        at = (end + 2).min(text.len());
+        if name == "raw" {
+            at = text[at..].find("endraw").map_or(text.len(), |e| at + e);
+            continue;
+        }
+        // `{% set x = … %}` has no body; `{% set x %}…{% endset %}` has.
+        let has_body =
+            |name: &str| OPENERS.contains(&name) && !((name == "set") && trimmed.contains('='));
+        if let Some(closed) = name
+            .strip_prefix("end")
+            .filter(|n| OPENERS.contains(n) || *n == "raw")
+        {
+            match open.last() {
+                Some((innermost, _)) if *innermost == closed => {
+                    open.pop();
+                }
+                Some((innermost, opened)) if open.iter().any(|(n, _)| *n == closed) => {
+                    return Some(TagProblem {
+                        message: format!(
+                            "`{{% {innermost} %}}` on line {} is not closed before this `{{% {name} %}}`",
+                            line_of(*opened)
+                        ),
+                        hint: format!(
+                            "add `{{% end{innermost} %}}` where the `{innermost}` part ends, before this tag"
+                        ),
+                        at: span,
+                    });
+                }
+                _ => {
+                    return Some(TagProblem {
+                        message: format!(
+                            "`{{% {name} %}}` closes nothing: no `{{% {closed} %}}` is open here"
+                        ),
+                        hint: format!("remove it, or add the `{{% {closed} … %}}` it should close"),
+                        at: span,
+                    });
+                }
+            }
+        } else if has_body(name) || (name == "set_global" && !trimmed.contains('=')) {
+            open.push((if name == "set_global" { "set" } else { name }, name_at));
+        } else if !OPENERS.contains(&name) && !OTHERS.contains(&name) {
+            let hint = if matches!(name, "macro" | "import" | "endmacro") {
+                "Tera 2 has components instead of macros: {% component name(arg) %}…{% endcomponent name %}, called as {{ <name arg={value} /> }}; see docs/TEMPLATES.md".to_string()
+            } else {
+                "the tags are block, extends, include, if/elif/else, for, set, filter, raw and component, each with its `end` tag; see docs/TEMPLATES.md".to_string()
+            };
+            return Some(TagProblem {
+                message: format!("unknown tag `{name}`"),
+                hint,
+                at: span,
+            });
+        }
+    }
+    open.last().map(|(name, opened)| TagProblem {
+        message: format!("`{{% {name} %}}` is never closed"),
+        hint: format!("add `{{% end{name} %}}` where the `{name}` part ends"),
+        at: *opened..*opened + name.len(),
+    })
+}
+
 /// The width of the name quoted in a message such as "Unknown filter `foo`".
 fn text_width_hint(message: &str) -> usize {
     message
@@ -819,4 +944,46 @@ fn theme_setting(root: &Path) -> Option<Location> {
         offset += line.len();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_problem;
+
+    fn problem(text: &str) -> Option<(String, &str)> {
+        tag_problem(text).map(|p| (p.message, &text[p.at]))
+    }
+
+    #[test]
+    fn finds_the_tag_out_of_place() {
+        assert_eq!(
+            problem("{% block a %}{% if x %}y{% endblock a %}"),
+            Some((
+                "`{% if %}` on line 1 is not closed before this `{% endblock %}`".to_string(),
+                "endblock"
+            ))
+        );
+        assert_eq!(
+            problem("{% block a %}\n{%- for x in y -%}\nz"),
+            Some(("`{% for %}` is never closed".to_string(), "for"))
+        );
+        assert_eq!(
+            problem("{% block a %}x{% endif %}{% endblock a %}"),
+            Some((
+                "`{% endif %}` closes nothing: no `{% if %}` is open here".to_string(),
+                "endif"
+            ))
+        );
+        assert_eq!(
+            problem("{% import \"m.html\" as m %}"),
+            Some(("unknown tag `import`".to_string(), "import"))
+        );
+        // Bodies, raw text, comments and bodiless tags are followed right.
+        assert_eq!(
+            problem(
+                "{% raw %}{% if %}{% endraw %}{# {% endif %} #}{% set x = 1 %}{% set y %}a{% endset %}{%- if x -%}a{% elif z %}{% else %}b{% endif -%}{% for a in b %}{% break %}{% else %}{% endfor %}{% component c(a) %}{% endcomponent c %}{% include \"x\" %}"
+            ),
+            None
+        );
+    }
 }

@@ -127,6 +127,7 @@ overlay_cases!(
     template_missing_include,
     template_missing_parent,
     template_syntax_error,
+    template_unclosed_tag,
     template_unknown_filter,
     template_unknown_variable,
     theme_file_in_search_folder,
