@@ -354,10 +354,15 @@ fn resolve_links(
                     "an internal link names a file under content/, e.g. [Derby's plan](@/plans/derby.md)".to_string(),
                 ),
             };
+            // A page is suggested for a page, a file for a file.
+            let is_page = |p: &str| p.to_ascii_lowercase().ends_with(".md");
             let suggestion = if targets.excluded.contains_key(path) {
                 None
             } else {
-                did_you_mean(path, targets.all_paths())
+                did_you_mean(
+                    path,
+                    targets.all_paths().filter(|p| is_page(p) == is_page(path)),
+                )
             };
             diagnostics.push(
                 Diagnostic::error(message)

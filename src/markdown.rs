@@ -916,6 +916,13 @@ impl<'s> Renderer<'s, '_> {
                     "start the address of a page of this site with /, as in /{page}/, or link to its file with @/, as in @/{page}.md"
                 )
             }
+        } else if path.to_ascii_lowercase().ends_with(".md") && !path.starts_with('.') {
+            // `plans/derby.md` names another document: writers mean it
+            // from content/, not from this document's folder.
+            format!(
+                "link to the document from content/ with @/: @/{}",
+                path.trim_start_matches('/')
+            )
         } else {
             format!("link to the file from content/ with @/: @/{joined}")
         };
