@@ -147,6 +147,54 @@ fn a_body_edit_renders_that_page_alone() {
 }
 
 #[test]
+fn after_a_failed_rebuild_an_edit_elsewhere_keeps_the_errors() {
+    let site = real_site();
+    let root = site.path().canonicalize().expect("root");
+    let mut rebuilder = Rebuilder::new(options(&root));
+    assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
+    // A page links to another, which is then deleted: the rebuild fails.
+    let target = root.join("content/pages/linked-target.md");
+    std::fs::write(&target, "---\ntitle: \"Target\"\n---\nB.\n").expect("write");
+    let linker = root.join("content/pages/linker.md");
+    std::fs::write(
+        &linker,
+        "---\ntitle: \"Linker\"\n---\nSee [B](@/pages/linked-target.md).\n",
+    )
+    .expect("write");
+    assert!(
+        rebuilder
+            .rebuild(&changes(&[&target, &linker]))
+            .built
+            .is_some()
+    );
+    std::fs::remove_file(&target).expect("remove");
+    let failed = rebuilder.rebuild(&changes(&[&target]));
+    assert!(failed.built.is_none(), "{:#?}", failed.diagnostics);
+    // A body edit to another document: the site on disk is still broken.
+    let plan = root.join("content/plans/derby.md");
+    append_to(&plan, "\nA new closing paragraph.\n");
+    let again = rebuilder.rebuild(&changes(&[&plan]));
+    assert!(again.built.is_none(), "an edit elsewhere hid the error");
+    assert!(
+        again
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("@/pages/linked-target.md")),
+        "{:#?}",
+        again.diagnostics
+    );
+    // Fixed: good again, and the next edit is made in place.
+    std::fs::remove_file(&linker).expect("remove");
+    assert!(rebuilder.rebuild(&changes(&[&linker])).built.is_some());
+    append_to(&plan, "\nOne more.\n");
+    let built = rebuilder
+        .rebuild(&changes(&[&plan]))
+        .built
+        .expect("rebuilt");
+    assert!(built.only_rendered_changed);
+}
+
+#[test]
 fn a_title_edit_renders_the_pages_that_show_the_title() {
     let site = real_site();
     let root = site.path().canonicalize().expect("root");
@@ -1000,6 +1048,13 @@ fn serves_the_bytes_build_writes() {
     let folder = server.get("/areas/derby");
     assert_eq!(folder.status, 301);
     assert_eq!(folder.header("location"), Some("/areas/derby/"));
+    // The query goes along (a shared search address).
+    assert_eq!(
+        server
+            .get("/search?q=careers&area=derby")
+            .header("location"),
+        Some("/search/?q=careers&area=derby")
+    );
     // HEAD: the headers of GET, no body.
     let get = server.get("/areas/");
     let head = server.request("HEAD", "/areas/", &server.host());
@@ -1337,6 +1392,10 @@ fn a_site_with_a_base_path_is_served_under_it() {
     assert_eq!(server.get("/preview/areas/derby/").status, 200);
     assert_eq!(server.get("/preview").header("location"), Some("/preview/"));
     assert_eq!(server.get("/").header("location"), Some("/preview/"));
+    assert_eq!(
+        server.get("/?q=x").header("location"),
+        Some("/preview/?q=x")
+    );
     assert_eq!(server.get("/areas/derby/").status, 404);
 }
 

@@ -101,7 +101,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let response = if raw == EVENTS_PATH {
         events(&shared)
     } else {
-        page(&shared, raw)
+        page(&shared, raw, request.uri().query())
     };
     if method == Method::HEAD {
         head(response)
@@ -110,8 +110,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
 }
 
-/// A file of the build, a redirect or a refusal.
-fn page(shared: &Shared, raw: &str) -> Response {
+/// A file of the build, a redirect (keeping the query, `/search?q=x` to
+/// `/search/?q=x`) or a refusal.
+fn page(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
+    let query = query.map_or(String::new(), |q| format!("?{q}"));
     let snapshot = shared.snapshot();
     let status = shared.status.borrow().clone();
     let resolved = match request_path::resolve(raw, &snapshot.base_path) {
@@ -134,11 +136,13 @@ fn page(shared: &Shared, raw: &str) -> Response {
         Resolved::File(path) => Some(path.clone()),
         Resolved::FileOrFolder(path) if snapshot.contains(path) => Some(path.clone()),
         Resolved::FileOrFolder(path) if snapshot.contains(&format!("{path}/index.html")) => {
-            return redirect(&format!("{raw}/"));
+            return redirect(&format!("{raw}/{query}"));
         }
-        Resolved::BaseWithoutSlash => return redirect(&snapshot.base_path),
+        Resolved::BaseWithoutSlash => return redirect(&format!("{}{query}", snapshot.base_path)),
         // The site lives under its base path: send the root there.
-        Resolved::Outside if raw == "/" => return redirect(&snapshot.base_path),
+        Resolved::Outside if raw == "/" => {
+            return redirect(&format!("{}{query}", snapshot.base_path));
+        }
         Resolved::FileOrFolder(_) | Resolved::Outside => None,
     };
     match found

@@ -87,11 +87,15 @@ pub fn overlay(diagnostics: &[Diagnostic]) -> String {
     )
 }
 
+/// The overlay as shown while there is no good build behind it.
+pub fn without_a_good_build(overlay: &str) -> String {
+    overlay.replace(LAST_GOOD, NO_GOOD_BUILD)
+}
+
 /// The page shown for every HTML request before the first good build.
 pub fn error_page(overlay: &str) -> Vec<u8> {
     let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>The site has errors</title></head><body></body></html>";
-    let overlay = overlay.replace(LAST_GOOD, NO_GOOD_BUILD);
-    inject(html.as_bytes(), 0, Some(&overlay))
+    inject(html.as_bytes(), 0, Some(&without_a_good_build(overlay)))
 }
 
 /// Escapes text for HTML. Carriage returns are dropped: server-sent events

@@ -365,11 +365,17 @@ fn publish(
 }
 
 fn fail(shared: &Shared, rebuilt: &Rebuilt, report: &Reporter, changed: &[String]) {
-    let overlay: Arc<str> = live::overlay(&rebuilt.diagnostics).into();
+    let overlay = live::overlay(&rebuilt.diagnostics);
     let mut serving = false;
     shared.status.send_modify(|status| {
-        status.failure = Some(overlay);
         serving = status.generation > 0;
+        // Pages open before any good build show the overlay the event
+        // brings: it must not promise a last good build either.
+        status.failure = Some(if serving {
+            overlay.into()
+        } else {
+            live::without_a_good_build(&overlay).into()
+        });
     });
     report(Event::Failed {
         rebuilt,

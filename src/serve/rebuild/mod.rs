@@ -108,6 +108,10 @@ pub struct Rebuilder {
     files: FileCache,
     /// Files read again since the last good build: they may differ from it.
     pending: HashSet<String>,
+    /// Whether the last rebuild failed: then the files on disk differ from
+    /// the last good build in ways `pending` does not record (a file
+    /// deleted, a template broken), and only a whole rebuild can tell.
+    failed: bool,
     last: Option<LastBuild>,
 }
 
@@ -133,6 +137,7 @@ impl Rebuilder {
             options,
             files: FileCache::default(),
             pending: HashSet::new(),
+            failed: false,
             last: None,
         }
     }
@@ -173,8 +178,16 @@ impl Rebuilder {
 
     /// Rebuilds after `changes`.
     pub fn rebuild(&mut self, changes: &Changes) -> Rebuilt {
+        let rebuilt = self.rebuild_once(changes);
+        self.failed = rebuilt.diagnostics.iter().any(Diagnostic::is_error);
+        rebuilt
+    }
+
+    fn rebuild_once(&mut self, changes: &Changes) -> Rebuilt {
         let started = Instant::now();
-        if let Some(rebuilt) = in_place::rebuild(self, changes, started) {
+        if !self.failed
+            && let Some(rebuilt) = in_place::rebuild(self, changes, started)
+        {
             return rebuilt;
         }
         let mut timings = Timings::default();
