@@ -38,6 +38,13 @@ pub struct Problem {
     pub message: String,
     pub hint: String,
     pub field: Option<String>,
+    /// The lines of the YAML block (0-based) to hide from the parser so that
+    /// the rest of the block can still be checked: the line at fault and the
+    /// lines of the key it belongs to. `None` when nothing of the block may
+    /// be parsed.
+    pub skip: Option<Range<usize>>,
+    /// Keys whose values are hidden with `skip` (not to be reported missing).
+    pub hidden_keys: Vec<String>,
 }
 
 impl Problem {
@@ -47,7 +54,16 @@ impl Problem {
             message: message.into(),
             hint: hint.into(),
             field: None,
+            skip: None,
+            hidden_keys: Vec::new(),
         }
+    }
+
+    /// A problem confined to one line (and the key it belongs to): the rest
+    /// of the block is still parsed.
+    fn on_line(mut self, line_index: usize) -> Self {
+        self.skip = Some(line_index..line_index + 1);
+        self
     }
 }
 
@@ -171,6 +187,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     let mut quote: Option<Quote> = None;
     let mut flow_depth = 0usize;
     let mut block_scalar_indent: Option<usize> = None;
+    // The problem of the latest line at the margin that is not a key, while
+    // the lines after it are its own (indented under it), not the key's above.
+    let mut stray: Option<usize> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -179,7 +198,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
 
         if let Some(parent) = block_scalar_indent {
             if line.trim().is_empty() || indent > parent {
-                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+                extend_last(
+                    &mut keys,
+                    &mut problems,
+                    stray,
+                    offset + line_start + line.len(),
+                    line_index,
+                );
                 continue;
             }
             block_scalar_indent = None;
@@ -187,12 +212,18 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
 
         if quote.is_none() && flow_depth == 0 {
             if let Some(tab) = line[..indent].find('\t') {
-                problems.push(Problem::new(
+                // The line is hidden from the parser with the key it belongs
+                // to; the rest of the block is still checked.
+                let mut problem = Problem::new(
                     at(tab, 1),
                     "a tab is used for indentation",
                     "YAML only allows spaces for indentation: replace the tab with spaces",
-                ));
-                return (keys, problems);
+                )
+                .on_line(line_index);
+                if let Some((name, _)) = top_level_key(&line[indent..]) {
+                    problem.hidden_keys.push(name);
+                }
+                problems.push(problem);
             }
             if indent > MAX_INDENT {
                 let token = line[indent..]
@@ -226,8 +257,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             ),
                         );
                         problem.field = Some(name.clone());
-                        problems.push(problem);
+                        problems.push(problem.on_line(line_index));
                     }
+                    stray = None;
                     let colon = name_range.end + line[name_range.end..].find(':').unwrap_or(0);
                     keys.push(TopKey {
                         name,
@@ -237,12 +269,25 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     });
                 }
             } else if indent == 0 && !is_allowed_unkeyed(line) {
+                stray = Some(problems.len());
                 problems.push(not_a_key_line(line, line_index, &keys, at));
             } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+                extend_last(
+                    &mut keys,
+                    &mut problems,
+                    stray,
+                    offset + line_start + line.len(),
+                    line_index,
+                );
             }
         } else {
-            extend_last(&mut keys, offset + line_start + line.len(), line_index);
+            extend_last(
+                &mut keys,
+                &mut problems,
+                stray,
+                offset + line_start + line.len(),
+                line_index,
+            );
         }
 
         // Character scan: quotes, flow depth, tags, comments, block scalars.
@@ -366,7 +411,29 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             i += 1;
         }
     }
+    hide_whole_regions(&keys, &mut problems);
     (keys, problems)
+}
+
+/// Widens each problem's hidden lines to the whole region its line belongs
+/// to (a key with the lines under it, or a line at the margin that is not a
+/// key with the lines under that), so the parser sees no half of a value.
+fn hide_whole_regions(keys: &[TopKey], problems: &mut [Problem]) {
+    let strays: Vec<Range<usize>> = problems.iter().filter_map(|p| p.skip.clone()).collect();
+    for problem in problems.iter_mut() {
+        let Some(skip) = &mut problem.skip else {
+            continue;
+        };
+        let line = skip.start;
+        if let Some(key) = keys.iter().find(|k| k.lines.contains(&line)) {
+            *skip = skip.start.min(key.lines.start)..skip.end.max(key.lines.end);
+            problem.field.get_or_insert_with(|| key.name.clone());
+            problem.hidden_keys.push(key.name.clone());
+        }
+        for stray in strays.iter().filter(|s| s.contains(&line)) {
+            *skip = skip.start.min(stray.start)..skip.end.max(stray.end);
+        }
+    }
 }
 
 /// The line in the file of a 0-based line of the YAML block, which starts
@@ -386,8 +453,25 @@ fn is_allowed_unkeyed(line: &str) -> bool {
 /// Each of these is an error YAML would also make, but YAML reports it on a
 /// later line (where it gave up) and in its own terms: a missing space after
 /// the colon, a space that is not an ordinary one, a value wrapped onto a
-/// line of its own, or a line of text with no key.
+/// line of its own, or a line of text with no key. The line (and the key it
+/// seems to belong to) is hidden from the parser; the rest is still checked.
 fn not_a_key_line(
+    line: &str,
+    line_index: usize,
+    keys: &[TopKey],
+    at: impl Fn(usize, usize) -> Range<usize>,
+) -> Problem {
+    let mut problem = not_a_key_line_problem(line, line_index, keys, at).on_line(line_index);
+    if let Some(previous) = keys.last().filter(|k| k.lines.end == line_index)
+        && problem.field.is_none()
+    {
+        // A wrapped value: hide the key it was wrapped from too.
+        problem.skip = Some(previous.lines.start..line_index + 1);
+    }
+    problem
+}
+
+fn not_a_key_line_problem(
     line: &str,
     line_index: usize,
     keys: &[TopKey],
@@ -402,29 +486,34 @@ fn not_a_key_line(
         && let Some(next) = rest.chars().next()
     {
         let key = &line[..word];
+        let with_key = |mut problem: Problem| {
+            problem.field = Some(key.to_string());
+            problem.hidden_keys.push(key.to_lowercase());
+            problem
+        };
         if next.is_whitespace() {
             let name = match next {
                 '\u{a0}' => "a non-breaking space".to_string(),
                 c => format!("an unusual space (U+{:04X})", c as u32),
             };
-            return Problem::new(
+            return with_key(Problem::new(
                 at(word + 1, next.len_utf8()),
                 format!("there is {name} after `{key}:`"),
                 "replace it with an ordinary space (typed with the space bar; text copied from a web page or a document can bring others)",
-            );
+            ));
         }
         let known = crate::load::fields::ALL_KEYS
             .iter()
             .any(|k| k.eq_ignore_ascii_case(key));
         if known {
             let value = rest.trim_end();
-            return Problem::new(
+            return with_key(Problem::new(
                 at(word, 1),
                 format!("`{key}:` needs a space after the colon"),
                 format!(
                     "write `{key}: {value}`: YAML reads a key only when its colon is followed by a space"
                 ),
-            );
+            ));
         }
     }
     let shown: String = line.trim_end().chars().take(40).collect();
@@ -459,8 +548,18 @@ fn is_after_indicator(bytes: &[u8], i: usize) -> bool {
         .is_none_or(|b| matches!(b, b':' | b'-' | b'[' | b'{' | b',' | b'?'))
 }
 
-fn extend_last(keys: &mut [TopKey], value_end: usize, line_index: usize) {
-    if let Some(last) = keys.last_mut() {
+/// Adds a line to the region above it: the line at the margin that is not a
+/// key (`stray`), or else the last key.
+fn extend_last(
+    keys: &mut [TopKey],
+    problems: &mut [Problem],
+    stray: Option<usize>,
+    value_end: usize,
+    line_index: usize,
+) {
+    if let Some(skip) = stray.and_then(|i| problems[i].skip.as_mut()) {
+        skip.end = line_index + 1;
+    } else if let Some(last) = keys.last_mut() {
         last.value.end = value_end;
         last.lines.end = line_index + 1;
     }
@@ -578,6 +677,22 @@ mod tests {
         // What YAML allows at the margin without a key is left alone.
         let fine = "areas:\n- derby\n# a comment\n\ntitle: \"two\nlines\"\nsummary: >\n  folded\nextra: {a: 1,\nb: 2}\n...\n";
         assert_eq!(problems(fine), Vec::<String>::new());
+    }
+
+    // Regression: a missing space after a colon, a tab used for indentation
+    // or a non-breaking space stopped the file's checking, hiding its other errors.
+    #[test]
+    fn a_line_mistake_hides_only_its_own_lines() {
+        let yaml = "title: x\ndate:2018-03-01\npriorities:\n\t- a\n\t- b\nsummary: A long\nsummary\n  more\nareas: [derby]\n";
+        let (keys, problems) = scan(yaml, 0);
+        let skips: Vec<_> = problems.iter().map(|p| p.skip.clone().unwrap()).collect();
+        assert_eq!(skips, [1..2, 2..5, 2..5, 5..8]);
+        let hidden: Vec<_> = problems.iter().map(|p| p.hidden_keys.join(",")).collect();
+        assert_eq!(hidden, ["date", "priorities", "priorities", "summary"]);
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["title", "priorities", "summary", "areas"]);
+        // What the parser must not see at all still stops the block.
+        assert!(scan("title: !foo x\n", 0).1[0].skip.is_none());
     }
 
     #[test]

@@ -103,6 +103,7 @@ overlay_cases!(
     history_contradicts_itself,
     impossible_date,
     key_of_another_kind,
+    line_mistakes_with_others,
     line_without_key,
     link_to_draft,
     merge_key,
