@@ -99,6 +99,7 @@ overlay_cases!(
     funding_not_plain,
     funding_text,
     funding_with_comma,
+    hash_in_unquoted_text,
     hints_that_work,
     history_contradicts_itself,
     impossible_date,
