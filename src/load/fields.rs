@@ -157,6 +157,7 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
                 let mut field_error = describe(&error, &text, keys);
                 explain_quote_inside_quotes(&mut field_error, &text);
                 explain_unreadable(&mut field_error, &text);
+                super::syntax::explain(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
                 let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
@@ -274,16 +275,10 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
             "the front matter contains a second `---` document".to_string(),
             Some("front matter ends at the first line that is exactly `---`".to_string()),
         )
-    } else if message.contains("found character that cannot start any token") {
-        (
-            format!("YAML cannot read this line: {message}"),
-            Some("put text values in double quotes, and indent with spaces, not tabs".to_string()),
-        )
     } else {
-        (
-            format!("the front matter is not valid YAML: {message}"),
-            Some("each line is `key: value`; put text in double quotes if it contains `:`, `#`, `[` or `{`".to_string()),
-        )
+        // A syntax error, in the parser's words and with its own line
+        // numbers: see `syntax::explain`.
+        (format!("{}{full}", super::syntax::UNREADABLE), None)
     };
     FieldError {
         field,
@@ -359,10 +354,7 @@ fn explain_quote_inside_quotes(error: &mut FieldError, yaml: &str) {
 /// closing `---`, and a key given twice in a nested map is reported at the
 /// map's first key. Point at the mistake itself and say how to fix it.
 fn explain_unreadable(error: &mut FieldError, yaml: &str) {
-    if !error
-        .message
-        .starts_with("the front matter is not valid YAML")
-    {
+    if !error.message.starts_with(super::syntax::UNREADABLE) {
         return;
     }
     let lines: Vec<&str> = yaml.split('\n').map(|l| l.trim_end_matches('\r')).collect();

@@ -791,7 +791,7 @@ impl PlainText {
 
 /// Text in double quotes, or in single quotes when it has a `"` or a `\`
 /// (which double quotes would read as an escape); with the quotes' name.
-fn quote(text: &str) -> (String, &'static str) {
+pub fn quote(text: &str) -> (String, &'static str) {
     if text.contains(['"', '\\']) {
         (format!("'{}'", text.replace('\'', "''")), "single quotes")
     } else {

@@ -147,6 +147,7 @@ overlay_cases!(
     unknown_priority,
     unquoted_colon,
     wrapped_summary,
+    yaml_syntax_in_plain_words,
     yaml_tag,
     year_out_of_range,
 );
