@@ -202,6 +202,11 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
     let shown = path.unwrap_or(field_name);
 
     let (message, hint) = if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
+        let key = shown.rsplit('.').next().unwrap_or(shown);
+        let hint = match message {
+            "is empty" => empty_hint(key).unwrap_or(hint),
+            _ => hint,
+        };
         (format!("`{shown}` {message}"), Some(hint.to_string()))
     } else if let Some(found) = message
         .strip_prefix("invalid type: ")
@@ -557,6 +562,24 @@ fn split_path(text: &str) -> (Option<&str>, &str) {
         return (Some(path), rest);
     }
     (None, text)
+}
+
+/// What to write in a required key left empty: "or remove the line", as
+/// for other keys, would only lead to "this announcement has no `title`".
+fn empty_hint(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "title" => {
+            "a title is needed: write it in double quotes, e.g. title: \"Careers fair in Derby\""
+        }
+        "summary" => {
+            "write one plain sentence in double quotes, e.g. summary: \"Pupils met local employers.\""
+        }
+        "date" => "a date is needed: write it as year, month, day, e.g. date: 2017-10-09",
+        "note" => {
+            "each change needs a note: write what changed in double quotes, e.g. note: \"Corrected the funding figure\""
+        }
+        _ => return None,
+    })
 }
 
 fn describe_found(found: &str) -> String {
@@ -1079,6 +1102,33 @@ mod tests {
             assert_eq!(errors[0].message, message, "{yaml}");
             assert_eq!(errors[0].position.unwrap().0, 1, "{yaml}");
         }
+    }
+
+    // Regression: "write some text, or remove the line" for an empty
+    // `title`; removing it gave "this announcement has no `title`".
+    #[test]
+    fn an_empty_required_key_is_not_told_to_go() {
+        for yaml in [
+            "title:\n",
+            "title: null\n",
+            "summary: \"\"\n",
+            "date: ~\n",
+            "changes:\n  - date: 2018-01-01\n    note:\n",
+        ] {
+            let (_, errors) = parse_all(yaml);
+            let hint = errors[0].hint.as_deref().unwrap_or_default();
+            assert!(errors[0].message.ends_with("is empty"), "{yaml}");
+            assert!(hint.contains("write "), "{yaml}: {hint}");
+            assert!(!hint.contains("remove"), "{yaml}: {hint}");
+        }
+        let (_, errors) = parse_all("updated:\n");
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .ends_with("or remove the line")
+        );
     }
 
     #[test]
