@@ -179,9 +179,20 @@ pub fn load_document(
         if let Some(field) = &error.field {
             broken_keys.insert(field.clone());
         }
+        let mut hint = error.hint;
+        if error.field.as_deref() == Some("areas") && error.message.contains("not the text") {
+            let written = keys.iter().find(|k| k.name == "areas");
+            if let Some(slugs) = written.and_then(|k| area_slugs(&text[k.value.clone()], cx.config))
+            {
+                hint = Some(format!(
+                    "put the areas' slugs in square brackets: areas: [{}]",
+                    slugs.join(", ")
+                ));
+            }
+        }
         let mut d = Diagnostic::error(error.message)
             .at(location)
-            .maybe_hint(error.hint);
+            .maybe_hint(hint);
         if let Some(field) = error.field {
             d = d.field(field);
         }
@@ -206,6 +217,26 @@ pub fn load_document(
         split.body_offset,
     );
     (document, diagnostics)
+}
+
+/// `areas: Derby, Oldham` or `areas: North Yorkshire Coast`: the slugs of
+/// the areas named, when each is a declared area's slug or name, so that
+/// the hint works as written (`[Derby, Oldham]` would be unknown areas).
+fn area_slugs(written: &str, config: &Config) -> Option<Vec<String>> {
+    let written = written.split(" #").next().unwrap_or(written).trim();
+    written
+        .trim_matches(['"', '\''])
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|part| {
+            let wanted = crate::slug::slugify(part.trim().trim_matches(['"', '\'']));
+            config
+                .areas
+                .iter()
+                .find(|area| area.slug == wanted || crate::slug::slugify(&area.name) == wanted)
+                .map(|area| area.slug.clone())
+        })
+        .collect()
 }
 
 /// Byte offset of the first YAML alias (`*name`) in a block.

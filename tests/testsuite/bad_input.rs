@@ -72,6 +72,7 @@ overlay_cases!(
     alias_onto_feed,
     alias_onto_static_file,
     apostrophe_inside_single_quotes,
+    areas_as_names,
     areas_in_capitals,
     bad_aliases,
     bad_slug,
