@@ -179,6 +179,7 @@ pub fn load_document(
         if let Some(field) = &error.field {
             broken_keys.insert(field.clone());
         }
+        broken_keys.extend(error.swallowed_key.clone());
         let mut hint = error.hint;
         if error.field.as_deref() == Some("areas") && error.message.contains("not the text") {
             let written = keys.iter().find(|k| k.name == "areas");

@@ -143,6 +143,9 @@ pub struct FieldError {
     pub hint: Option<String>,
     /// (line, column), both 1-based, in the YAML block.
     pub position: Option<(usize, usize)>,
+    /// Another key the error took with it (`date` indented under `title`):
+    /// not to be reported missing.
+    pub swallowed_key: Option<String>,
 }
 
 /// Parses the YAML block. Broken keys are reported and left unset.
@@ -244,13 +247,6 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
             ),
             hint_for(field_name),
         )
-    } else if message.starts_with("mapping values are not allowed") {
-        (
-            format!("`{field_name}` contains a colon that YAML cannot read"),
-            Some(format!(
-                "put the {field_name} in quotes because it contains a colon, e.g. {field_name}: \"Derby: the plan\""
-            )),
-        )
     } else if message.starts_with("unknown field") {
         // Unknown keys are reported with suggestions before parsing; this is a nested one.
         (
@@ -289,6 +285,7 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
         field,
         message,
         hint,
+        swallowed_key: None,
         position,
     }
 }
@@ -1221,6 +1218,12 @@ mod tests {
             errors[0].message,
             "`title` contains a colon that YAML cannot read"
         );
-        assert!(errors[0].hint.as_ref().unwrap().contains("in quotes"));
+        assert!(
+            errors[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .ends_with("title: \"Derby: the plan\"")
+        );
     }
 }

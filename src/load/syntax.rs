@@ -88,6 +88,7 @@ pub fn explain(error: &mut FieldError, yaml: &str) {
             tab(error, &lines) || reserved_start(error, &lines, &['@', '`', '%'])
         }
         "did not find expected '-' indicator" => not_a_list_entry(error, &lines),
+        "mapping values are not allowed in this context" => colon(error, &lines),
         "did not find expected key" => {
             text_after_closing_quote(error, &lines) || misindented(error, &lines)
         }
@@ -215,6 +216,51 @@ fn reserved_start(error: &mut FieldError, lines: &[&str], marks: &[char]) -> boo
     true
 }
 
+/// A colon followed by a space where YAML cannot start a key: in a value
+/// (`title: Derby: the plan`, `note: Fixed: a typo` under `changes`), or
+/// at a key indented under the line above it (`  date: …` after `title:`).
+fn colon(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let field = error.field.clone().unwrap_or_else(|| "value".to_string());
+    let indent = text.len() - text.trim_start().len();
+    let first_colon = text
+        .find(": ")
+        .or_else(|| text.strip_suffix(':').map(|t| t.len()));
+    let at_first_colon = first_colon.is_some_and(|i| column_of(text, i) == column);
+    let entry = key_and_value(text);
+    // Keys that belong under `changes` and `extra` are not mistakes there.
+    let nested = matches!(field.as_str(), "changes" | "extra");
+    if let Some((key, value)) = entry
+        && !at_first_colon
+    {
+        // A later colon in the line's own value: quote the value.
+        let (quoted, quotes) = quote(value);
+        error.message = format!("`{key}` contains a colon that YAML cannot read");
+        error.hint = Some(format!(
+            "put the {key} in {quotes} because it contains a colon: {key}: {quoted}"
+        ));
+    } else if let Some((key, _)) = entry
+        && indent > 0
+        && !nested
+        && ALL_KEYS.contains(&key)
+    {
+        error.position = Some((line, indent + 1));
+        error.swallowed_key = Some(key.to_string());
+        error.message = format!("`{key}` is indented, so YAML reads it as part of the line above");
+        error.hint = Some(format!(
+            "remove the spaces before `{key}:` so that it starts at the left margin"
+        ));
+    } else {
+        error.message = format!("`{field}` contains a colon that YAML cannot read");
+        error.hint = Some(format!(
+            "if this line continues the text of `{field}`, put all of that text in double quotes; if it is a key of its own, indent it exactly like the keys above it"
+        ));
+    }
+    true
+}
+
 /// A line indented like the entries of a list, without the entries' `- `.
 fn not_a_list_entry(error: &mut FieldError, lines: &[&str]) -> bool {
     let Some((line, column, text)) = error_line(error, lines) else {
@@ -292,6 +338,7 @@ fn misindented(error: &mut FieldError, lines: &[&str]) -> bool {
         .filter(|key| ALL_KEYS.contains(key));
     match key {
         Some(key) => {
+            error.swallowed_key = Some(key.to_string());
             error.message =
                 format!("`{key}` is indented, so YAML cannot read it as a key of its own");
             error.hint = Some(format!(
@@ -450,6 +497,18 @@ mod tests {
                 "this line has no key: is it the rest of the line above?",
                 "otherwise write it as `key: value`",
                 (3, 3),
+            ),
+            (
+                "changes:\n  - date: 2018-04-01\n    note: Fixed: a typo\n",
+                "`note` contains a colon that YAML cannot read",
+                "note: \"Fixed: a typo\"",
+                (3, 16),
+            ),
+            (
+                "title: x\n  date: 2018-01-01\n",
+                "`date` is indented, so YAML reads it as part of the line above",
+                "remove the spaces before `date:`",
+                (2, 3),
             ),
             (
                 "areas: - derby\n",
