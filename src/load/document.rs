@@ -112,7 +112,14 @@ pub fn load_document(
         );
     }
     let (keys, problems) = frontmatter::scan(split.yaml, split.yaml_offset);
-    let fatal = problems.iter().any(|p| p.field.is_none());
+    // A problem confined to some lines hides them from the parser; the rest
+    // of the block is still checked, so a writer sees every problem at once.
+    let fatal = problems.iter().any(|p| p.skip.is_none());
+    // A line that belongs to no key may be the one meant for a missing key:
+    // do not also report keys as missing.
+    let keyless_line = problems.iter().any(|p| p.field.is_none());
+    let mut blanked = Vec::new();
+    let mut hidden_keys = Vec::new();
     for problem in problems {
         let mut d = Diagnostic::error(problem.message)
             .at(source.locate(problem.range.start, problem.range.end))
@@ -121,6 +128,8 @@ pub fn load_document(
             d = d.field(field);
         }
         diagnostics.push(d);
+        blanked.extend(problem.skip);
+        hidden_keys.extend(problem.hidden_keys);
     }
     if fatal {
         return (None, diagnostics);
@@ -128,10 +137,9 @@ pub fn load_document(
 
     // Keys this kind does not use: all reported, with suggestions, before parsing.
     let allowed = allowed_keys(kind);
-    let mut blanked = Vec::new();
     let yaml_line = line_of(text, split.yaml_offset);
     let mut usable_keys = Vec::new();
-    let mut mistyped_keys: Vec<String> = Vec::new();
+    let mut mistyped_keys: Vec<String> = hidden_keys;
     for key in &keys {
         if allowed.contains(&key.name.as_str()) {
             usable_keys.push(key.clone());
@@ -145,20 +153,13 @@ pub fn load_document(
         diagnostics.push(d);
         blanked.push(key.lines.clone());
     }
-    // Duplicates were reported by the scan; parse only the first of each.
-    let mut seen = std::collections::HashSet::new();
-    for key in &keys {
-        if !seen.insert(key.name.as_str()) {
-            blanked.push(key.lines.clone());
-        }
-    }
     let yaml = blank_lines(split.yaml, &blanked);
 
     let (front_matter, errors) = fields::parse(&yaml, &usable_keys);
     let mut broken_keys: std::collections::HashSet<String> = mistyped_keys.into_iter().collect();
     // An error outside any key (aliases, nesting) leaves nothing parsed: do not
     // also report every required key as missing.
-    let unparsed = errors.iter().any(|e| e.field.is_none());
+    let unparsed = keyless_line || errors.iter().any(|e| e.field.is_none());
     for error in errors {
         let location = match error.position {
             Some((line, column)) => {
@@ -178,9 +179,21 @@ pub fn load_document(
         if let Some(field) = &error.field {
             broken_keys.insert(field.clone());
         }
+        broken_keys.extend(error.swallowed_key.clone());
+        let mut hint = error.hint;
+        if error.field.as_deref() == Some("areas") && error.message.contains("not the text") {
+            let written = keys.iter().find(|k| k.name == "areas");
+            if let Some(slugs) = written.and_then(|k| area_slugs(&text[k.value.clone()], cx.config))
+            {
+                hint = Some(format!(
+                    "put the areas' slugs in square brackets: areas: [{}]",
+                    slugs.join(", ")
+                ));
+            }
+        }
         let mut d = Diagnostic::error(error.message)
             .at(location)
-            .maybe_hint(error.hint);
+            .maybe_hint(hint);
         if let Some(field) = error.field {
             d = d.field(field);
         }
@@ -205,6 +218,26 @@ pub fn load_document(
         split.body_offset,
     );
     (document, diagnostics)
+}
+
+/// `areas: Derby, Oldham` or `areas: North Yorkshire Coast`: the slugs of
+/// the areas named, when each is a declared area's slug or name, so that
+/// the hint works as written (`[Derby, Oldham]` would be unknown areas).
+fn area_slugs(written: &str, config: &Config) -> Option<Vec<String>> {
+    let written = written.split(" #").next().unwrap_or(written).trim();
+    written
+        .trim_matches(['"', '\''])
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|part| {
+            let wanted = crate::slug::slugify(part.trim().trim_matches(['"', '\'']));
+            config
+                .areas
+                .iter()
+                .find(|area| area.slug == wanted || crate::slug::slugify(&area.name) == wanted)
+                .map(|area| area.slug.clone())
+        })
+        .collect()
 }
 
 /// Byte offset of the first YAML alias (`*name`) in a block.

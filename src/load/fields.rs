@@ -143,6 +143,9 @@ pub struct FieldError {
     pub hint: Option<String>,
     /// (line, column), both 1-based, in the YAML block.
     pub position: Option<(usize, usize)>,
+    /// Another key the error took with it (`date` indented under `title`):
+    /// not to be reported missing.
+    pub swallowed_key: Option<String>,
 }
 
 /// Parses the YAML block. Broken keys are reported and left unset.
@@ -157,6 +160,7 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
                 let mut field_error = describe(&error, &text, keys);
                 explain_quote_inside_quotes(&mut field_error, &text);
                 explain_unreadable(&mut field_error, &text);
+                super::syntax::explain(&mut field_error, &text);
                 let position = field_error.position;
                 errors.push(field_error);
                 let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
@@ -201,6 +205,11 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
     let shown = path.unwrap_or(field_name);
 
     let (message, hint) = if let Some((message, hint)) = message.split_once(HINT_SEPARATOR) {
+        let key = shown.rsplit('.').next().unwrap_or(shown);
+        let hint = match message {
+            "is empty" => empty_hint(key).unwrap_or(hint),
+            _ => hint,
+        };
         (format!("`{shown}` {message}"), Some(hint.to_string()))
     } else if let Some(found) = message
         .strip_prefix("invalid type: ")
@@ -238,13 +247,6 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
             ),
             hint_for(field_name),
         )
-    } else if message.starts_with("mapping values are not allowed") {
-        (
-            format!("`{field_name}` contains a colon that YAML cannot read"),
-            Some(format!(
-                "put the {field_name} in quotes because it contains a colon, e.g. {field_name}: \"Derby: the plan\""
-            )),
-        )
     } else if message.starts_with("unknown field") {
         // Unknown keys are reported with suggestions before parsing; this is a nested one.
         (
@@ -274,21 +276,16 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
             "the front matter contains a second `---` document".to_string(),
             Some("front matter ends at the first line that is exactly `---`".to_string()),
         )
-    } else if message.contains("found character that cannot start any token") {
-        (
-            format!("YAML cannot read this line: {message}"),
-            Some("put text values in double quotes, and indent with spaces, not tabs".to_string()),
-        )
     } else {
-        (
-            format!("the front matter is not valid YAML: {message}"),
-            Some("each line is `key: value`; put text in double quotes if it contains `:`, `#`, `[` or `{`".to_string()),
-        )
+        // A syntax error, in the parser's words and with its own line
+        // numbers: see `syntax::explain`.
+        (format!("{}{full}", super::syntax::UNREADABLE), None)
     };
     FieldError {
         field,
         message,
         hint,
+        swallowed_key: None,
         position,
     }
 }
@@ -359,10 +356,7 @@ fn explain_quote_inside_quotes(error: &mut FieldError, yaml: &str) {
 /// closing `---`, and a key given twice in a nested map is reported at the
 /// map's first key. Point at the mistake itself and say how to fix it.
 fn explain_unreadable(error: &mut FieldError, yaml: &str) {
-    if !error
-        .message
-        .starts_with("the front matter is not valid YAML")
-    {
+    if !error.message.starts_with(super::syntax::UNREADABLE) {
         return;
     }
     let lines: Vec<&str> = yaml.split('\n').map(|l| l.trim_end_matches('\r')).collect();
@@ -565,6 +559,24 @@ fn split_path(text: &str) -> (Option<&str>, &str) {
         return (Some(path), rest);
     }
     (None, text)
+}
+
+/// What to write in a required key left empty: "or remove the line", as
+/// for other keys, would only lead to "this announcement has no `title`".
+fn empty_hint(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "title" => {
+            "a title is needed: write it in double quotes, e.g. title: \"Careers fair in Derby\""
+        }
+        "summary" => {
+            "write one plain sentence in double quotes, e.g. summary: \"Pupils met local employers.\""
+        }
+        "date" => "a date is needed: write it as year, month, day, e.g. date: 2017-10-09",
+        "note" => {
+            "each change needs a note: write what changed in double quotes, e.g. note: \"Corrected the funding figure\""
+        }
+        _ => return None,
+    })
 }
 
 fn describe_found(found: &str) -> String {
@@ -1089,6 +1101,33 @@ mod tests {
         }
     }
 
+    // Regression: "write some text, or remove the line" for an empty
+    // `title`; removing it gave "this announcement has no `title`".
+    #[test]
+    fn an_empty_required_key_is_not_told_to_go() {
+        for yaml in [
+            "title:\n",
+            "title: null\n",
+            "summary: \"\"\n",
+            "date: ~\n",
+            "changes:\n  - date: 2018-01-01\n    note:\n",
+        ] {
+            let (_, errors) = parse_all(yaml);
+            let hint = errors[0].hint.as_deref().unwrap_or_default();
+            assert!(errors[0].message.ends_with("is empty"), "{yaml}");
+            assert!(hint.contains("write "), "{yaml}: {hint}");
+            assert!(!hint.contains("remove"), "{yaml}: {hint}");
+        }
+        let (_, errors) = parse_all("updated:\n");
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .ends_with("or remove the line")
+        );
+    }
+
     #[test]
     fn suggests_the_iso_form_of_a_written_date() {
         for written in [
@@ -1179,6 +1218,12 @@ mod tests {
             errors[0].message,
             "`title` contains a colon that YAML cannot read"
         );
-        assert!(errors[0].hint.as_ref().unwrap().contains("in quotes"));
+        assert!(
+            errors[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .ends_with("title: \"Derby: the plan\"")
+        );
     }
 }

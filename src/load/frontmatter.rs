@@ -38,6 +38,13 @@ pub struct Problem {
     pub message: String,
     pub hint: String,
     pub field: Option<String>,
+    /// The lines of the YAML block (0-based) to hide from the parser so that
+    /// the rest of the block can still be checked: the line at fault and the
+    /// lines of the key it belongs to. `None` when nothing of the block may
+    /// be parsed.
+    pub skip: Option<Range<usize>>,
+    /// Keys whose values are hidden with `skip` (not to be reported missing).
+    pub hidden_keys: Vec<String>,
 }
 
 impl Problem {
@@ -47,7 +54,16 @@ impl Problem {
             message: message.into(),
             hint: hint.into(),
             field: None,
+            skip: None,
+            hidden_keys: Vec::new(),
         }
+    }
+
+    /// A problem confined to one line (and the key it belongs to): the rest
+    /// of the block is still parsed.
+    fn on_line(mut self, line_index: usize) -> Self {
+        self.skip = Some(line_index..line_index + 1);
+        self
     }
 }
 
@@ -171,6 +187,10 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     let mut quote: Option<Quote> = None;
     let mut flow_depth = 0usize;
     let mut block_scalar_indent: Option<usize> = None;
+    // The problem of the latest line at the margin that is not a key, while
+    // the lines after it are its own (indented under it), not the key's above.
+    let mut stray: Option<usize> = None;
+    let mut plain: Option<PlainText> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -179,20 +199,40 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
 
         if let Some(parent) = block_scalar_indent {
             if line.trim().is_empty() || indent > parent {
-                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+                extend_last(
+                    &mut keys,
+                    &mut problems,
+                    stray,
+                    offset + line_start + line.len(),
+                    line_index,
+                );
                 continue;
             }
             block_scalar_indent = None;
         }
 
+        if quote.is_none() && flow_depth == 0 && !line.trim().is_empty() {
+            // A line indented no further than a plain value's key ends the value.
+            if plain.as_ref().is_some_and(|value| indent <= value.indent) {
+                problems.extend(plain.take().and_then(PlainText::finish));
+            } else if let Some(value) = plain.as_mut() {
+                value.continues(line, line_index);
+            }
+        }
         if quote.is_none() && flow_depth == 0 {
             if let Some(tab) = line[..indent].find('\t') {
-                problems.push(Problem::new(
+                // The line is hidden from the parser with the key it belongs
+                // to; the rest of the block is still checked.
+                let mut problem = Problem::new(
                     at(tab, 1),
                     "a tab is used for indentation",
                     "YAML only allows spaces for indentation: replace the tab with spaces",
-                ));
-                return (keys, problems);
+                )
+                .on_line(line_index);
+                if let Some((name, _)) = top_level_key(&line[indent..]) {
+                    problem.hidden_keys.push(name);
+                }
+                problems.push(problem);
             }
             if indent > MAX_INDENT {
                 let token = line[indent..]
@@ -226,8 +266,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             ),
                         );
                         problem.field = Some(name.clone());
-                        problems.push(problem);
+                        problems.push(problem.on_line(line_index));
                     }
+                    stray = None;
                     let colon = name_range.end + line[name_range.end..].find(':').unwrap_or(0);
                     keys.push(TopKey {
                         name,
@@ -237,12 +278,25 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     });
                 }
             } else if indent == 0 && !is_allowed_unkeyed(line) {
+                stray = Some(problems.len());
                 problems.push(not_a_key_line(line, line_index, &keys, at));
             } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                extend_last(&mut keys, offset + line_start + line.len(), line_index);
+                extend_last(
+                    &mut keys,
+                    &mut problems,
+                    stray,
+                    offset + line_start + line.len(),
+                    line_index,
+                );
             }
         } else {
-            extend_last(&mut keys, offset + line_start + line.len(), line_index);
+            extend_last(
+                &mut keys,
+                &mut problems,
+                stray,
+                offset + line_start + line.len(),
+                line_index,
+            );
         }
 
         // Character scan: quotes, flow depth, tags, comments, block scalars.
@@ -250,6 +304,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
         let mut i = 0;
         let mut token_start = quote.is_none();
         let mut dashes = 0;
+        let mut token_begin = 0;
         while i < bytes.len() {
             let c = bytes[i];
             if let Some(q) = quote {
@@ -268,8 +323,19 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     i += 1;
                     continue;
                 }
-                b'#' if token_start || i == 0 || matches!(bytes[i - 1], b' ' | b'\t') => break,
                 _ => {}
+            }
+            let comment =
+                c == b'#' && (token_start || i == 0 || matches!(bytes[i - 1], b' ' | b'\t'));
+            if let Some(value) = plain.as_mut() {
+                if comment {
+                    value.comment_at(line, line_index, i, at(i, line[i..].trim_end().len()));
+                } else if !value.read(line, line_index, i) {
+                    plain = None;
+                }
+            }
+            if comment {
+                break;
             }
             if token_start {
                 match c {
@@ -289,12 +355,14 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         return (keys, problems);
                     }
                     b'"' => {
+                        token_begin = i;
                         quote = Some(Quote::Double);
                         token_start = false;
                         i += 1;
                         continue;
                     }
                     b'\'' => {
+                        token_begin = i;
                         quote = Some(Quote::Single);
                         token_start = false;
                         i += 1;
@@ -313,6 +381,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     }
                     b'-' if bytes.get(i + 1).is_none_or(|b| *b == b' ') && flow_depth == 0 => {
                         dashes += 1;
+                        if keys.last().is_some_and(|k| k.name == "partners") {
+                            plain = Some(PlainText::new(PlainField::Partner, i, line_index));
+                        }
                         if dashes > MAX_LINE_NESTING {
                             problems.push(Problem::new(
                                 at(i, 1),
@@ -337,6 +408,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     _ => {}
                 }
             }
+            if token_start {
+                token_begin = i;
+            }
             token_start = false;
             match c {
                 b'[' | b'{' if flow_depth > 0 || i == 0 || is_after_indicator(bytes, i) => {
@@ -358,7 +432,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 b':' if bytes.get(i + 1).is_none_or(|b| *b == b' ' || *b == b'\t')
                     || (flow_depth > 0 && bytes.get(i + 1).is_some_and(|b| b",]}".contains(b))) =>
                 {
-                    token_start = true
+                    token_start = true;
+                    if flow_depth == 0 {
+                        let key = line[token_begin..i].trim_end().trim_matches(['"', '\'']);
+                        let top = keys.last().map(|k| k.name.as_str());
+                        plain = PlainField::of(key, token_begin, top)
+                            .map(|field| PlainText::new(field, token_begin, line_index));
+                    }
                 }
                 b'?' if bytes.get(i + 1).is_none_or(|b| *b == b' ') => token_start = true,
                 _ => {}
@@ -366,7 +446,33 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             i += 1;
         }
     }
+    problems.extend(plain.and_then(PlainText::finish));
+    hide_whole_regions(&keys, &mut problems);
     (keys, problems)
+}
+
+/// Widens each problem's hidden lines to the whole region its line belongs
+/// to (a key with the lines under it, or a line at the margin that is not a
+/// key with the lines under that), so the parser sees no half of a value.
+fn hide_whole_regions(keys: &[TopKey], problems: &mut [Problem]) {
+    let strays: Vec<Range<usize>> = problems.iter().filter_map(|p| p.skip.clone()).collect();
+    for problem in problems.iter_mut() {
+        let Some(skip) = problem.skip.as_mut() else {
+            continue;
+        };
+        if skip.start == skip.end {
+            continue;
+        }
+        let line = skip.start;
+        if let Some(key) = keys.iter().find(|k| k.lines.contains(&line)) {
+            *skip = skip.start.min(key.lines.start)..skip.end.max(key.lines.end);
+            problem.field.get_or_insert_with(|| key.name.clone());
+            problem.hidden_keys.push(key.name.clone());
+        }
+        for stray in strays.iter().filter(|s| s.contains(&line)) {
+            *skip = skip.start.min(stray.start)..skip.end.max(stray.end);
+        }
+    }
 }
 
 /// The line in the file of a 0-based line of the YAML block, which starts
@@ -386,8 +492,25 @@ fn is_allowed_unkeyed(line: &str) -> bool {
 /// Each of these is an error YAML would also make, but YAML reports it on a
 /// later line (where it gave up) and in its own terms: a missing space after
 /// the colon, a space that is not an ordinary one, a value wrapped onto a
-/// line of its own, or a line of text with no key.
+/// line of its own, or a line of text with no key. The line (and the key it
+/// seems to belong to) is hidden from the parser; the rest is still checked.
 fn not_a_key_line(
+    line: &str,
+    line_index: usize,
+    keys: &[TopKey],
+    at: impl Fn(usize, usize) -> Range<usize>,
+) -> Problem {
+    let mut problem = not_a_key_line_problem(line, line_index, keys, at).on_line(line_index);
+    if let Some(previous) = keys.last().filter(|k| k.lines.end == line_index)
+        && problem.field.is_none()
+    {
+        // A wrapped value: hide the key it was wrapped from too.
+        problem.skip = Some(previous.lines.start..line_index + 1);
+    }
+    problem
+}
+
+fn not_a_key_line_problem(
     line: &str,
     line_index: usize,
     keys: &[TopKey],
@@ -402,29 +525,34 @@ fn not_a_key_line(
         && let Some(next) = rest.chars().next()
     {
         let key = &line[..word];
+        let with_key = |mut problem: Problem| {
+            problem.field = Some(key.to_string());
+            problem.hidden_keys.push(key.to_lowercase());
+            problem
+        };
         if next.is_whitespace() {
             let name = match next {
                 '\u{a0}' => "a non-breaking space".to_string(),
                 c => format!("an unusual space (U+{:04X})", c as u32),
             };
-            return Problem::new(
+            return with_key(Problem::new(
                 at(word + 1, next.len_utf8()),
                 format!("there is {name} after `{key}:`"),
                 "replace it with an ordinary space (typed with the space bar; text copied from a web page or a document can bring others)",
-            );
+            ));
         }
         let known = crate::load::fields::ALL_KEYS
             .iter()
             .any(|k| k.eq_ignore_ascii_case(key));
         if known {
             let value = rest.trim_end();
-            return Problem::new(
+            return with_key(Problem::new(
                 at(word, 1),
                 format!("`{key}:` needs a space after the colon"),
                 format!(
                     "write `{key}: {value}`: YAML reads a key only when its colon is followed by a space"
                 ),
-            );
+            ));
         }
     }
     let shown: String = line.trim_end().chars().take(40).collect();
@@ -450,6 +578,227 @@ fn not_a_key_line(
     )
 }
 
+/// A text field whose value can be written without quotes.
+#[derive(Clone, Copy)]
+enum PlainField {
+    /// A top-level key: `title`, `summary`, `organisation`, `funder`, `provider`.
+    Top(&'static str),
+    /// The `note` of an entry of `changes`.
+    ChangeNote,
+    /// An entry of `partners`.
+    Partner,
+}
+
+impl PlainField {
+    /// The text field a key at `column` names, if it is one; `top` is the
+    /// top-level key whose lines these are.
+    fn of(key: &str, column: usize, top: Option<&str>) -> Option<PlainField> {
+        const TOP: [&str; 5] = ["title", "summary", "organisation", "funder", "provider"];
+        match TOP.iter().find(|name| **name == key) {
+            Some(name) if column == 0 => Some(PlainField::Top(name)),
+            _ if key == "note" && column > 0 && top == Some("changes") => {
+                Some(PlainField::ChangeNote)
+            }
+            _ => None,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            PlainField::Top(name) => name,
+            PlainField::ChangeNote => "changes",
+            PlainField::Partner => "partners",
+        }
+    }
+
+    /// How a message names the value: "`title`", "the `note` of a change".
+    fn shown(self) -> String {
+        match self {
+            PlainField::Top(name) => format!("`{name}`"),
+            PlainField::ChangeNote => "the `note` of a change".to_string(),
+            PlainField::Partner => "a name in `partners`".to_string(),
+        }
+    }
+
+    /// How a hint names the value: "the title", "the note".
+    fn noun(self) -> String {
+        match self {
+            PlainField::Top(name) => format!("the {name}"),
+            PlainField::ChangeNote => "the note".to_string(),
+            PlainField::Partner => "the name".to_string(),
+        }
+    }
+}
+
+/// A plain (unquoted) value of a text field, read line by line. A `#` after
+/// a space in it starts a YAML comment, which cuts the text short (or, at
+/// its start, empties it) without a word from YAML: the writer's `#1` or
+/// `#proud` would silently vanish from the page.
+struct PlainText {
+    field: PlainField,
+    /// Lines indented further than this continue the value.
+    indent: usize,
+    /// Where the text starts, when it has: its line in the block and its
+    /// byte offset in that line.
+    start: Option<(usize, usize)>,
+    /// The line of the value's key, and the value's last line, in the block.
+    key_line: usize,
+    last_line: usize,
+    /// Whether the text has a `"` or a `\\`, so that it needs single quotes.
+    needs_single_quotes: bool,
+    /// The first comment: its span in the file, its line in the block, and
+    /// that line's text before and from the `#`.
+    comment: Option<Comment>,
+}
+
+struct Comment {
+    span: Range<usize>,
+    line_index: usize,
+    before: String,
+    from_hash: String,
+}
+
+impl PlainText {
+    fn new(field: PlainField, indent: usize, line_index: usize) -> Self {
+        PlainText {
+            field,
+            indent,
+            start: None,
+            key_line: line_index,
+            last_line: line_index,
+            needs_single_quotes: false,
+            comment: None,
+        }
+    }
+
+    /// Reads the character at `i` (not a space, not a comment); false when
+    /// it starts a value that is not plain text (quoted, a list, a block).
+    fn read(&mut self, line: &str, line_index: usize, i: usize) -> bool {
+        if self.start.is_some() {
+            return true;
+        }
+        let next = line.as_bytes().get(i + 1);
+        let other = match line.as_bytes()[i] {
+            b'"' | b'\'' | b'|' | b'>' | b'[' | b'{' | b'&' | b'*' | b'!' => true,
+            b'-' | b'?' => next.is_none_or(|b| *b == b' '),
+            _ => false,
+        };
+        if !other {
+            // Text below a comment (`title: # x`, then the text indented on
+            // the next line) is the value: the comment was not in it.
+            self.comment = None;
+            self.start = Some((line_index, i));
+            self.continues(&line[i..], line_index);
+        }
+        !other
+    }
+
+    /// Another line of the value.
+    fn continues(&mut self, text: &str, line_index: usize) {
+        self.last_line = line_index;
+        if text.contains(['"', '\\']) {
+            self.needs_single_quotes = true;
+        }
+    }
+
+    /// A comment starts at byte `i` of `line` (`span` in the file).
+    fn comment_at(&mut self, line: &str, line_index: usize, i: usize, span: Range<usize>) {
+        self.comment.get_or_insert_with(|| Comment {
+            span,
+            line_index,
+            before: line[..i].to_string(),
+            from_hash: line[i..].trim_end().to_string(),
+        });
+    }
+
+    /// The value has ended: the problem if a comment cut its text short or
+    /// took all of it.
+    fn finish(self) -> Option<Problem> {
+        let comment = self.comment?;
+        let noun = self.field.noun();
+        let key = match self.field {
+            PlainField::Top(name) => format!("{name}:"),
+            PlainField::ChangeNote => "note:".to_string(),
+            PlainField::Partner => "-".to_string(),
+        };
+        let mut problem = match self.start {
+            None => {
+                let (quoted, quotes) = quote(&comment.from_hash);
+                let mut problem = Problem::new(
+                    comment.span,
+                    format!(
+                        "{} has no text: a value that starts with `#` is read as a comment",
+                        self.field.shown()
+                    ),
+                    format!(
+                        "`#` at the start of a value or after a space starts a comment, which is left out; put the text in {quotes} to keep it: {key} {quoted}"
+                    ),
+                );
+                problem.hidden_keys.push(self.field.key().to_string());
+                // Hide the empty value (and its key's lines) from the
+                // parser, which would only say it is empty.
+                problem.on_line(comment.line_index)
+            }
+            Some((first_line, start)) => {
+                let hint = if first_line == self.last_line {
+                    let kept = comment.before[start..].trim_end();
+                    let whole = format!("{kept} {}", comment.from_hash);
+                    let (quoted, quotes) = quote(&whole);
+                    let key = if first_line == self.key_line {
+                        format!("{key} ")
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "`#` after a space starts a comment, which is left out, so {noun} would be only \"{kept}\"; put the whole text in {quotes} to keep it: {key}{quoted}"
+                    )
+                } else {
+                    let quotes = if self.needs_single_quotes {
+                        "single quotes (writing each ' in it twice)"
+                    } else {
+                        "double quotes"
+                    };
+                    format!(
+                        "`#` after a space starts a comment, which is left out; put the whole of {noun}, from line {} to line {}, in {quotes} to keep it",
+                        file_line(first_line),
+                        file_line(self.last_line)
+                    )
+                };
+                let mut problem = Problem::new(
+                    comment.span,
+                    format!(
+                        "{} is cut short at `#`: YAML reads the rest of the line as a comment",
+                        self.field.shown()
+                    ),
+                    hint,
+                );
+                if self.last_line > comment.line_index {
+                    // The lines after the comment cannot be read either:
+                    // hide the value rather than report them too.
+                    problem.hidden_keys.push(self.field.key().to_string());
+                    problem.on_line(comment.line_index)
+                } else {
+                    // Nothing to hide: the text before `#` is readable.
+                    problem.skip = Some(comment.line_index..comment.line_index);
+                    problem
+                }
+            }
+        };
+        problem.field = Some(self.field.key().to_string());
+        Some(problem)
+    }
+}
+
+/// Text in double quotes, or in single quotes when it has a `"` or a `\`
+/// (which double quotes would read as an escape); with the quotes' name.
+pub fn quote(text: &str) -> (String, &'static str) {
+    if text.contains(['"', '\\']) {
+        (format!("'{}'", text.replace('\'', "''")), "single quotes")
+    } else {
+        (format!("\"{text}\""), "double quotes")
+    }
+}
+
 /// Whether the byte before `i` (ignoring spaces) ends an indicator after which a value starts.
 fn is_after_indicator(bytes: &[u8], i: usize) -> bool {
     bytes[..i]
@@ -459,8 +808,18 @@ fn is_after_indicator(bytes: &[u8], i: usize) -> bool {
         .is_none_or(|b| matches!(b, b':' | b'-' | b'[' | b'{' | b',' | b'?'))
 }
 
-fn extend_last(keys: &mut [TopKey], value_end: usize, line_index: usize) {
-    if let Some(last) = keys.last_mut() {
+/// Adds a line to the region above it: the line at the margin that is not a
+/// key (`stray`), or else the last key.
+fn extend_last(
+    keys: &mut [TopKey],
+    problems: &mut [Problem],
+    stray: Option<usize>,
+    value_end: usize,
+    line_index: usize,
+) {
+    if let Some(skip) = stray.and_then(|i| problems[i].skip.as_mut()) {
+        skip.end = line_index + 1;
+    } else if let Some(last) = keys.last_mut() {
         last.value.end = value_end;
         last.lines.end = line_index + 1;
     }
@@ -578,6 +937,62 @@ mod tests {
         // What YAML allows at the margin without a key is left alone.
         let fine = "areas:\n- derby\n# a comment\n\ntitle: \"two\nlines\"\nsummary: >\n  folded\nextra: {a: 1,\nb: 2}\n...\n";
         assert_eq!(problems(fine), Vec::<String>::new());
+    }
+
+    // Regression: a missing space after a colon, a tab used for indentation
+    // or a non-breaking space stopped the file's checking, hiding its other errors.
+    #[test]
+    fn a_line_mistake_hides_only_its_own_lines() {
+        let yaml = "title: x\ndate:2018-03-01\npriorities:\n\t- a\n\t- b\nsummary: A long\nsummary\n  more\nareas: [derby]\n";
+        let (keys, problems) = scan(yaml, 0);
+        let skips: Vec<_> = problems.iter().map(|p| p.skip.clone().unwrap()).collect();
+        assert_eq!(skips, [1..2, 2..5, 2..5, 5..8]);
+        let hidden: Vec<_> = problems.iter().map(|p| p.hidden_keys.join(",")).collect();
+        assert_eq!(hidden, ["date", "priorities", "priorities", "summary"]);
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["title", "priorities", "summary", "areas"]);
+        // What the parser must not see at all still stops the block.
+        assert!(scan("title: !foo x\n", 0).1[0].skip.is_none());
+    }
+
+    // Regression: `title: Careers fair #1 in Derby` became "Careers fair"
+    // without a word, and `title: #news` was only "empty".
+    #[test]
+    fn a_comment_in_unquoted_text_is_an_error() {
+        let messages = |yaml: &str| -> Vec<String> {
+            scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
+        };
+        assert_eq!(
+            messages("title: Careers fair #1 in Derby\n"),
+            ["`title` is cut short at `#`: YAML reads the rest of the line as a comment"]
+        );
+        assert_eq!(
+            messages("summary: We raised\n  £5,000 #proud\n"),
+            ["`summary` is cut short at `#`: YAML reads the rest of the line as a comment"]
+        );
+        assert_eq!(
+            messages("title: #news\ndate: 2018-01-01\n"),
+            ["`title` has no text: a value that starts with `#` is read as a comment"]
+        );
+        assert_eq!(
+            messages("changes:\n  - date: 2018-01-01\n    note: Fixed #2\n"),
+            [
+                "the `note` of a change is cut short at `#`: YAML reads the rest of the line as a comment"
+            ]
+        );
+        let (_, problems) = scan("title: Careers fair #1 in Derby\n", 0);
+        assert_eq!(problems[0].range, 20..31);
+        assert!(
+            problems[0]
+                .hint
+                .ends_with("keep it: title: \"Careers fair #1 in Derby\""),
+            "{}",
+            problems[0].hint
+        );
+        // Comments after quoted text, after other values, on their own line,
+        // and `#` inside a word, are fine.
+        let fine = "# about\ntitle: \"Fair #1\" # checked\ndraft: true  # until approved\nareas: [derby] # only\nsummary: C# and F# clubs\nextra:\n  title: x #y\norganisation: # nothing\n  Real text\n";
+        assert_eq!(messages(fine), Vec::<String>::new());
     }
 
     #[test]

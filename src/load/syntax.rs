@@ -1,0 +1,542 @@
+//! Plain words for the YAML parser's syntax errors.
+//!
+//! In: libyaml's message ("did not find expected '-' indicator at line 7
+//! column 3, while parsing a block collection at line 5 column 3") and the
+//! YAML block. Out: what is wrong in a writer's words, where (the parser's
+//! own line and column are dropped: the location is given once, in the
+//! file's numbering) and a fix that fits the case: a backslash in double
+//! quotes, a Tab, a line outside its list, text after a closing quotation
+//! mark, a value that starts with a character YAML reserves.
+
+use super::fields::{ALL_KEYS, FieldError};
+use super::frontmatter::quote;
+
+/// How [`super::fields`] marks a syntax error it has no words for.
+pub const UNREADABLE: &str = "the front matter is not valid YAML: ";
+
+/// The hint for a syntax error with no better one.
+const GENERIC_HINT: &str =
+    "each line is `key: value`; put text in double quotes if it contains `:`, `#`, `[` or `{`";
+
+/// libyaml's message split into its parts.
+struct Parsed<'a> {
+    /// What went wrong ("did not find expected key").
+    problem: &'a str,
+    /// What the parser was doing ("while parsing a block mapping").
+    context: &'a str,
+    /// Where that started: (line, column), both 1-based, in the parser's count.
+    context_mark: Option<(usize, usize)>,
+}
+
+fn parse_message(raw: &str) -> Parsed<'_> {
+    let (problem, context) = raw.split_once(", while ").unwrap_or((raw, ""));
+    let (context, context_mark) = match context.split_once(" at line ") {
+        Some((context, mark)) => {
+            let mut numbers = mark.split(" column ").map(|n| n.trim().parse().ok());
+            let mark = match (numbers.next().flatten(), numbers.next().flatten()) {
+                (Some(line), Some(column)) => Some((line, column)),
+                _ => None,
+            };
+            (context, mark)
+        }
+        None => (context, None),
+    };
+    let problem = problem
+        .split(" at line ")
+        .next()
+        .unwrap_or(problem)
+        .split(" at position ")
+        .next()
+        .unwrap_or(problem);
+    Parsed {
+        problem,
+        context,
+        context_mark,
+    }
+}
+
+/// Rewrites a syntax error still in the parser's words (see [`UNREADABLE`]).
+pub fn explain(error: &mut FieldError, yaml: &str) {
+    let Some(raw) = error.message.strip_prefix(UNREADABLE) else {
+        return;
+    };
+    let raw = raw.to_string();
+    let parsed = parse_message(&raw);
+    let lines: Vec<&str> = yaml.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    // libyaml also breaks lines at a lone `\r`, U+0085, U+2028 and U+2029:
+    // its line numbers are the file's only when there are none of those.
+    let same_lines = !yaml
+        .replace("\r\n", "\n")
+        .contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']);
+    let context_line = parsed.context_mark.filter(|_| same_lines);
+    let explained = match parsed.problem {
+        p if p.starts_with("found a tab character") => tab(error, &lines),
+        "did not find expected hexadecimal number" | "found unknown escape character" => {
+            backslash(error, &lines)
+        }
+        "did not find expected alphabetic or numeric character"
+            if parsed.context.contains("alias") || parsed.context.contains("anchor") =>
+        {
+            reserved_start(error, &lines, &['*', '&'])
+        }
+        "did not find expected comment or line break"
+            if parsed.context.contains("block scalar") =>
+        {
+            reserved_start(error, &lines, &['|', '>'])
+        }
+        "found character that cannot start any token" => {
+            tab(error, &lines) || reserved_start(error, &lines, &['@', '`', '%'])
+        }
+        "did not find expected '-' indicator" => not_a_list_entry(error, &lines),
+        "mapping values are not allowed in this context" => colon(error, &lines),
+        "did not find expected key" => {
+            text_after_closing_quote(error, &lines) || misindented(error, &lines)
+        }
+        "could not find expected ':'" => match context_line {
+            Some((line, column)) => no_colon(error, &lines, line, column),
+            None => false,
+        },
+        "block sequence entries are not allowed in this context" => list_on_key_line(error, &lines),
+        "did not find expected ',' or ']'" | "did not find expected ',' or '}'" => {
+            flow_entries(error, parsed.problem.contains("']'"))
+        }
+        _ => false,
+    };
+    if !explained {
+        error.message = format!("{UNREADABLE}{}", parsed.problem);
+        error.hint = Some(GENERIC_HINT.to_string());
+    }
+}
+
+/// The 0-based line the error is on, and its text.
+fn error_line<'a>(error: &FieldError, lines: &[&'a str]) -> Option<(usize, usize, &'a str)> {
+    let (line, column) = error.position?;
+    let text = lines.get(line.checked_sub(1)?)?;
+    Some((line, column, text))
+}
+
+/// The 1-based column (in characters) of byte `i` of `text`.
+fn column_of(text: &str, i: usize) -> usize {
+    text[..i].chars().count() + 1
+}
+
+/// The key and the value of a `key: value` line (without its indentation,
+/// or a list entry's `- `).
+fn key_and_value(text: &str) -> Option<(&str, &str)> {
+    let entry = text.trim_start().trim_start_matches("- ").trim_start();
+    let (key, value) = entry.split_once(": ")?;
+    Some((key.trim(), value.trim()))
+}
+
+fn tab(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    // The tab is at the error, or in the line's indentation.
+    let indentation = text.len() - text.trim_start_matches([' ', '\t']).len();
+    let at = match text.chars().nth(column - 1) {
+        Some('\t') => column,
+        _ => match text[..indentation].find('\t') {
+            Some(i) => column_of(text, i),
+            None => return false,
+        },
+    };
+    error.position = Some((line, at));
+    error.message = "a tab is used for indentation".to_string();
+    error.hint = Some(
+        "YAML only allows spaces for indentation: replace the tab with spaces (as many as the lines around it use)"
+            .to_string(),
+    );
+    true
+}
+
+/// A `\` in double quotes that does not make a known escape (`"C:\Users"`).
+fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    let Some(slash) = before.rfind('\\') else {
+        return false;
+    };
+    error.position = Some((line, column_of(text, slash)));
+    let name = error.field.as_deref().unwrap_or("the value");
+    let shown = if error.field.is_some() {
+        format!("`{name}`")
+    } else {
+        name.to_string()
+    };
+    error.message = format!(
+        "{shown} has a backslash (\\) in double quotes, where it starts an escape such as \\n"
+    );
+    let example = key_and_value(text).and_then(|(key, value)| {
+        let inner = value.strip_prefix('"')?.strip_suffix('"')?;
+        let single = format!("'{}'", inner.replace('\'', "''"));
+        let doubled = format!("\"{}\"", inner.replace('\\', "\\\\"));
+        Some(format!(": {key}: {single}, or {key}: {doubled}"))
+    });
+    error.hint = Some(format!(
+        "put the text in single quotes instead, or write each backslash twice{}",
+        example.unwrap_or_default()
+    ));
+    true
+}
+
+/// A value that starts with a character YAML reserves: `*` (an alias), `&`
+/// (an anchor), `|` or `>` (text on the lines below), `@`, `` ` ``, `%`.
+fn reserved_start(error: &mut FieldError, lines: &[&str], marks: &[char]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let Some((key, value)) = key_and_value(text) else {
+        return false;
+    };
+    let Some(mark) = value.chars().next().filter(|c| marks.contains(c)) else {
+        return false;
+    };
+    let value_start =
+        text.len() - text.trim_start().len() + text.trim_start().find(value).unwrap_or(0);
+    if column_of(text, value_start) > column {
+        return false;
+    }
+    error.position = Some((line, column_of(text, value_start)));
+    let shown = match mark {
+        '`' => "a backquote (`)".to_string(),
+        mark => format!("`{mark}`"),
+    };
+    let meaning = match mark {
+        '*' => "YAML reads as a reference to another value",
+        '&' => "YAML reads as a name for the value",
+        '|' | '>' => "YAML reads as the start of text written on the lines below",
+        _ => "YAML does not allow at the start of text without quotes",
+    };
+    error.message = format!("`{key}` starts with {shown}, which {meaning}");
+    let (quoted, quotes) = quote(value);
+    error.hint = Some(format!("put the text in {quotes}: {key}: {quoted}"));
+    true
+}
+
+/// A colon followed by a space where YAML cannot start a key: in a value
+/// (`title: Derby: the plan`, `note: Fixed: a typo` under `changes`), or
+/// at a key indented under the line above it (`  date: …` after `title:`).
+fn colon(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let field = error.field.clone().unwrap_or_else(|| "value".to_string());
+    let indent = text.len() - text.trim_start().len();
+    let first_colon = text
+        .find(": ")
+        .or_else(|| text.strip_suffix(':').map(|t| t.len()));
+    let at_first_colon = first_colon.is_some_and(|i| column_of(text, i) == column);
+    let entry = key_and_value(text);
+    // Keys that belong under `changes` and `extra` are not mistakes there.
+    let nested = matches!(field.as_str(), "changes" | "extra");
+    if let Some((key, value)) = entry
+        && !at_first_colon
+    {
+        // A later colon in the line's own value: quote the value.
+        let (quoted, quotes) = quote(value);
+        error.message = format!("`{key}` contains a colon that YAML cannot read");
+        error.hint = Some(format!(
+            "put the {key} in {quotes} because it contains a colon: {key}: {quoted}"
+        ));
+    } else if let Some((key, _)) = entry
+        && indent > 0
+        && !nested
+        && ALL_KEYS.contains(&key)
+    {
+        error.position = Some((line, indent + 1));
+        error.swallowed_key = Some(key.to_string());
+        error.message = format!("`{key}` is indented, so YAML reads it as part of the line above");
+        error.hint = Some(format!(
+            "remove the spaces before `{key}:` so that it starts at the left margin"
+        ));
+    } else {
+        error.message = format!("`{field}` contains a colon that YAML cannot read");
+        error.hint = Some(format!(
+            "if this line continues the text of `{field}`, put all of that text in double quotes; if it is a key of its own, indent it exactly like the keys above it"
+        ));
+    }
+    true
+}
+
+/// A line indented like the entries of a list, without the entries' `- `.
+fn not_a_list_entry(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let owner = error
+        .field
+        .as_deref()
+        .map_or("the list".to_string(), |f| format!("the list `{f}`"));
+    error.message =
+        format!("this line is indented as part of {owner}, but does not start with `- `");
+    let key = key_and_value(text)
+        .map(|(key, _)| key)
+        .filter(|key| ALL_KEYS.contains(key));
+    error.hint = Some(match key {
+        Some(key) => format!(
+            "`{key}` is a key of its own: remove the spaces before it, so it starts at the left margin: {}",
+            text.trim()
+        ),
+        None => format!(
+            "start each entry of the list with `- `, e.g. - {}; a key of its own starts at the left margin, without spaces",
+            text.trim()
+        ),
+    });
+    error.position = Some((line, column));
+    true
+}
+
+/// `title: "Careers" fair`: the closing quotation mark ends the text.
+fn text_after_closing_quote(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((_, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let Some((key, value)) = key_and_value(text) else {
+        return false;
+    };
+    let Some(q) = value.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+        return false;
+    };
+    let value_start =
+        text.len() - text.trim_start().len() + text.trim_start().find(value).unwrap_or(0);
+    if column_of(text, value_start) >= column {
+        return false;
+    }
+    let whole: String = value.chars().filter(|c| *c != q).collect();
+    let (quoted, quotes) = quote(whole.trim());
+    error.message = format!("`{key}` has more text after its closing quotation mark");
+    error.hint = Some(format!(
+        "a quotation mark ends the text: put all of it inside one pair of {quotes}, e.g. {key}: {quoted}"
+    ));
+    true
+}
+
+/// A line whose indentation fits none of the lines above it.
+fn misindented(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, _, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let Some((above, above_text)) = lines[..line - 1]
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    else {
+        return false;
+    };
+    let above_indent = above_text.len() - above_text.trim_start_matches(' ').len();
+    if indent == 0 {
+        return false;
+    }
+    error.position = Some((line, indent + 1));
+    let key = key_and_value(text)
+        .map(|(key, _)| key)
+        .filter(|key| ALL_KEYS.contains(key));
+    match key {
+        Some(key) => {
+            error.swallowed_key = Some(key.to_string());
+            error.message =
+                format!("`{key}` is indented, so YAML cannot read it as a key of its own");
+            error.hint = Some(format!(
+                "remove the spaces before `{key}:` so that it starts at the left margin"
+            ));
+        }
+        None => {
+            error.message = "this line is indented differently from the lines above it".to_string();
+            error.hint = Some(format!(
+                "YAML reads what belongs together from the indentation: indent this line by {above_indent} spaces, like line {}",
+                above + 2
+            ));
+        }
+    }
+    true
+}
+
+/// A line with no `key:` where YAML expects one (found at the next key).
+fn no_colon(error: &mut FieldError, lines: &[&str], line: usize, column: usize) -> bool {
+    let Some(text) = lines.get(line.wrapping_sub(1)) else {
+        return false;
+    };
+    error.position = Some((line, column));
+    let shown: String = text.trim().chars().take(40).collect();
+    let indent = text.len() - text.trim_start().len();
+    let in_list = lines[..line - 1]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|above| {
+            above.trim_start().starts_with("- ") && above.len() - above.trim_start().len() == indent
+        });
+    error.message = "this line has no key: is it the rest of the line above?".to_string();
+    error.hint = Some(if in_list {
+        format!(
+            "if it is another entry of the list above, start it with `- `: - {shown}; if it continues the line above, join it to that line"
+        )
+    } else {
+        format!(
+            "if \"{shown}\" continues the line above, join it to that line; otherwise write it as `key: value`"
+        )
+    });
+    true
+}
+
+/// `areas: - derby`: a list entry on the key's own line.
+fn list_on_key_line(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((_, _, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let Some((key, value)) = key_and_value(text) else {
+        return false;
+    };
+    let Some(item) = value.strip_prefix('-') else {
+        return false;
+    };
+    let item = item.trim();
+    error.message = format!("a list entry (`- `) cannot start on the same line as `{key}:`");
+    let list = ["areas", "priorities", "aliases", "partners"].contains(&key);
+    error.hint = Some(if list {
+        format!("put the list in square brackets: {key}: [{item}]")
+    } else {
+        let (quoted, quotes) = quote(value);
+        format!("if it is text, put it in {quotes}: {key}: {quoted}")
+    });
+    true
+}
+
+/// `areas: ["derby" oldham]`: entries of a `[…]` list or `{…}` map not
+/// separated by commas.
+fn flow_entries(error: &mut FieldError, list: bool) -> bool {
+    let (what, example) = if list {
+        ("list", "areas: [derby, oldham]")
+    } else {
+        ("map", "extra: {colour: blue, size: large}")
+    };
+    let owner = error
+        .field
+        .as_deref()
+        .map_or(format!("this {what}"), |f| format!("the {what} of `{f}`"));
+    error.message = format!("{owner} has an entry that is not followed by a comma");
+    error.hint = Some(format!(
+        "separate the entries with commas, and put an entry that has quotation marks inside in single quotes, e.g. {example}"
+    ));
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fields::parse;
+    use super::super::frontmatter::scan;
+
+    /// The message, hint and (line, column) of the first error of `yaml`.
+    fn first_error(yaml: &str) -> (String, String, (usize, usize)) {
+        let (keys, problems) = scan(yaml, 0);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (_, errors) = parse(yaml, &keys);
+        let error = errors.into_iter().next().expect("an error");
+        (
+            error.message,
+            error.hint.unwrap_or_default(),
+            error.position.unwrap_or_default(),
+        )
+    }
+
+    // Regression: the parser's own words reached writers, with a second,
+    // conflicting line number ("did not find expected '-' indicator at
+    // line 7 column 3, while parsing a block collection").
+    #[test]
+    fn common_syntax_errors_in_plain_words() {
+        for (yaml, message, hint, position) in [
+            (
+                "priorities:\n  - early-years\n  organisation: \"DfE\"\n",
+                "this line is indented as part of the list `priorities`, but does not start with `- `",
+                "remove the spaces before it, so it starts at the left margin: organisation: \"DfE\"",
+                (3, 3),
+            ),
+            (
+                "summary: \"C:\\Users\\docs\"\n",
+                "`summary` has a backslash (\\) in double quotes, where it starts an escape such as \\n",
+                "summary: 'C:\\Users\\docs', or summary: \"C:\\\\Users\\\\docs\"",
+                (1, 13),
+            ),
+            (
+                "summary: |\n  Pupils met\n\temployers.\n",
+                "a tab is used for indentation",
+                "replace the tab with spaces",
+                (3, 1),
+            ),
+            (
+                "title: * star\n",
+                "`title` starts with `*`, which YAML reads as a reference to another value",
+                "put the text in double quotes: title: \"* star\"",
+                (1, 8),
+            ),
+            (
+                "title: | pipe\n",
+                "`title` starts with `|`, which YAML reads as the start of text written on the lines below",
+                "title: \"| pipe\"",
+                (1, 8),
+            ),
+            (
+                "summary: >\n  Pupils met\n employers.\n",
+                "this line is indented differently from the lines above it",
+                "indent this line by 2 spaces, like line 3",
+                (3, 2),
+            ),
+            (
+                "title: \"Careers\" fair\n",
+                "`title` has more text after its closing quotation mark",
+                "title: \"Careers fair\"",
+                (1, 18),
+            ),
+            (
+                "extra:\n  a: 1\n  more text\ntitle: x\n",
+                "this line has no key: is it the rest of the line above?",
+                "otherwise write it as `key: value`",
+                (3, 3),
+            ),
+            (
+                "changes:\n  - date: 2018-04-01\n    note: Fixed: a typo\n",
+                "`note` contains a colon that YAML cannot read",
+                "note: \"Fixed: a typo\"",
+                (3, 16),
+            ),
+            (
+                "title: x\n  date: 2018-01-01\n",
+                "`date` is indented, so YAML reads it as part of the line above",
+                "remove the spaces before `date:`",
+                (2, 3),
+            ),
+            (
+                "areas: - derby\n",
+                "a list entry (`- `) cannot start on the same line as `areas:`",
+                "areas: [derby]",
+                (1, 8),
+            ),
+            (
+                "areas: [\"derby\" oldham]\n",
+                "the list of `areas` has an entry that is not followed by a comma",
+                "separate the entries with commas",
+                (1, 17),
+            ),
+        ] {
+            let (got_message, got_hint, got_position) = first_error(yaml);
+            assert_eq!(got_message, message, "{yaml}");
+            assert!(got_hint.contains(hint), "{yaml}: {got_hint}");
+            assert_eq!(got_position, position, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn other_syntax_errors_lose_the_parsers_line_numbers() {
+        let (message, _, position) = first_error("areas: [,]\n");
+        assert_eq!(
+            message,
+            "the front matter is not valid YAML: did not find expected node content"
+        );
+        assert_eq!(position, (1, 9));
+    }
+}
