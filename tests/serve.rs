@@ -919,6 +919,20 @@ impl Events {
     }
 }
 
+impl Events {
+    /// How many events named `name` have come so far, waiting `settle`
+    /// for any still on their way.
+    fn count(&mut self, name: &str, settle: Duration) -> usize {
+        let deadline = Instant::now() + settle;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if let Ok(bytes) = self.received.recv_timeout(left) {
+                self.text.push_str(&String::from_utf8_lossy(&bytes));
+            }
+        }
+        self.text.matches(&format!("event: {name}\n")).count()
+    }
+}
+
 /// Polls until `check` passes.
 fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
@@ -1210,6 +1224,25 @@ fn edits_renames_and_deletions_are_served_after_a_reload_event() {
         root,
         &["/announcements/summer-school/", "/announcements/year-6/"],
     );
+}
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild() {
+    let site = fixture_site();
+    let plan = site.path().join("content/plans/derby.md");
+    let server = Server::start(site.path(), &[]);
+    let mut browser = server.events();
+    browser.next("hello");
+    // An editor saving every 10 ms for 200 ms (the watcher's own debounce,
+    // 20 ms per event, let each through).
+    for n in 0..20 {
+        append_to(&plan, &format!("\nSaved {n}.\n"));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    browser.next("reload");
+    let reloads = browser.count("reload", Duration::from_millis(1500));
+    assert!(reloads <= 2, "{reloads} reloads for one burst of saves");
+    assert!(server.get("/plans/derby/").text().contains("Saved 19."));
 }
 
 #[test]

@@ -176,6 +176,12 @@ fn site_url(address: SocketAddr, shared: &Shared) -> String {
     format!("http://{host}:{}{base}", address.port())
 }
 
+/// How long the files must stay quiet after a change before the rebuild.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(40);
+
+/// How long a steady stream of changes may hold a rebuild back.
+const HOLD_AT_MOST: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// Rebuilds on every batch of changes until the watcher goes away.
 fn rebuild_loop(
     receiver: mpsc::Receiver<Notice>,
@@ -191,8 +197,21 @@ fn rebuild_loop(
             Notice::Problem(problem) => report(Event::Problem(&problem)),
         };
         absorb(first);
-        while let Ok(more) = receiver.try_recv() {
-            absorb(more);
+        // The watcher delays each event but does not merge a burst (a
+        // folder copied in, files deleted one by one, an editor saving
+        // every few milliseconds): wait until the files are quiet, so the
+        // burst is one rebuild, however long it lasts up to a limit.
+        let burst = std::time::Instant::now();
+        loop {
+            let left = HOLD_AT_MOST.saturating_sub(burst.elapsed());
+            match receiver.recv_timeout(QUIET.min(left)) {
+                Ok(more) if !left.is_zero() => absorb(more),
+                Ok(more) => {
+                    absorb(more);
+                    break;
+                }
+                Err(_) => break,
+            }
         }
         if changes.is_empty() {
             continue;

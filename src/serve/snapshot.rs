@@ -101,7 +101,10 @@ impl Snapshot {
                     bytes: Bytes::from_static(bytes),
                     source: None,
                 },
-                OutputContent::Copy(source) => copied(source, before, touched)?,
+                OutputContent::Copy(source) => {
+                    let name = output.owner.as_deref().unwrap_or(&output.path);
+                    copied(source, name, before, touched)?
+                }
                 // `serve` renders into memory and never hands files on.
                 OutputContent::Emitted => {
                     return Err(Diagnostic::error(format!(
@@ -207,15 +210,18 @@ impl Snapshot {
     }
 }
 
-/// A copied file, read again only if it may have changed.
+/// A copied file (`name`, as the root's files are named in messages), read
+/// again only if it may have changed.
 fn copied(
     source: &Path,
+    name: &str,
     before: Option<&Served>,
     touched: &dyn Fn(&Path) -> bool,
 ) -> Result<Served, Diagnostic> {
     let unreadable = |error: std::io::Error| {
-        Diagnostic::error(format!("cannot read `{}`: {error}", source.display()))
-            .hint("check that the file exists and can be read")
+        Diagnostic::error(format!("cannot read `{name}`: {error}"))
+            .in_file(name)
+            .hint("if it was being moved or deleted, the next rebuild follows on its own; otherwise check that the file can be read")
     };
     let stamp = Stamp::of(source).map_err(unreadable)?;
     if let Some(before) = before
