@@ -1442,6 +1442,24 @@ fn serving_on_every_interface_warns() {
     });
 }
 
+#[test]
+fn bind_takes_localhost_and_explains_a_name() {
+    let site = fixture_site();
+    let server = Server::start(site.path(), &["--bind", "localhost"]);
+    assert_eq!(server.get("/").status, 200);
+    let refused = oasis()
+        .args(["serve", "--bind", "my-laptop", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("run oasis");
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("`my-laptop` is not an IP address: use 127.0.0.1"),
+        "{stderr}"
+    );
+}
+
 /// Live reload and the overlay in a real browser (`tests/browser/live.js`):
 /// needs node, Chromium and `npm ci --prefix tests/browser`, like
 /// `tests/browser.rs`; without them it is skipped, unless

@@ -107,7 +107,7 @@ pub struct ServeArgs {
     pub site: SiteArgs,
     /// The address to listen on: 127.0.0.1 is this computer only; 0.0.0.0
     /// lets other computers on the network see the preview.
-    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1", value_parser = bind_address)]
     pub bind: std::net::IpAddr,
     /// The port to listen on (0 picks a free one).
     #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
@@ -218,4 +218,14 @@ fn base_url(url: &str) -> Result<String, String> {
         .map_err(|why| {
             format!("{why}; pass an absolute address, e.g. https://example.org/preview/")
         })
+}
+
+/// `--bind`: an IP address, or `localhost` for 127.0.0.1.
+fn bind_address(text: &str) -> Result<std::net::IpAddr, String> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    text.parse().map_err(|_| {
+        format!("`{text}` is not an IP address: use 127.0.0.1 (this computer only) or 0.0.0.0 (every network interface)")
+    })
 }

@@ -37,6 +37,7 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
     match event {
         Event::Listening {
             url,
+            network_url,
             all_interfaces,
         } => {
             if all_interfaces {
@@ -47,7 +48,12 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                 );
             }
             // Printed in every format: tools need the address too.
-            println!("Serving the site at {url} (press Ctrl+C to stop)");
+            match network_url {
+                Some(network) => println!(
+                    "Serving the site at {url}, and to other computers at {network} (press Ctrl+C to stop)"
+                ),
+                None => println!("Serving the site at {url} (press Ctrl+C to stop)"),
+            }
         }
         Event::Built {
             rebuilt,

@@ -49,7 +49,12 @@ pub struct Options {
 /// What happened, for the command line to print.
 pub enum Event<'a> {
     /// The server is bound; `url` is where the site is.
-    Listening { url: String, all_interfaces: bool },
+    Listening {
+        url: String,
+        /// With `--bind 0.0.0.0`, the address other computers can use.
+        network_url: Option<String>,
+        all_interfaces: bool,
+    },
     /// A (re)build finished; `changed` lists the source files that changed
     /// (empty for the first build) and `outputs` the output files that differ.
     Built {
@@ -122,6 +127,12 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
 
     report(Event::Listening {
         url: site_url(address, &shared),
+        network_url: options
+            .bind
+            .is_unspecified()
+            .then(|| network_address(address))
+            .flatten()
+            .map(|ip| site_url(SocketAddr::new(ip, address.port()), &shared)),
         all_interfaces: options.bind.is_unspecified(),
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -158,6 +169,19 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
         .set_nonblocking(true)
         .map_err(|e| Diagnostic::error(format!("cannot listen on {address}: {e}")))?;
     Ok(listener)
+}
+
+/// This computer's address on its network (the one it would reach other
+/// hosts from), for a preview bound to every interface. Nothing is sent:
+/// connecting a UDP socket only picks the route.
+fn network_address(listening: SocketAddr) -> Option<std::net::IpAddr> {
+    let probe = if listening.is_ipv6() {
+        std::net::UdpSocket::bind("[::]:0").and_then(|s| s.connect("[2001:db8::1]:80").map(|()| s))
+    } else {
+        std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.connect("192.0.2.1:80").map(|()| s))
+    };
+    let ip = probe.ok()?.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
 /// The address to open in a browser.
