@@ -613,6 +613,12 @@ pub fn normalise_base_url(url: &str) -> Result<String, &'static str> {
         // It would be printed in every page's canonical link.
         return Err("it may not contain a user name or password (`user:password@`)");
     }
+    if !host.is_ascii() {
+        // Feeds and the sitemap need the host as DNS knows it.
+        return Err(
+            "its host name has letters outside a–z: write it in its ASCII form (`xn--…`), as the site's domain registrar shows it",
+        );
+    }
     // `https://x.example//` would make every link `//areas/…`, which a
     // browser reads as another host; `.` and `..` would leave the site.
     let path = &rest[host.len()..];
@@ -626,10 +632,22 @@ pub fn normalise_base_url(url: &str) -> Result<String, &'static str> {
     {
         return Err("its path may not have an empty, `.` or `..` part (`//`, `/./`, `/../`)");
     }
-    Ok(if url.ends_with('/') {
-        url.to_string()
+    // A path with letters outside ASCII (`/café/`) is percent-encoded, as
+    // feeds and the sitemap require and browsers read it.
+    let mut encoded = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() {
+            encoded.push(c);
+        } else {
+            for byte in c.to_string().bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    Ok(if encoded.ends_with('/') {
+        encoded
     } else {
-        format!("{url}/")
+        format!("{encoded}/")
     })
 }
 
@@ -743,6 +761,11 @@ mod tests {
             normalise_base_url("HTTPS://x.example").unwrap(),
             "https://x.example/"
         );
+        assert_eq!(
+            normalise_base_url("https://x.example/café").unwrap(),
+            "https://x.example/caf%C3%A9/"
+        );
+        assert!(normalise_base_url("https://bücher.example/").is_err());
         assert_eq!(
             normalise_base_url("Http://x.example/a").unwrap(),
             "http://x.example/a/"

@@ -71,7 +71,10 @@ pub fn resolve(raw: &str, base_path: &str) -> Result<Resolved, Refusal> {
             return Err(Refusal::Forbidden);
         }
     }
-    let base = base_path.trim_start_matches('/');
+    // The base path is written percent-encoded (`/caf%C3%A9/`); requests
+    // are compared decoded.
+    let base = percent_decode(base_path).unwrap_or_else(|_| base_path.to_string());
+    let base = base.trim_start_matches('/');
     let relative = if base.is_empty() {
         rest
     } else if let Some(inner) = rest.strip_prefix(base) {
@@ -204,5 +207,11 @@ mod tests {
         );
         assert_eq!(resolve("/areas/", "/preview/"), Ok(Resolved::Outside));
         assert_eq!(resolve("/previewx/", "/preview/"), Ok(Resolved::Outside));
+        // A base path written percent-encoded matches either spelling.
+        assert_eq!(
+            resolve("/caf%C3%A9/areas/", "/caf%C3%A9/"),
+            file("areas/index.html")
+        );
+        assert_eq!(resolve("/caf%c3%a9/", "/caf%C3%A9/"), file("index.html"));
     }
 }
