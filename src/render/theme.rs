@@ -407,11 +407,16 @@ fn component_calls(sources: &BTreeMap<String, TemplateSource>) -> BTreeMap<&str,
                 .map_or(text.len(), |e| rest + e);
             let body = &text[rest..end];
             let mut search = 0;
-            while let Some(open) = body[search..].find("{{") {
-                let after = search + open + 2;
+            // Calls as `{{ <name … /> }}` and, with a body, `{% <name …> %}`.
+            while let Some(open) = body[search..]
+                .match_indices('{')
+                .map(|(i, _)| search + i)
+                .find(|&i| matches!(body.as_bytes().get(i + 1), Some(b'{' | b'%')))
+            {
+                let after = open + 2;
                 search = after;
                 let expression = body[after..].trim_start_matches([' ', '-', '\n']);
-                if let Some(call) = expression.strip_prefix('<') {
+                if let Some(call) = expression.strip_prefix('<').filter(|c| !c.starts_with('/')) {
                     let callee = call
                         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                         .next()
@@ -948,7 +953,28 @@ fn theme_setting(root: &Path) -> Option<Location> {
 
 #[cfg(test)]
 mod tests {
-    use super::tag_problem;
+    use super::{TemplateSource, component_cycles, tag_problem};
+
+    #[test]
+    fn a_loop_of_components_called_with_a_body_is_found() {
+        let text = "{% component wrap(n) %}{% <inner n={n}> %}x{% </inner> %}{% endcomponent wrap %}\n{% component inner(n) %}{% <wrap n={n}> %}y{% </wrap> %}{% endcomponent inner %}\n";
+        let sources = [(
+            "page.html".to_string(),
+            TemplateSource {
+                display: "themes/t/templates/page.html".to_string(),
+                text: text.to_string(),
+            },
+        )]
+        .into_iter()
+        .collect();
+        let found = component_cycles(&sources);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].message.contains("inner → wrap → inner"),
+            "{}",
+            found[0].message
+        );
+    }
 
     fn problem(text: &str) -> Option<(String, &str)> {
         tag_problem(text).map(|p| (p.message, &text[p.at]))
