@@ -495,6 +495,38 @@ fn component_cycles(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
     diagnostics
 }
 
+/// The longest chain from each node of `edges` (every node a key), counting
+/// the node itself: leaves first (Kahn's order on the reversed graph),
+/// without recursion, as a chain may be thousands long. Nodes on a loop,
+/// or that reach one, are left out.
+fn longest_chains<'a>(edges: &BTreeMap<&'a str, Vec<&'a str>>) -> BTreeMap<&'a str, usize> {
+    let mut waiting: BTreeMap<&str, usize> = edges.iter().map(|(n, to)| (*n, to.len())).collect();
+    let mut reached_from: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (node, targets) in edges {
+        for target in targets {
+            reached_from.entry(target).or_default().push(node);
+        }
+    }
+    let mut ready: Vec<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(node, _)| *node)
+        .collect();
+    let mut longest: BTreeMap<&str, usize> = BTreeMap::new();
+    while let Some(node) = ready.pop() {
+        let below = edges[node].iter().map(|t| longest[t]).max().unwrap_or(0);
+        longest.insert(node, below + 1);
+        for from in reached_from.get(node).map_or(&[][..], Vec::as_slice) {
+            let count = waiting.get_mut(from).expect("every node is a key");
+            *count -= 1;
+            if *count == 0 {
+                ready.push(from);
+            }
+        }
+    }
+    longest
+}
+
 /// How many components deep Tera renders (its interpreter's
 /// `MAX_COMPONENT_RECURSION_DEPTH`); it stops a deeper page with an error
 /// that names no place.
@@ -506,37 +538,14 @@ fn components_too_deep(
     calls: &BTreeMap<&str, Vec<Call>>,
     sources: &BTreeMap<String, TemplateSource>,
 ) -> Option<Diagnostic> {
-    // The longest chain from each component (counting itself), leaves
-    // first, without recursion: a chain may be thousands long.
-    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut called_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (caller, its_calls) in calls {
-        waiting.entry(caller).or_insert(0);
         for call in its_calls {
-            *waiting.entry(caller).or_insert(0) += 1;
-            waiting.entry(call.callee).or_insert(0);
-            called_by.entry(call.callee).or_default().push(caller);
+            edges.entry(caller).or_default().push(call.callee);
+            edges.entry(call.callee).or_default();
         }
     }
-    let mut ready: Vec<&str> = waiting
-        .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(c, _)| *c)
-        .collect();
-    let mut longest: BTreeMap<&str, usize> = BTreeMap::new();
-    while let Some(component) = ready.pop() {
-        let below = calls.get(component).map_or(0, |its| {
-            its.iter().map(|c| longest[c.callee]).max().unwrap_or(0)
-        });
-        longest.insert(component, below + 1);
-        for caller in called_by.get(component).map_or(&[][..], Vec::as_slice) {
-            let count = waiting.get_mut(caller).expect("every caller is counted");
-            *count -= 1;
-            if *count == 0 {
-                ready.push(caller);
-            }
-        }
-    }
+    let longest = longest_chains(&edges);
     let (&start, &depth) = longest
         .iter()
         .max_by_key(|(name, depth)| (**depth, std::cmp::Reverse(**name)))?;
@@ -608,36 +617,11 @@ fn too_deep(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
         }
         uses.insert(name.as_str(), targets);
     }
-    // The longest chain from each template, leaves first (Kahn's order on
-    // the reversed graph), without recursion: a chain may be thousands long.
-    let mut waiting: BTreeMap<&str, usize> = uses.iter().map(|(n, t)| (*n, t.len())).collect();
-    let mut used_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (name, targets) in &uses {
-        for (target, _) in targets {
-            used_by.entry(target).or_default().push(name);
-        }
-    }
-    let mut ready: Vec<&str> = waiting
+    let edges: BTreeMap<&str, Vec<&str>> = uses
         .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(t, _)| *t)
+        .map(|(name, targets)| (*name, targets.iter().map(|(t, _)| *t).collect()))
         .collect();
-    let mut longest: BTreeMap<&str, usize> = BTreeMap::new();
-    while let Some(name) = ready.pop() {
-        let depth = 1 + uses[name]
-            .iter()
-            .map(|(t, _)| longest[t])
-            .max()
-            .unwrap_or(0);
-        longest.insert(name, depth);
-        for user in used_by.get(name).map_or(&[][..], Vec::as_slice) {
-            let count = waiting.get_mut(user).expect("every user is a template");
-            *count -= 1;
-            if *count == 0 {
-                ready.push(user);
-            }
-        }
-    }
+    let longest = longest_chains(&edges);
     // One error, for the deepest chain: fixing it may fix the others.
     let Some((&start, &depth)) = longest
         .iter()
