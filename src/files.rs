@@ -217,6 +217,7 @@ fn link_error(relative: &str, error: &std::io::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    // Regression: `PLAN.SWP` and `x.TMP` were copied into the site.
     #[test]
     fn editor_leftovers_are_ignored_in_any_case() {
         for name in [

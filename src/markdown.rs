@@ -1262,6 +1262,7 @@ pub(crate) mod tests {
         );
     }
 
+    // Regression: `|  | 2017 |` made an empty `<th>` (axe's empty-table-header).
     #[test]
     fn an_empty_header_cell_is_a_data_cell() {
         let (body, _) = render_str(

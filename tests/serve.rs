@@ -146,6 +146,8 @@ fn a_body_edit_renders_that_page_alone() {
     assert_eq!(rendered(&mut rebuilder, &[plan]), Vec::<String>::new());
 }
 
+// Regression: after a failed rebuild, a body edit elsewhere was rebuilt in
+// place over the last good build and the errors vanished.
 #[test]
 fn after_a_failed_rebuild_an_edit_elsewhere_keeps_the_errors() {
     let site = real_site();
@@ -1226,6 +1228,7 @@ fn edits_renames_and_deletions_are_served_after_a_reload_event() {
     );
 }
 
+// Regression: 20 saves 10 ms apart made 16 rebuilds and reloads.
 #[test]
 fn a_burst_of_saves_is_one_rebuild() {
     let site = fixture_site();

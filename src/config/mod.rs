@@ -803,6 +803,7 @@ mod tests {
         assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
     }
 
+    // Regression: the parser's "recursion limit" was reported at 1:1.
     #[test]
     fn a_key_of_too_many_parts_is_located() {
         for key in [

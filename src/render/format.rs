@@ -112,6 +112,7 @@ pub fn lead_text(html: &str, limit: usize) -> Option<String> {
 mod tests {
     use super::*;
 
+    // Regression: Amsterdam in 1901 gave `+00:19:32`, not valid RFC 3339.
     #[test]
     fn an_atom_time_has_an_offset_in_whole_minutes() {
         let zone = |name| jiff::tz::TimeZone::get(name).unwrap();

@@ -275,6 +275,8 @@ mod tests {
         assert_eq!(text, b"R&amp;D 1&LT;2 &amp; &ltimes; &QUOT;x &");
     }
 
+    // Regression: `&amp;region=` became `&ampregion=`, which a browser does
+    // not decode in an attribute.
     #[test]
     fn an_attribute_keeps_each_ampersand_it_had() {
         let page = b"<p><a href=\"https://x.example/r?a=1&amp;region=north&amp;section=3&amp;lang=en\" title=\"Tom &amp;copy2 &amp;lt;b&amp;gt;\" data-q=\"a&amp;sect\">x</a><a href=\"/s?q=a&amp;reg=b\">y</a></p>";

@@ -436,6 +436,8 @@ fn one_template_can_be_overridden() {
     );
 }
 
+// Regression: looping over a map gave another order on every build, and
+// `[extra]` dates reached templates as an internal map.
 #[test]
 fn extra_reaches_templates_as_written_and_in_order() {
     let site = SiteTest::base();
@@ -472,6 +474,8 @@ fn extra_reaches_templates_as_written_and_in_order() {
     }
 }
 
+// Regression: only `[a-z0-9-]` theme names were allowed, and the message
+// said the folder was not a folder name.
 #[test]
 fn a_theme_folder_may_have_any_name() {
     let site = SiteTest::base();
