@@ -52,6 +52,8 @@ pub struct Site {
     /// checked as if they were ([`link`], [`crate::render::scheduled_places`]), by path
     /// under `content/`.
     pub scheduled: Vec<Document>,
+    /// The drafts left out (without `--drafts`), by address and file.
+    pub drafts: Vec<(String, String)>,
 }
 
 impl Site {
@@ -78,7 +80,9 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
         attachments,
         excluded,
         mut scheduled,
+        mut drafts,
     } = loaded;
+    drafts.sort();
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
     scheduled.sort_by(|a, b| a.content_path.cmp(&b.content_path));
 
@@ -115,6 +119,7 @@ pub fn link(loaded: Loaded) -> (Site, Vec<Diagnostic>) {
     }
     let mut site = index(root, config, today, documents, attachments);
     site.scheduled = scheduled;
+    site.drafts = drafts;
     if site.page_by_slug("accessibility").is_none() {
         // SPEC §4: every page's footer links to it; the theme leaves the
         // link out when there is none.
@@ -205,6 +210,7 @@ pub fn index(
         by_year,
         attachments,
         scheduled: Vec::new(),
+        drafts: Vec::new(),
     }
 }
 
@@ -457,7 +463,7 @@ pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
     });
     let by_url: std::cell::OnceCell<HashMap<&str, &Document>> = std::cell::OnceCell::new();
     for document in &site.documents {
-        diagnostics.extend(check_site_links(document, &built, &pages));
+        diagnostics.extend(check_site_links(document, &built, &pages, site));
         diagnostics.extend(check_site_anchors(site, document, &by_url));
     }
     if !site.scheduled.is_empty() {
@@ -466,7 +472,7 @@ pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
         let mut built = built;
         built.extend(scheduled.iter().map(|place| place.path.as_str()));
         for document in &site.scheduled {
-            let mut found = check_site_links(document, &built, &pages);
+            let mut found = check_site_links(document, &built, &pages, site);
             found.extend(check_site_anchors(site, document, &by_url));
             diagnostics.extend(found.into_iter().map(|d| when_published(d, document)));
         }
@@ -745,6 +751,7 @@ pub fn check_site_links(
     document: &Document,
     built: &HashSet<&str>,
     pages: &PageList,
+    site: &Site,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for link in &document.body.site_links {
@@ -755,7 +762,9 @@ pub fn check_site_links(
                 || built.contains(path)
                 || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
         });
-        if !exists {
+        if !exists && let Some(d) = unpublished(site, &link.path, &decoded) {
+            diagnostics.push(d.at(link.location.clone()));
+        } else if !exists {
             let pages = pages.get();
             let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));
             diagnostics.push(
@@ -767,6 +776,35 @@ pub fn check_site_links(
         }
     }
     diagnostics
+}
+
+/// The error for a root-relative link to the address of a draft or a
+/// scheduled document, which is not built today.
+fn unpublished(site: &Site, path: &str, decoded: &str) -> Option<Diagnostic> {
+    let same = |url: &str| {
+        [path, decoded]
+            .iter()
+            .any(|p| p.trim_end_matches('/') == url.trim_end_matches('/'))
+    };
+    if let Some((url, file)) = site.drafts.iter().find(|(url, _)| same(url)) {
+        return Some(
+            Diagnostic::error(format!(
+                "the link `{url}` goes to a draft (`{file}`), so it would be broken"
+            ))
+            .hint("publish it (remove `draft: true`) or remove the link for now"),
+        );
+    }
+    let document = site.scheduled.iter().find(|d| same(&d.url))?;
+    let when = document.date.map_or_else(String::new, |date| {
+        format!(" for {}", crate::render::format_date(date))
+    });
+    Some(
+        Diagnostic::error(format!(
+            "the link `{}` goes to a document scheduled{when} (`{}`), so it would be broken until then",
+            document.url, document.file
+        ))
+        .hint("link to it once it is published, or schedule both for the same day"),
+    )
 }
 
 /// Root-relative links with an anchor (`/plans/derby/#early-years`) to a

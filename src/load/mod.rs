@@ -63,6 +63,9 @@ pub struct Loaded {
     /// paths are checked now, so that the build which publishes them on
     /// their day, with nobody watching, cannot fail on them.
     pub scheduled: Vec<Document>,
+    /// The drafts among them, by address and file: a link to one's address
+    /// is told to be a link to a draft.
+    pub drafts: Vec<(String, String)>,
 }
 
 /// Reads `site.toml`; the first stage of every command.
@@ -213,14 +216,16 @@ pub fn load_with(
     let mut documents = Vec::new();
     let mut excluded = HashMap::new();
     let mut scheduled = Vec::new();
+    let mut drafts = Vec::new();
     for (document, file_diagnostics) in results {
         diagnostics.extend(file_diagnostics);
         let Some(document) = document else { continue };
         match exclusion(&document, options, today) {
             Some(why) => {
                 excluded.insert(document.content_path.clone(), why.clone());
-                if let Excluded::Scheduled(_) = why {
-                    scheduled.push(document);
+                match why {
+                    Excluded::Scheduled(_) => scheduled.push(document),
+                    Excluded::Draft => drafts.push((document.url, document.file)),
                 }
             }
             None => documents.push(document),
@@ -238,6 +243,7 @@ pub fn load_with(
             attachments,
             excluded,
             scheduled,
+            drafts,
         }),
         diagnostics,
     )

@@ -219,7 +219,7 @@ fn bodies(
         let by_url = std::cell::OnceCell::new();
         for (id, _) in &replaced {
             let document = &last.site.documents[*id];
-            found.extend(link::check_site_links(document, &built, &pages));
+            found.extend(link::check_site_links(document, &built, &pages, &last.site));
             found.extend(link::check_site_anchors(&last.site, document, &by_url));
         }
     }
@@ -278,6 +278,7 @@ fn documents(
     // An edit to a scheduled document rebuilds the whole site; these are as
     // they were.
     site.scheduled = std::mem::take(&mut last.site.scheduled);
+    site.drafts = std::mem::take(&mut last.site.drafts);
     let changed = Changed::Files(edits.iter().map(|edit| edit.file.clone()).collect());
     let paths_before: HashSet<String> = last.memo.outputs.keys().cloned().collect();
     let mut rendering = pages::render(Some(&mut last.memo), &site, &last.theme, &changed);
@@ -300,7 +301,7 @@ fn documents(
         let by_url = std::cell::OnceCell::new();
         for (id, _) in &replaced {
             let document = site.document(*id);
-            found.extend(link::check_site_links(document, &built, &pages));
+            found.extend(link::check_site_links(document, &built, &pages, &site));
             found.extend(link::check_site_anchors(&site, document, &by_url));
         }
     } else {
