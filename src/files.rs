@@ -36,6 +36,10 @@ pub fn is_ignored(name: &str) -> bool {
         || ends_with(".swx")
         || ends_with(".tmp")
         || name.starts_with("#") && name.ends_with('#')
+        // Office's lock files and Windows' folder files.
+        || name.starts_with("~$")
+        || name.eq_ignore_ascii_case("thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
 }
 
 /// The root-relative display form of a path.
@@ -228,6 +232,9 @@ mod tests {
             "x.Tmp",
             "#plan.md#",
             "a.swx",
+            "~$plan.docx",
+            "Thumbs.db",
+            "desktop.ini",
         ] {
             assert!(super::is_ignored(name), "{name}");
         }

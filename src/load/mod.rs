@@ -192,6 +192,18 @@ pub fn load_with(
                 Ok(kind) => markdown.push((file, content_path, kind)),
                 Err(d) => diagnostics.push(d.in_file(file.relative.clone())),
             }
+        } else if let Some(stem) = markdown_by_another_name(&content_path) {
+            // Published as a file, front matter and all, draft or not.
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`{}` looks like a document, but only names ending in `.md` are read as documents",
+                    file.relative
+                ))
+                .in_file(file.relative.clone())
+                .hint(format!(
+                    "rename it to `{stem}.md` (an editor may have added `.txt`); as it is, it would be published as a file, as written"
+                )),
+            );
         } else {
             attachment_info.insert(content_path.clone(), AttachmentInfo { size: file.size });
             attachments.push(Attachment {
@@ -247,6 +259,26 @@ pub fn load_with(
         }),
         diagnostics,
     )
+}
+
+/// The name without its extension of a file named as Markdown but not
+/// `.md` (`plan.md.txt`, which editors make, `plan.markdown`), which would
+/// be copied into the site as it is.
+fn markdown_by_another_name(content_path: &str) -> Option<&str> {
+    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+    let lower = name.to_ascii_lowercase();
+    [
+        ".md.txt",
+        ".markdown",
+        ".mdown",
+        ".mkd",
+        ".mkdn",
+        ".mdwn",
+        ".md.rtf",
+    ]
+    .iter()
+    .find(|extension| lower.ends_with(*extension))
+    .map(|extension| &name[..name.len() - extension.len()])
 }
 
 /// Why a loaded document is left out of this build, if it is: a draft

@@ -90,6 +90,7 @@ overlay_cases!(
     config_several_mistakes,
     config_unknown_key,
     control_character,
+    document_not_named_md,
     document_outside_the_folder,
     draft_yes,
     duplicate_key,

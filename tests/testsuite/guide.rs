@@ -307,26 +307,27 @@ fn broken_example(
     let site = template.fresh();
     add_with_files(&site, block);
     site.write(file, &block.body);
-    let build = site.run(&["build"]);
+    // The guide tells writers to run `oasis check`: its output is the one shown.
+    let check = site.run(&["check"]);
     outcome
         .actual_outputs
-        .insert(name.to_string(), build.stderr.clone());
-    if build.code != 1 || build.stderr != output.body {
+        .insert(name.to_string(), check.stderr.clone());
+    if check.code != 1 || check.stderr != output.body {
         outcome.failures.push(format!(
-            "{}: `{name}` should fail with the message at docs/GUIDE.md:{}, but `oasis build` exited with {} and printed:\n{}{}",
+            "{}: `{name}` should fail with the message at docs/GUIDE.md:{}, but `oasis check` exited with {} and printed:\n{}{}",
             block.describe(),
             output.line,
-            build.code,
-            build.stderr,
-            if build.code == 1 { "(output differs)" } else { "" }
+            check.code,
+            check.stderr,
+            if check.code == 1 { "(output differs)" } else { "" }
         ));
     }
-    let check = site.run(&["check"]);
-    if check.code != 1 {
+    let build = site.run(&["build"]);
+    if build.code != 1 {
         outcome.failures.push(format!(
-            "{}: `oasis check` exited with {} on the broken example `{name}`",
+            "{}: `oasis build` exited with {} on the broken example `{name}`",
             block.describe(),
-            check.code
+            build.code
         ));
     }
     if fixes.is_empty() {
@@ -411,7 +412,7 @@ fn console_example(block: &Block, outcome: &mut Outcome) {
         let run = support::run(oasis);
         let printed: Vec<&str> = run.stdout.lines().collect();
         let matches = run.code == 0
-            && printed.len() >= expected.len()
+            && printed.len() == expected.len()
             && printed.iter().zip(&expected).all(|(a, b)| a == b);
         if !matches {
             outcome.failures.push(format!(
