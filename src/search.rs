@@ -73,11 +73,14 @@ pub struct Records {
     language: String,
     /// (URL, page) of every searchable document, in the site's order.
     pages: Vec<(String, String)>,
+    /// Whether the site is minified: then so is pagefind's script.
+    minify: bool,
 }
 
 /// The records of every searchable document of the site.
 pub fn records(site: &Site) -> Records {
     Records {
+        minify: site.config.minify,
         language: index_language(&site.config.language),
         pages: site
             .documents
@@ -94,7 +97,11 @@ impl Records {
     /// of the calling thread (the global one, unless it is in
     /// `ThreadPool::install`).
     pub fn index(self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let Records { language, pages } = self;
+        let Records {
+            language,
+            pages,
+            minify,
+        } = self;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
@@ -127,9 +134,16 @@ impl Records {
                     .join("/");
                 let unused = UNUSED.contains(&name.as_str())
                     || (has_language_wasm && name == "wasm.unknown.pagefind");
+                // pagefind's script comes unminified (47 kB), and every
+                // first query fetches it.
+                let contents = if minify && name == "pagefind.js" {
+                    crate::render::minify::minify_script(&file.contents)
+                } else {
+                    file.contents
+                };
                 (!unused).then(|| OutputFile {
                     path: format!("{BUNDLE}/{name}"),
-                    content: OutputContent::Bytes(file.contents),
+                    content: OutputContent::Bytes(contents),
                     owner: Some(OWNER.to_string()),
                     origin: None,
                 })

@@ -27,8 +27,9 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
 /// Minifies a theme's JavaScript file with oxc (the minifier minify-html
 /// carries): whitespace and comments go (licence comments, `/*!`, stay),
 /// local names are shortened and expressions compressed with its safest
-/// options. Top-level names are kept, so a classic script's globals stay
-/// as they were. A file that is not UTF-8, that oxc cannot parse, or that
+/// options. A classic script's top-level names are kept, as other scripts
+/// may use them; an ES module's (one with `import` or `export`) are
+/// shortened, its exports keeping their names. A file that is not UTF-8, that oxc cannot parse, or that
 /// would not get smaller comes back byte for byte.
 pub fn minify_script(js: &[u8]) -> Vec<u8> {
     use oxc_codegen::{CodegenOptions, CommentOptions, LegalComment};
@@ -42,9 +43,15 @@ pub fn minify_script(js: &[u8]) -> Vec<u8> {
     if parsed.panicked || !parsed.errors.is_empty() {
         return js.to_vec();
     }
+    // A module's own top-level names are private to it and may be
+    // shortened too; a classic script's are globals other scripts may use.
+    let module = parsed.module_record.has_module_syntax;
     let mut program = parsed.program;
     let minified = Minifier::new(MinifierOptions {
-        mangle: Some(MangleOptions::default()),
+        mangle: Some(MangleOptions {
+            top_level: module,
+            ..MangleOptions::default()
+        }),
         compress: Some(CompressOptions::safest()),
     })
     .minify(&allocator, &mut program);
@@ -301,6 +308,13 @@ mod tests {
         );
         assert!(
             out.contains("function shout(") && out.contains("counter"),
+            "{out}"
+        );
+        // A module's top-level names are its own: shortened, exports kept.
+        let module = b"function searchEverything(query) { return query; }\nexport { searchEverything as search };\n";
+        let out = String::from_utf8(super::minify_script(module)).expect("UTF-8");
+        assert!(
+            !out.contains("searchEverything") && out.contains("as search"),
             "{out}"
         );
         // Not JavaScript oxc can read: left exactly as it was.
