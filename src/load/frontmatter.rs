@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use super::indentation::{Indentation, Misaligned};
+
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 
@@ -191,6 +193,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     // the lines after it are its own (indented under it), not the key's above.
     let mut stray: Option<usize> = None;
     let mut plain: Option<PlainText> = None;
+    let mut indentation = Indentation::default();
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -246,6 +249,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 ));
                 return (keys, problems);
             }
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                // Blank lines and comments are not compared.
+            } else if line[..indent].contains('\t') {
+                indentation.skip();
+            } else if let Some(misaligned) = indentation.line(line, line_index) {
+                problems.push(misaligned_key(misaligned, at).on_line(line_index));
+            }
             if indent == 0
                 && let Some((name, name_range)) = top_level_key(line)
             {
@@ -290,6 +300,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 );
             }
         } else {
+            indentation.skip();
             extend_last(
                 &mut keys,
                 &mut problems,
@@ -473,6 +484,36 @@ fn hide_whole_regions(keys: &[TopKey], problems: &mut [Problem]) {
             *skip = skip.start.min(stray.start)..skip.end.max(stray.end);
         }
     }
+}
+
+/// A nested key that lines up with no key above it (see [`Indentation`]).
+fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usize>) -> Problem {
+    let Misaligned {
+        key,
+        name,
+        under,
+        under_line,
+        spaces,
+        deeper,
+    } = misaligned;
+    let message = if deeper {
+        format!(
+            "`{name}` is indented further than `{under}` on line {}, so YAML reads it as more of the value of `{under}`",
+            file_line(under_line)
+        )
+    } else {
+        format!(
+            "`{name}` does not line up with `{under}` on line {}",
+            file_line(under_line)
+        )
+    };
+    Problem::new(
+        at(key.start, key.len()),
+        message,
+        format!(
+            "start the line with {spaces} spaces, so that `{name}` is exactly under `{under}`: YAML reads what belongs together from the indentation"
+        ),
+    )
 }
 
 /// The line in the file of a 0-based line of the YAML block, which starts
@@ -826,7 +867,7 @@ fn extend_last(
 }
 
 /// The key of a line such as `title: x` or `"title": x`, with its byte range.
-fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
+pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
     let first = line.as_bytes().first()?;
     if matches!(
         first,

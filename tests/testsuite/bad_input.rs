@@ -110,6 +110,7 @@ overlay_cases!(
     line_without_key,
     link_to_draft,
     merge_key,
+    misindented_nested_key,
     missing_anchor,
     missing_link_target,
     missing_required,
