@@ -588,6 +588,22 @@ mod tests {
         );
     }
 
+    // Regression: the lines of a YAML example in a hint must keep their
+    // indentation relative to each other, so that the example can be copied.
+    #[test]
+    fn a_multi_line_hint_keeps_its_indentation() {
+        let d = Diagnostic::error("x")
+            .in_file("a.md")
+            .hint("e.g.\nchanges:\n  - date: 2019-11-01\n    note: \"What changed\"");
+        let shown = render_human(&d, false);
+        let column = |word: &str| {
+            let line = shown.lines().find(|l| l.contains(word)).unwrap();
+            line.find(word).unwrap()
+        };
+        assert_eq!(column("note:"), column("date:"), "{shown}");
+        assert_eq!(column("- date") + 2, column("changes:") + 4, "{shown}");
+    }
+
     #[test]
     fn clips_long_lines_around_the_caret() {
         let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));

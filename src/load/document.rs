@@ -629,7 +629,7 @@ impl Checker<'_> {
                         ))
                         .at(self.at_value("extra"))
                         .field("extra")
-                        .hint("use text keys in `extra`, e.g. extra:\n  colour: blue"),
+                        .hint("use text keys in `extra`, e.g.\nextra:\n  colour: blue"),
                     );
                     serde_yaml::Value::Null
                 }

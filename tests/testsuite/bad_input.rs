@@ -78,6 +78,7 @@ overlay_cases!(
     bad_slug,
     broken_site_link,
     case_collision,
+    change_without_note,
     colon_in_nested_value,
     colon_without_space,
     config_and_content_mistakes,
