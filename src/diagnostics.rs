@@ -506,6 +506,90 @@ pub fn invisible_control(text: &str) -> Option<char> {
     })
 }
 
+/// An invisible formatting character in a value, such as a zero-width space
+/// that came with text copied from a web page: `derby` with one after it
+/// looks like `derby`, but names no area.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Invisible {
+    /// Its byte offset in the value, and its length in bytes.
+    pub offset: usize,
+    pub len: usize,
+    /// "U+200B (zero-width space)".
+    pub name: String,
+    /// Where it is, in words: "after `derby`", "between `der` and `by`".
+    pub place: String,
+    /// The value without its invisible characters.
+    pub visible: String,
+}
+
+/// The invisible formatting characters writers meet, with their names.
+const INVISIBLE: &[(char, &str)] = &[
+    ('\u{00AD}', "soft hyphen"),
+    ('\u{061C}', "Arabic letter mark"),
+    ('\u{180E}', "Mongolian vowel separator"),
+    ('\u{200B}', "zero-width space"),
+    ('\u{200C}', "zero-width non-joiner"),
+    ('\u{200D}', "zero-width joiner"),
+    ('\u{200E}', "left-to-right mark"),
+    ('\u{200F}', "right-to-left mark"),
+    ('\u{202A}', "left-to-right embedding"),
+    ('\u{202B}', "right-to-left embedding"),
+    ('\u{202C}', "pop directional formatting"),
+    ('\u{202D}', "left-to-right override"),
+    ('\u{202E}', "right-to-left override"),
+    ('\u{2060}', "word joiner"),
+    ('\u{2066}', "left-to-right isolate"),
+    ('\u{2067}', "right-to-left isolate"),
+    ('\u{2068}', "first strong isolate"),
+    ('\u{2069}', "pop directional isolate"),
+    ('\u{FEFF}', "zero-width no-break space"),
+];
+
+fn invisible_name(c: char) -> Option<&'static str> {
+    INVISIBLE
+        .iter()
+        .find(|(invisible, _)| *invisible == c)
+        .map(|(_, name)| *name)
+}
+
+/// `text` without its invisible formatting characters.
+pub fn without_invisible(text: &str) -> String {
+    text.chars()
+        .filter(|c| invisible_name(*c).is_none())
+        .collect()
+}
+
+/// What to do about an invisible character in `line`: type the line again.
+pub fn retype_hint(line: &str) -> String {
+    format!(
+        "delete the line and type it again by hand, not pasted: {}; text copied from a web page or a document can bring characters that do not show",
+        without_invisible(line.trim())
+    )
+}
+
+/// The first invisible formatting character in `value`, if it has one.
+pub fn invisible_format(value: &str) -> Option<Invisible> {
+    let (offset, c) = value
+        .char_indices()
+        .find(|(_, c)| invisible_name(*c).is_some())?;
+    let name = invisible_name(c).expect("found above");
+    let before = without_invisible(&value[..offset]);
+    let after = without_invisible(&value[offset + c.len_utf8()..]);
+    let place = match (before.is_empty(), after.is_empty()) {
+        (true, true) => "and nothing else".to_string(),
+        (true, false) => format!("before `{after}`"),
+        (false, true) => format!("after `{before}`"),
+        (false, false) => format!("between `{before}` and `{after}`"),
+    };
+    Some(Invisible {
+        offset,
+        len: c.len_utf8(),
+        name: format!("U+{:04X} ({name})", c as u32),
+        place,
+        visible: format!("{before}{after}"),
+    })
+}
+
 /// `n` and `word`, in the plural unless `n` is 1: "1 error", "3 pages".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -632,6 +716,19 @@ mod tests {
             Some("plans/derby.md")
         );
         assert_eq!(did_you_mean("plans/", candidates), Some("plans/derby.md"));
+    }
+
+    #[test]
+    fn names_an_invisible_character_and_where_it_is() {
+        let found = invisible_format("derby\u{200b}").unwrap();
+        assert_eq!((found.offset, found.len), (5, 3));
+        assert_eq!(found.name, "U+200B (zero-width space)");
+        assert_eq!(found.place, "after `derby`");
+        assert_eq!(found.visible, "derby");
+        let found = invisible_format("ear\u{ad}ly-years").unwrap();
+        assert_eq!(found.place, "between `ear` and `ly-years`");
+        assert_eq!(invisible_format("derby"), None);
+        assert_eq!(invisible_format("café"), None);
     }
 
     #[test]

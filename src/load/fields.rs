@@ -985,6 +985,15 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
             f.write_str("planned, active or completed")
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<Status, E> {
+            if let Some(found) = crate::diagnostics::invisible_format(value) {
+                return Err(fail(
+                    &format!(
+                        "has an invisible character in it: {}, {}",
+                        found.name, found.place
+                    ),
+                    &crate::diagnostics::retype_hint(&format!("status: {}", found.visible)),
+                ));
+            }
             let wanted = value.trim().to_lowercase();
             if let Some((_, status)) = Status::ALL.iter().find(|(name, _)| *name == wanted) {
                 return Ok(*status);
