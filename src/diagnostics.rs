@@ -201,9 +201,30 @@ impl<'a> SourceText<'a> {
         self.text
     }
 
+    /// The length of the byte-order mark the file starts with (0 or 3): not
+    /// a column of line 1, nor a character to show.
+    fn bom(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        }
+    }
+
+    /// The text of a line (0-based) to show, without its line break and,
+    /// on line 1, without a byte-order mark.
+    fn shown_line(&self, line_index: usize, line_start: usize, line_end: usize) -> &'a str {
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        if line_index == 0 {
+            line_text.trim_start_matches('\u{feff}')
+        } else {
+            line_text
+        }
+    }
+
     /// The location of a byte range; the span is clipped to its first line.
     pub fn locate(&self, start: usize, end: usize) -> Location {
-        let start = start.min(self.text.len());
+        let start = start.max(self.bom()).min(self.text.len());
         let end = end.clamp(start, self.text.len());
         let line_index = match self.line_starts.binary_search(&start) {
             Ok(i) => i,
@@ -214,7 +235,13 @@ impl<'a> SourceText<'a> {
             .line_starts
             .get(line_index + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        // Columns on line 1 count from after the byte-order mark.
+        let line_start = if line_index == 0 {
+            self.bom()
+        } else {
+            line_start
+        };
+        let line_text = self.shown_line(line_index, line_start, line_end);
         let start_char = floor_char(self.text, start);
         let (last_offset, last_column) = self.last.get();
         let column = if (line_start..=start_char).contains(&last_offset) {
@@ -245,7 +272,7 @@ impl<'a> SourceText<'a> {
             .line_starts
             .get(line_index + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let line_text = self.shown_line(line_index, line_start, line_end);
         Location {
             file: self.file.to_string(),
             line: line_index + 1,
@@ -639,6 +666,22 @@ mod tests {
         let loc = source.locate(start, start + 5);
         assert_eq!((loc.line, loc.column, loc.width), (3, 9, 5));
         assert_eq!(loc.source_line.as_deref(), Some("areas: [darby]"));
+    }
+
+    // Regression: a byte-order mark was counted as a column of line 1
+    // (`Just body` was reported at 1:2) and shown in the source line.
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}Just body\nline two\n";
+        let source = SourceText::new("a.md", text);
+        let loc = source.locate(3, 12);
+        assert_eq!((loc.line, loc.column, loc.width), (1, 1, 9));
+        assert_eq!(loc.source_line.as_deref(), Some("Just body"));
+        assert_eq!(source.locate(0, 12).column, 1);
+        assert_eq!(source.locate(8, 9).column, 6);
+        assert_eq!(source.locate(text.find("two").unwrap(), 0).column, 6);
+        let loc = source.locate_line_col(1, 1, 4);
+        assert_eq!(loc.source_line.as_deref(), Some("Just body"));
     }
 
     // Found while fuzzing: 12,000 bad aliases on one 60 KB line copied the
