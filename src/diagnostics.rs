@@ -374,7 +374,10 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
             );
         }
         if let Some(line) = &loc.source_line {
-            let (shown, caret_offset, caret_width) = expand_tabs(line, loc.column, loc.width);
+            // A carriage return alone (old Mac line endings) would send the
+            // terminal's cursor back to the start of the line: show it as ␍.
+            let line = line.replace('\r', "␍");
+            let (shown, caret_offset, caret_width) = expand_tabs(&line, loc.column, loc.width);
             let (shown, caret_offset, caret_width) = clip(&shown, caret_offset, caret_width);
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(

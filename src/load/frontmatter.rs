@@ -93,6 +93,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
         ));
     };
     if first.trim_end() != "---" {
+        if has_lone_carriage_return(first) {
+            return Err(old_mac_line_endings(first_start));
+        }
         let (message, hint) = if first.trim_end() == "+++" {
             (
                 "front matter in TOML (`+++`) is not supported",
@@ -111,7 +114,12 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
         ));
     }
     let yaml_offset = lines.position();
+    // A line `...` (which ends a document in YAML) where `---` was meant.
+    let mut dots = None;
     for (line_start, line) in lines.by_ref() {
+        if line.trim_end() == "..." && dots.is_none() {
+            dots = Some(line_start);
+        }
         if line.trim_end() == "---" {
             let body_offset = lines.position();
             let yaml = &text[yaml_offset..line_start];
@@ -134,11 +142,37 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
             });
         }
     }
+    if has_lone_carriage_return(&text[yaml_offset..]) {
+        return Err(old_mac_line_endings(first_start));
+    }
+    if let Some(dots) = dots {
+        return Err(Problem::new(
+            dots..dots + 3,
+            "the front matter ends with `...`, but oasis needs `---` there",
+            "replace `...` with `---`",
+        ));
+    }
     Err(Problem::new(
         first_start..first_start + 3,
         "the front matter is never closed",
         "add a line with just `---` after the last front-matter line (e.g. after `areas: …`)",
     ))
+}
+
+/// Whether `text` has a carriage return that is not part of a CRLF.
+fn has_lone_carriage_return(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+}
+
+/// Lines ended by a carriage return alone (as on Macs before 2001) are one
+/// long line to oasis, whose first line then is not `---` though it looks it.
+fn old_mac_line_endings(first_start: usize) -> Problem {
+    Problem::new(
+        first_start..first_start + 3,
+        "the file's lines end with a carriage return alone (old Mac line endings), which oasis does not read as line breaks",
+        "save the file with Unix (LF) or Windows (CRLF) line endings, which most editors offer (in Notepad++: Edit > EOL Conversion > Unix (LF), then save)",
+    )
 }
 
 /// Iterates over lines with their byte offsets, without the `\n`.
@@ -923,6 +957,26 @@ mod tests {
     fn refuses_unclosed_front_matter() {
         let problem = split("---\ntitle: x\nbody\n").unwrap_err();
         assert_eq!(problem.message, "the front matter is never closed");
+    }
+
+    // Regression: `...` at the end of the front matter was "never closed"
+    // at line 1, and old Mac line endings were "the first line must be
+    // `---`" though it looked it.
+    #[test]
+    fn names_a_closing_dots_line_and_old_mac_line_endings() {
+        let problem = split("---\ntitle: x\n...\nbody\n").unwrap_err();
+        assert_eq!(
+            problem.message,
+            "the front matter ends with `...`, but oasis needs `---` there"
+        );
+        assert_eq!(problem.range, 13..16);
+        for text in ["---\rtitle: x\r---\rbody\r", "---\ntitle: x\r---\rbody\r"] {
+            let problem = split(text).unwrap_err();
+            assert!(problem.message.contains("old Mac line endings"), "{text:?}");
+            assert_eq!(problem.range, 0..3);
+        }
+        // A `...` before the closing `---` is YAML's, and fine.
+        assert!(split("---\ntitle: x\n...\n---\nbody\n").is_ok());
     }
 
     #[test]
