@@ -926,6 +926,14 @@ pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
             if name.contains(" #") {
                 return None;
             }
+            // `extra:{a: 1}`: a known key without its space, not a key `extra:{a`.
+            if let Some((known, _)) = name.split_once(':')
+                && crate::load::fields::ALL_KEYS
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(known))
+            {
+                return None;
+            }
             return Some((name.to_string(), 0..name.len()));
         }
         search = colon + 1;
@@ -1020,6 +1028,11 @@ mod tests {
         assert_eq!(
             problems("summary: A long\nsummary\n"),
             ["this line has no key: is it the rest of `summary`?"]
+        );
+        // Regression: this was "unknown key `extra:{a`".
+        assert_eq!(
+            problems("extra:{a: 1,\n  b: 2}\ntitle: x\n"),
+            ["`extra:` needs a space after the colon"]
         );
         assert_eq!(
             problems("organisation:\u{a0}DfE\n"),
