@@ -379,6 +379,17 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     plain = None;
                 }
             }
+            if comment && flow_depth > 0 && line[i..].contains([']', '}']) {
+                // `[Derby #1, Oldham]`: the comment takes the closing `]`
+                // with it. The line is hidden, so the list ends with it.
+                let name = keys.last().map_or("the value", |k| k.name.as_str());
+                problems.push(
+                    hash_in_flow(line, i, name, at(i, line[i..].trim_end().len()))
+                        .on_line(line_index),
+                );
+                flow_depth = 0;
+                break;
+            }
             if comment {
                 break;
             }
@@ -494,6 +505,45 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     problems.extend(plain.and_then(PlainText::finish));
     hide_whole_regions(&keys, &mut problems);
     (keys, problems)
+}
+
+/// A `#` inside a list or map written on one line, at byte `hash` of
+/// `line`: YAML reads from there to the end of the line as a comment.
+fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
+    let start = line[..hash].rfind(['[', '{', ',']).map_or(0, |i| i + 1);
+    let end = line[hash..]
+        .find([',', ']', '}'])
+        .map_or(line.len(), |i| hash + i);
+    let entry = line[start..end].trim();
+    // In a map (`{size: x #1}`), the value is the text.
+    let (key_part, text) = match entry.split_once(": ") {
+        Some((k, v)) => (format!("{k}: "), v.trim()),
+        None => (String::new(), entry),
+    };
+    let (quoted, quotes) = quote(text);
+    let quoted = format!("{key_part}{quoted}");
+    let space = if line[..start].ends_with(',') {
+        " "
+    } else {
+        ""
+    };
+    let fixed = format!(
+        "{}{space}{quoted}{}",
+        line[..start].trim_end_matches(' '),
+        &line[end..]
+    );
+    let mut problem = Problem::new(
+        span,
+        format!(
+            "`{key}` is cut short at `#`: YAML reads the rest of the line, with its closing bracket, as a comment"
+        ),
+        format!(
+            "`#` after a space starts a comment; put the entry in {quotes} to keep it: {}",
+            fixed.trim()
+        ),
+    );
+    problem.field = Some(key.to_string());
+    problem
 }
 
 /// Widens each problem's hidden lines to the whole region its line belongs
@@ -1101,6 +1151,31 @@ mod tests {
         // and `#` inside a word, are fine.
         let fine = "# about\ntitle: \"Fair #1\" # checked\ndraft: true  # until approved\nareas: [derby] # only\nsummary: C# and F# clubs\nextra:\n  title: x #y\norganisation: # nothing\n  Real text\n";
         assert_eq!(messages(fine), Vec::<String>::new());
+    }
+
+    // Regression: `partners: [Derby #1, Oldham]` was "the list of `partners`
+    // is never closed", with a hint that added a second `]`.
+    #[test]
+    fn a_comment_inside_a_one_line_list_is_an_error() {
+        let yaml = "partners: [Derby #1, Oldham]\nstarts: 2018-01-01\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].range, 17..28);
+        assert!(
+            problems[0]
+                .hint
+                .ends_with("keep it: partners: [\"Derby #1\", Oldham]"),
+            "{}",
+            problems[0].hint
+        );
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["partners", "starts"]);
+        let hint = |yaml: &str| scan(yaml, 0).1[0].hint.clone();
+        assert!(hint("partners: [#1 Derby]\n").ends_with("partners: [\"#1 Derby\"]"));
+        assert!(hint("extra: {a: x #1}\n").ends_with("extra: {a: \"x #1\"}"));
+        // A comment after an entry of a list written over several lines is fine.
+        let (_, problems) = scan("partners: [\n  Derby, # the council\n  Oldham]\n", 0);
+        assert_eq!(problems, []);
     }
 
     #[test]
