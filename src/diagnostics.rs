@@ -201,9 +201,30 @@ impl<'a> SourceText<'a> {
         self.text
     }
 
+    /// The length of the byte-order mark the file starts with (0 or 3): not
+    /// a column of line 1, nor a character to show.
+    fn bom(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        }
+    }
+
+    /// The text of a line (0-based) to show, without its line break and,
+    /// on line 1, without a byte-order mark.
+    fn shown_line(&self, line_index: usize, line_start: usize, line_end: usize) -> &'a str {
+        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        if line_index == 0 {
+            line_text.trim_start_matches('\u{feff}')
+        } else {
+            line_text
+        }
+    }
+
     /// The location of a byte range; the span is clipped to its first line.
     pub fn locate(&self, start: usize, end: usize) -> Location {
-        let start = start.min(self.text.len());
+        let start = start.max(self.bom()).min(self.text.len());
         let end = end.clamp(start, self.text.len());
         let line_index = match self.line_starts.binary_search(&start) {
             Ok(i) => i,
@@ -214,7 +235,13 @@ impl<'a> SourceText<'a> {
             .line_starts
             .get(line_index + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        // Columns on line 1 count from after the byte-order mark.
+        let line_start = if line_index == 0 {
+            self.bom()
+        } else {
+            line_start
+        };
+        let line_text = self.shown_line(line_index, line_start, line_end);
         let start_char = floor_char(self.text, start);
         let (last_offset, last_column) = self.last.get();
         let column = if (line_start..=start_char).contains(&last_offset) {
@@ -245,7 +272,7 @@ impl<'a> SourceText<'a> {
             .line_starts
             .get(line_index + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
+        let line_text = self.shown_line(line_index, line_start, line_end);
         Location {
             file: self.file.to_string(),
             line: line_index + 1,
@@ -347,7 +374,10 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
             );
         }
         if let Some(line) = &loc.source_line {
-            let (shown, caret_offset, caret_width) = expand_tabs(line, loc.column, loc.width);
+            // A carriage return alone (old Mac line endings) would send the
+            // terminal's cursor back to the start of the line: show it as ␍.
+            let line = line.replace('\r', "␍");
+            let (shown, caret_offset, caret_width) = expand_tabs(&line, loc.column, loc.width);
             let (shown, caret_offset, caret_width) = clip(&shown, caret_offset, caret_width);
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(
@@ -506,6 +536,90 @@ pub fn invisible_control(text: &str) -> Option<char> {
     })
 }
 
+/// An invisible formatting character in a value, such as a zero-width space
+/// that came with text copied from a web page: `derby` with one after it
+/// looks like `derby`, but names no area.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Invisible {
+    /// Its byte offset in the value, and its length in bytes.
+    pub offset: usize,
+    pub len: usize,
+    /// "U+200B (zero-width space)".
+    pub name: String,
+    /// Where it is, in words: "after `derby`", "between `der` and `by`".
+    pub place: String,
+    /// The value without its invisible characters.
+    pub visible: String,
+}
+
+/// The invisible formatting characters writers meet, with their names.
+const INVISIBLE: &[(char, &str)] = &[
+    ('\u{00AD}', "soft hyphen"),
+    ('\u{061C}', "Arabic letter mark"),
+    ('\u{180E}', "Mongolian vowel separator"),
+    ('\u{200B}', "zero-width space"),
+    ('\u{200C}', "zero-width non-joiner"),
+    ('\u{200D}', "zero-width joiner"),
+    ('\u{200E}', "left-to-right mark"),
+    ('\u{200F}', "right-to-left mark"),
+    ('\u{202A}', "left-to-right embedding"),
+    ('\u{202B}', "right-to-left embedding"),
+    ('\u{202C}', "pop directional formatting"),
+    ('\u{202D}', "left-to-right override"),
+    ('\u{202E}', "right-to-left override"),
+    ('\u{2060}', "word joiner"),
+    ('\u{2066}', "left-to-right isolate"),
+    ('\u{2067}', "right-to-left isolate"),
+    ('\u{2068}', "first strong isolate"),
+    ('\u{2069}', "pop directional isolate"),
+    ('\u{FEFF}', "zero-width no-break space"),
+];
+
+fn invisible_name(c: char) -> Option<&'static str> {
+    INVISIBLE
+        .iter()
+        .find(|(invisible, _)| *invisible == c)
+        .map(|(_, name)| *name)
+}
+
+/// `text` without its invisible formatting characters.
+pub fn without_invisible(text: &str) -> String {
+    text.chars()
+        .filter(|c| invisible_name(*c).is_none())
+        .collect()
+}
+
+/// What to do about an invisible character in `line`: type the line again.
+pub fn retype_hint(line: &str) -> String {
+    format!(
+        "delete the line and type it again by hand, not pasted: {}; text copied from a web page or a document can bring characters that do not show",
+        without_invisible(line.trim())
+    )
+}
+
+/// The first invisible formatting character in `value`, if it has one.
+pub fn invisible_format(value: &str) -> Option<Invisible> {
+    let (offset, c) = value
+        .char_indices()
+        .find(|(_, c)| invisible_name(*c).is_some())?;
+    let name = invisible_name(c).expect("found above");
+    let before = without_invisible(&value[..offset]);
+    let after = without_invisible(&value[offset + c.len_utf8()..]);
+    let place = match (before.is_empty(), after.is_empty()) {
+        (true, true) => "and nothing else".to_string(),
+        (true, false) => format!("before `{after}`"),
+        (false, true) => format!("after `{before}`"),
+        (false, false) => format!("between `{before}` and `{after}`"),
+    };
+    Some(Invisible {
+        offset,
+        len: c.len_utf8(),
+        name: format!("U+{:04X} ({name})", c as u32),
+        place,
+        visible: format!("{before}{after}"),
+    })
+}
+
 /// `n` and `word`, in the plural unless `n` is 1: "1 error", "3 pages".
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -557,6 +671,22 @@ mod tests {
         assert_eq!(loc.source_line.as_deref(), Some("areas: [darby]"));
     }
 
+    // Regression: a byte-order mark was counted as a column of line 1
+    // (`Just body` was reported at 1:2) and shown in the source line.
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}Just body\nline two\n";
+        let source = SourceText::new("a.md", text);
+        let loc = source.locate(3, 12);
+        assert_eq!((loc.line, loc.column, loc.width), (1, 1, 9));
+        assert_eq!(loc.source_line.as_deref(), Some("Just body"));
+        assert_eq!(source.locate(0, 12).column, 1);
+        assert_eq!(source.locate(8, 9).column, 6);
+        assert_eq!(source.locate(text.find("two").unwrap(), 0).column, 6);
+        let loc = source.locate_line_col(1, 1, 4);
+        assert_eq!(loc.source_line.as_deref(), Some("Just body"));
+    }
+
     // Found while fuzzing: 12,000 bad aliases on one 60 KB line copied the
     // line 12,000 times (720 MB) and counted its columns from the start each time.
     #[test]
@@ -588,6 +718,22 @@ mod tests {
         );
     }
 
+    // Regression: the lines of a YAML example in a hint must keep their
+    // indentation relative to each other, so that the example can be copied.
+    #[test]
+    fn a_multi_line_hint_keeps_its_indentation() {
+        let d = Diagnostic::error("x")
+            .in_file("a.md")
+            .hint("e.g.\nchanges:\n  - date: 2019-11-01\n    note: \"What changed\"");
+        let shown = render_human(&d, false);
+        let column = |word: &str| {
+            let line = shown.lines().find(|l| l.contains(word)).unwrap();
+            line.find(word).unwrap()
+        };
+        assert_eq!(column("note:"), column("date:"), "{shown}");
+        assert_eq!(column("- date") + 2, column("changes:") + 4, "{shown}");
+    }
+
     #[test]
     fn clips_long_lines_around_the_caret() {
         let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
@@ -616,6 +762,19 @@ mod tests {
             Some("plans/derby.md")
         );
         assert_eq!(did_you_mean("plans/", candidates), Some("plans/derby.md"));
+    }
+
+    #[test]
+    fn names_an_invisible_character_and_where_it_is() {
+        let found = invisible_format("derby\u{200b}").unwrap();
+        assert_eq!((found.offset, found.len), (5, 3));
+        assert_eq!(found.name, "U+200B (zero-width space)");
+        assert_eq!(found.place, "after `derby`");
+        assert_eq!(found.visible, "derby");
+        let found = invisible_format("ear\u{ad}ly-years").unwrap();
+        assert_eq!(found.place, "between `ear` and `ly-years`");
+        assert_eq!(invisible_format("derby"), None);
+        assert_eq!(invisible_format("café"), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::config::{Config, is_slug};
-use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean, invisible_format, retype_hint};
 use crate::document::{Alias, AttachedFile, Document, Kind, PlanDetails, ProjectDetails};
 use crate::markdown;
 
@@ -143,6 +143,13 @@ pub fn load_document(
     for key in &keys {
         if allowed.contains(&key.name.as_str()) {
             usable_keys.push(key.clone());
+            continue;
+        }
+        if let Some((d, visible)) = invisible_in_key(key, &source) {
+            // `title` with a zero-width space: not also missing.
+            mistyped_keys.push(visible);
+            diagnostics.push(d);
+            blanked.push(key.lines.clone());
             continue;
         }
         let d = unknown_key(key, kind, &allowed, &source);
@@ -298,6 +305,23 @@ fn blank_lines(yaml: &str, lines: &[Range<usize>]) -> String {
         .join("\n")
 }
 
+/// A key with an invisible character in it (`title` and a zero-width
+/// space), at that character, and the key without it.
+fn invisible_in_key(key: &TopKey, source: &SourceText) -> Option<(Diagnostic, String)> {
+    let found = invisible_format(&key.name)?;
+    let start = key.key.start + found.offset;
+    let location = source.locate(start, start + found.len);
+    let hint = retype_hint(location.source_line.as_deref().unwrap_or(&key.name));
+    let d = Diagnostic::error(format!(
+        "the key `{}` has an invisible character in it: {}, {}",
+        found.visible, found.name, found.place
+    ))
+    .at(location)
+    .field(found.visible.clone())
+    .hint(hint);
+    Some((d, found.visible))
+}
+
 fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) -> Diagnostic {
     let location = source.locate(key.key.start, key.key.end);
     let users = kinds_using(&key.name);
@@ -372,6 +396,75 @@ impl Checker<'_> {
 
     /// Where one item (`darby`) of a key's list is.
     fn at_item(&self, name: &str, item: &str) -> crate::diagnostics::Location {
+        match self.item_range(name, item) {
+            Some(range) => self.source.locate(range.start, range.end),
+            None => self.at_value(name),
+        }
+    }
+
+    /// An error for a value with an invisible character in it (a zero-width
+    /// space copied with it), at that character: otherwise the value looks
+    /// right, and "unknown area `derby`, did you mean `derby`?" cannot be acted on.
+    fn invisible(&self, name: &str, what: &str, value: &str) -> Option<Diagnostic> {
+        let found = invisible_format(value)?;
+        let location = match self.item_range(name, value) {
+            Some(range) => {
+                let start = range.start + found.offset;
+                self.source.locate(start, start + found.len)
+            }
+            None => self.at_value(name),
+        };
+        let hint = retype_hint(location.source_line.as_deref().unwrap_or(value));
+        Some(
+            Diagnostic::error(format!(
+                "{what} `{}` has an invisible character in it: {}, {}",
+                found.visible, found.name, found.place
+            ))
+            .at(location)
+            .field(name)
+            .hint(hint),
+        )
+    }
+
+    /// A warning for text wrapped in curly quotation marks without straight
+    /// ones (`title: “Careers fair”`): YAML keeps the curly marks as part of
+    /// the text, so the page shows them.
+    fn curly_quotes(&self, name: &str, value: &str, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(inner) = super::syntax::curly_quoted(value) else {
+            return;
+        };
+        let Some(range) = self.item_range(name, value) else {
+            return;
+        };
+        let text = self.source_text();
+        if text[..range.start].ends_with(['"', '\'']) {
+            // Curly marks inside straight ones are meant to show.
+            return;
+        }
+        let (quoted, _) = frontmatter::quote(inner);
+        let (what, fix) = match name {
+            "partners" => ("a name in `partners`".to_string(), quoted),
+            "changes" => (
+                "the `note` of a change".to_string(),
+                format!("note: {quoted}"),
+            ),
+            _ => (format!("`{name}`"), format!("{name}: {quoted}")),
+        };
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "{what} is wrapped in curly quotation marks ({}), which will show on the page",
+                super::syntax::curly_marks(value)
+            ))
+            .at(self.source.locate(range.start, range.end))
+            .field(name)
+            .hint(format!(
+                "YAML reads only straight quotation marks as quotes: write {fix}"
+            )),
+        );
+    }
+
+    /// The byte range of one item (`darby`) of a key's list, or of its value.
+    fn item_range(&self, name: &str, item: &str) -> Option<Range<usize>> {
         if let Some(key) = self.key(name) {
             let region = &self.source_text()[key.value.clone()];
             let mut search = 0;
@@ -386,14 +479,12 @@ impl Checker<'_> {
                     matches!(c, '"' | '\'' | ']' | ',' | ' ' | '\t' | '\n' | '\r' | '#')
                 });
                 if opens && closes {
-                    return self
-                        .source
-                        .locate(key.value.start + start, key.value.start + end);
+                    return Some(key.value.start + start..key.value.start + end);
                 }
                 search = end;
             }
         }
-        self.at_value(name)
+        None
     }
 
     fn source_text(&self) -> &str {
@@ -582,6 +673,24 @@ impl Checker<'_> {
             }
         }
 
+        for (name, value) in [
+            ("title", &front_matter.title),
+            ("summary", &front_matter.summary),
+            ("organisation", &front_matter.organisation),
+            ("funder", &front_matter.funder),
+            ("provider", &front_matter.provider),
+        ] {
+            if let Some(value) = value {
+                self.curly_quotes(name, value, diagnostics);
+            }
+        }
+        for partner in front_matter.partners.iter().flatten() {
+            self.curly_quotes("partners", partner, diagnostics);
+        }
+        for change in front_matter.changes.iter().flatten() {
+            self.curly_quotes("changes", &change.note, diagnostics);
+        }
+
         let (all_areas, areas) = self.areas(front_matter.areas.as_ref(), diagnostics);
         let priorities = self.priorities(front_matter.priorities.as_deref(), diagnostics);
         let slug = self.slug(front_matter.slug.as_deref(), diagnostics);
@@ -629,7 +738,7 @@ impl Checker<'_> {
                         ))
                         .at(self.at_value("extra"))
                         .field("extra")
-                        .hint("use text keys in `extra`, e.g. extra:\n  colour: blue"),
+                        .hint("use text keys in `extra`, e.g.\nextra:\n  colour: blue"),
                     );
                     serde_yaml::Value::Null
                 }
@@ -729,7 +838,11 @@ impl Checker<'_> {
                 }
                 let mut kept = Vec::new();
                 for slug in slugs {
-                    if config.area(slug).is_none() {
+                    if config.area(slug).is_none()
+                        && let Some(d) = self.invisible("areas", "the area", slug)
+                    {
+                        diagnostics.push(d);
+                    } else if config.area(slug).is_none() {
                         let suggestion = did_you_mean(slug, declared());
                         diagnostics.push(
                             Diagnostic::error(format!("unknown area `{slug}`"))
@@ -780,7 +893,11 @@ impl Checker<'_> {
         let declared = || config.priorities.iter().map(|p| p.slug.as_str());
         let mut kept: Vec<String> = Vec::new();
         for slug in list.unwrap_or_default() {
-            if config.priority(slug).is_none() {
+            if config.priority(slug).is_none()
+                && let Some(d) = self.invisible("priorities", "the priority", slug)
+            {
+                diagnostics.push(d);
+            } else if config.priority(slug).is_none() {
                 let suggestion = did_you_mean(slug, declared());
                 let known: Vec<&str> = declared().collect();
                 diagnostics.push(
@@ -878,6 +995,10 @@ impl Checker<'_> {
             }
             if is_slug(slug) {
                 return slug.to_string();
+            }
+            if let Some(d) = self.invisible("slug", "the slug", slug) {
+                diagnostics.push(d);
+                return crate::slug::slugify(slug);
             }
             diagnostics.push(
                 Diagnostic::error(format!(

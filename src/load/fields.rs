@@ -257,9 +257,9 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
         let missing = message.split('`').nth(1).unwrap_or("a key");
         (
             format!("an entry of `{field_name}` has no `{missing}`"),
-            Some(format!(
-                "each entry needs `{missing}`, e.g. - date: 2019-11-01\n    note: \"What changed\""
-            )),
+            Some(
+                "each entry needs a `date` and a `note`, one exactly under the other, e.g.\nchanges:\n  - date: 2019-11-01\n    note: \"What changed\""
+            .to_string()),
         )
     } else if message.contains("recursion limit exceeded") {
         (
@@ -606,12 +606,12 @@ fn hint_for(field: &str) -> Option<String> {
         "aliases" => "list old addresses, e.g. aliases: [\"/old/derby-plan/\"]",
         "partners" => "list names, e.g. partners: [\"Derby City Council\"]",
         "changes" => {
-            "list changes, e.g. changes:\n  - date: 2019-11-01\n    note: \"Added the extension\""
+            "list changes, e.g.\nchanges:\n  - date: 2019-11-01\n    note: \"Added the extension\""
         }
         "draft" => "write draft: true or draft: false",
         "funding" => "write whole pounds as a number, without £ or commas, e.g. funding: 22000000",
         "status" => "write status: planned, status: active or status: completed",
-        "extra" => "extra holds keys and values for custom templates, e.g. extra:\n  colour: blue",
+        "extra" => "extra holds keys and values for custom templates, e.g.\nextra:\n  colour: blue",
         _ => "put text values in double quotes",
     };
     Some(hint.to_string())
@@ -985,6 +985,15 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
             f.write_str("planned, active or completed")
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<Status, E> {
+            if let Some(found) = crate::diagnostics::invisible_format(value) {
+                return Err(fail(
+                    &format!(
+                        "has an invisible character in it: {}, {}",
+                        found.name, found.place
+                    ),
+                    &crate::diagnostics::retype_hint(&format!("status: {}", found.visible)),
+                ));
+            }
             let wanted = value.trim().to_lowercase();
             if let Some((_, status)) = Status::ALL.iter().find(|(name, _)| *name == wanted) {
                 return Ok(*status);
@@ -1126,6 +1135,21 @@ mod tests {
                 .unwrap()
                 .ends_with("or remove the line")
         );
+    }
+
+    // Regression: "e.g. - date: 2019-11-01" then "note: …" on the next line
+    // did not line up once printed, and YAML copied from it was broken.
+    #[test]
+    fn yaml_examples_in_hints_start_on_a_line_of_their_own() {
+        let (_, errors) = parse_all("changes:\n  - date: 2018-01-01\n");
+        let missing_note = errors[0].hint.clone().unwrap_or_default();
+        let hints = ALL_KEYS.iter().filter_map(|key| hint_for(key));
+        for hint in hints.chain([missing_note]).filter(|h| h.contains('\n')) {
+            let (sentence, example) = hint.split_once('\n').unwrap();
+            assert!(sentence.ends_with("e.g."), "{hint}");
+            let (_, errors) = parse_all(&format!("{example}\n"));
+            assert!(errors.is_empty(), "{hint}: {errors:?}");
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use super::indentation::{Indentation, Misaligned};
+
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 
@@ -91,6 +93,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
         ));
     };
     if first.trim_end() != "---" {
+        if has_lone_carriage_return(first) {
+            return Err(old_mac_line_endings(first_start));
+        }
         let (message, hint) = if first.trim_end() == "+++" {
             (
                 "front matter in TOML (`+++`) is not supported",
@@ -109,7 +114,12 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
         ));
     }
     let yaml_offset = lines.position();
+    // A line `...` (which ends a document in YAML) where `---` was meant.
+    let mut dots = None;
     for (line_start, line) in lines.by_ref() {
+        if line.trim_end() == "..." && dots.is_none() {
+            dots = Some(line_start);
+        }
         if line.trim_end() == "---" {
             let body_offset = lines.position();
             let yaml = &text[yaml_offset..line_start];
@@ -132,11 +142,37 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
             });
         }
     }
+    if has_lone_carriage_return(&text[yaml_offset..]) {
+        return Err(old_mac_line_endings(first_start));
+    }
+    if let Some(dots) = dots {
+        return Err(Problem::new(
+            dots..dots + 3,
+            "the front matter ends with `...`, but oasis needs `---` there",
+            "replace `...` with `---`",
+        ));
+    }
     Err(Problem::new(
         first_start..first_start + 3,
         "the front matter is never closed",
         "add a line with just `---` after the last front-matter line (e.g. after `areas: …`)",
     ))
+}
+
+/// Whether `text` has a carriage return that is not part of a CRLF.
+fn has_lone_carriage_return(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+}
+
+/// Lines ended by a carriage return alone (as on Macs before 2001) are one
+/// long line to oasis, whose first line then is not `---` though it looks it.
+fn old_mac_line_endings(first_start: usize) -> Problem {
+    Problem::new(
+        first_start..first_start + 3,
+        "the file's lines end with a carriage return alone (old Mac line endings), which oasis does not read as line breaks",
+        "save the file with Unix (LF) or Windows (CRLF) line endings, which most editors offer (in Notepad++: Edit > EOL Conversion > Unix (LF), then save)",
+    )
 }
 
 /// Iterates over lines with their byte offsets, without the `\n`.
@@ -191,6 +227,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     // the lines after it are its own (indented under it), not the key's above.
     let mut stray: Option<usize> = None;
     let mut plain: Option<PlainText> = None;
+    let mut indentation = Indentation::default();
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -246,6 +283,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 ));
                 return (keys, problems);
             }
+            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+                // Blank lines and comments are not compared.
+            } else if line[..indent].contains('\t') {
+                indentation.skip();
+            } else if let Some(misaligned) = indentation.line(line, line_index) {
+                problems.push(misaligned_key(misaligned, at).on_line(line_index));
+            }
             if indent == 0
                 && let Some((name, name_range)) = top_level_key(line)
             {
@@ -290,6 +334,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 );
             }
         } else {
+            indentation.skip();
             extend_last(
                 &mut keys,
                 &mut problems,
@@ -333,6 +378,17 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 } else if !value.read(line, line_index, i) {
                     plain = None;
                 }
+            }
+            if comment && flow_depth > 0 && line[i..].contains([']', '}']) {
+                // `[Derby #1, Oldham]`: the comment takes the closing `]`
+                // with it. The line is hidden, so the list ends with it.
+                let name = keys.last().map_or("the value", |k| k.name.as_str());
+                problems.push(
+                    hash_in_flow(line, i, name, at(i, line[i..].trim_end().len()))
+                        .on_line(line_index),
+                );
+                flow_depth = 0;
+                break;
             }
             if comment {
                 break;
@@ -451,6 +507,45 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     (keys, problems)
 }
 
+/// A `#` inside a list or map written on one line, at byte `hash` of
+/// `line`: YAML reads from there to the end of the line as a comment.
+fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
+    let start = line[..hash].rfind(['[', '{', ',']).map_or(0, |i| i + 1);
+    let end = line[hash..]
+        .find([',', ']', '}'])
+        .map_or(line.len(), |i| hash + i);
+    let entry = line[start..end].trim();
+    // In a map (`{size: x #1}`), the value is the text.
+    let (key_part, text) = match entry.split_once(": ") {
+        Some((k, v)) => (format!("{k}: "), v.trim()),
+        None => (String::new(), entry),
+    };
+    let (quoted, quotes) = quote(text);
+    let quoted = format!("{key_part}{quoted}");
+    let space = if line[..start].ends_with(',') {
+        " "
+    } else {
+        ""
+    };
+    let fixed = format!(
+        "{}{space}{quoted}{}",
+        line[..start].trim_end_matches(' '),
+        &line[end..]
+    );
+    let mut problem = Problem::new(
+        span,
+        format!(
+            "`{key}` is cut short at `#`: YAML reads the rest of the line, with its closing bracket, as a comment"
+        ),
+        format!(
+            "`#` after a space starts a comment; put the entry in {quotes} to keep it: {}",
+            fixed.trim()
+        ),
+    );
+    problem.field = Some(key.to_string());
+    problem
+}
+
 /// Widens each problem's hidden lines to the whole region its line belongs
 /// to (a key with the lines under it, or a line at the margin that is not a
 /// key with the lines under that), so the parser sees no half of a value.
@@ -473,6 +568,36 @@ fn hide_whole_regions(keys: &[TopKey], problems: &mut [Problem]) {
             *skip = skip.start.min(stray.start)..skip.end.max(stray.end);
         }
     }
+}
+
+/// A nested key that lines up with no key above it (see [`Indentation`]).
+fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usize>) -> Problem {
+    let Misaligned {
+        key,
+        name,
+        under,
+        under_line,
+        spaces,
+        deeper,
+    } = misaligned;
+    let message = if deeper {
+        format!(
+            "`{name}` is indented further than `{under}` on line {}, so YAML reads it as more of the value of `{under}`",
+            file_line(under_line)
+        )
+    } else {
+        format!(
+            "`{name}` does not line up with `{under}` on line {}",
+            file_line(under_line)
+        )
+    };
+    Problem::new(
+        at(key.start, key.len()),
+        message,
+        format!(
+            "start the line with {spaces} spaces, so that `{name}` is exactly under `{under}`: YAML reads what belongs together from the indentation"
+        ),
+    )
 }
 
 /// The line in the file of a 0-based line of the YAML block, which starts
@@ -826,7 +951,7 @@ fn extend_last(
 }
 
 /// The key of a line such as `title: x` or `"title": x`, with its byte range.
-fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
+pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
     let first = line.as_bytes().first()?;
     if matches!(
         first,
@@ -849,6 +974,14 @@ fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
         if next.is_none_or(|b| *b == b' ' || *b == b'\t') {
             let name = line[..colon].trim_end();
             if name.contains(" #") {
+                return None;
+            }
+            // `extra:{a: 1}`: a known key without its space, not a key `extra:{a`.
+            if let Some((known, _)) = name.split_once(':')
+                && crate::load::fields::ALL_KEYS
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(known))
+            {
                 return None;
             }
             return Some((name.to_string(), 0..name.len()));
@@ -882,6 +1015,26 @@ mod tests {
     fn refuses_unclosed_front_matter() {
         let problem = split("---\ntitle: x\nbody\n").unwrap_err();
         assert_eq!(problem.message, "the front matter is never closed");
+    }
+
+    // Regression: `...` at the end of the front matter was "never closed"
+    // at line 1, and old Mac line endings were "the first line must be
+    // `---`" though it looked it.
+    #[test]
+    fn names_a_closing_dots_line_and_old_mac_line_endings() {
+        let problem = split("---\ntitle: x\n...\nbody\n").unwrap_err();
+        assert_eq!(
+            problem.message,
+            "the front matter ends with `...`, but oasis needs `---` there"
+        );
+        assert_eq!(problem.range, 13..16);
+        for text in ["---\rtitle: x\r---\rbody\r", "---\ntitle: x\r---\rbody\r"] {
+            let problem = split(text).unwrap_err();
+            assert!(problem.message.contains("old Mac line endings"), "{text:?}");
+            assert_eq!(problem.range, 0..3);
+        }
+        // A `...` before the closing `---` is YAML's, and fine.
+        assert!(split("---\ntitle: x\n...\n---\nbody\n").is_ok());
     }
 
     #[test]
@@ -925,6 +1078,11 @@ mod tests {
         assert_eq!(
             problems("summary: A long\nsummary\n"),
             ["this line has no key: is it the rest of `summary`?"]
+        );
+        // Regression: this was "unknown key `extra:{a`".
+        assert_eq!(
+            problems("extra:{a: 1,\n  b: 2}\ntitle: x\n"),
+            ["`extra:` needs a space after the colon"]
         );
         assert_eq!(
             problems("organisation:\u{a0}DfE\n"),
@@ -993,6 +1151,31 @@ mod tests {
         // and `#` inside a word, are fine.
         let fine = "# about\ntitle: \"Fair #1\" # checked\ndraft: true  # until approved\nareas: [derby] # only\nsummary: C# and F# clubs\nextra:\n  title: x #y\norganisation: # nothing\n  Real text\n";
         assert_eq!(messages(fine), Vec::<String>::new());
+    }
+
+    // Regression: `partners: [Derby #1, Oldham]` was "the list of `partners`
+    // is never closed", with a hint that added a second `]`.
+    #[test]
+    fn a_comment_inside_a_one_line_list_is_an_error() {
+        let yaml = "partners: [Derby #1, Oldham]\nstarts: 2018-01-01\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].range, 17..28);
+        assert!(
+            problems[0]
+                .hint
+                .ends_with("keep it: partners: [\"Derby #1\", Oldham]"),
+            "{}",
+            problems[0].hint
+        );
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["partners", "starts"]);
+        let hint = |yaml: &str| scan(yaml, 0).1[0].hint.clone();
+        assert!(hint("partners: [#1 Derby]\n").ends_with("partners: [\"#1 Derby\"]"));
+        assert!(hint("extra: {a: x #1}\n").ends_with("extra: {a: \"x #1\"}"));
+        // A comment after an entry of a list written over several lines is fine.
+        let (_, problems) = scan("partners: [\n  Derby, # the council\n  Oldham]\n", 0);
+        assert_eq!(problems, []);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod document;
 pub mod fields;
 pub mod frontmatter;
+mod indentation;
 mod syntax;
 
 use std::collections::HashMap;

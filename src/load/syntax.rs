@@ -234,6 +234,22 @@ fn colon(error: &mut FieldError, lines: &[&str]) -> bool {
     let nested = matches!(field.as_str(), "changes" | "extra");
     if let Some((key, value)) = entry
         && !at_first_colon
+        && let Some(inner) = curly_quoted(value)
+    {
+        // `title: “Careers: fair”`: the writer did quote it, with marks
+        // that YAML does not take for quotation marks.
+        let (quoted, quotes) = quote(inner);
+        let value_start = text.find(value).unwrap_or(0);
+        error.position = Some((line, column_of(text, value_start)));
+        error.message = format!(
+            "`{key}` is in curly quotation marks ({}), which YAML does not read as quotation marks",
+            curly_marks(value)
+        );
+        error.hint = Some(format!(
+            "type straight {quotes} in place of the curly ones: {key}: {quoted}"
+        ));
+    } else if let Some((key, value)) = entry
+        && !at_first_colon
     {
         // A later colon in the line's own value: quote the value.
         let (quoted, quotes) = quote(value);
@@ -312,6 +328,20 @@ fn text_after_closing_quote(error: &mut FieldError, lines: &[&str]) -> bool {
         "a quotation mark ends the text: put all of it inside one pair of {quotes}, e.g. {key}: {quoted}"
     ));
     true
+}
+
+/// The text inside curly quotation marks (“Careers fair”, ‘Careers fair’),
+/// which a word processor or a web page may have typed for straight ones.
+pub fn curly_quoted(value: &str) -> Option<&str> {
+    let inner = value.strip_prefix(['“', '‘', '„', '«'])?;
+    inner.strip_suffix(['”', '’', '“', '»'])
+}
+
+/// The curly quotation marks around a value, for a message: "“ ”".
+pub fn curly_marks(value: &str) -> String {
+    let first = value.chars().next().unwrap_or('“');
+    let last = value.chars().next_back().unwrap_or('”');
+    format!("{first} {last}")
 }
 
 /// A line whose indentation fits none of the lines above it.
@@ -503,6 +533,12 @@ mod tests {
                 "`note` contains a colon that YAML cannot read",
                 "note: \"Fixed: a typo\"",
                 (3, 16),
+            ),
+            (
+                "title: “Careers: fair”\n",
+                "`title` is in curly quotation marks (“ ”), which YAML does not read as quotation marks",
+                "type straight double quotes in place of the curly ones: title: \"Careers: fair\"",
+                (1, 8),
             ),
             (
                 "title: x\n  date: 2018-01-01\n",
