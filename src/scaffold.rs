@@ -119,6 +119,7 @@ fn as_loaded(
         attachments: &HashMap::new(),
         today,
         future: false,
+        markdown: &Default::default(),
     };
     let content_path = relative.strip_prefix("content/").unwrap_or(relative);
     let (document, diagnostics) =

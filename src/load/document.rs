@@ -5,7 +5,7 @@
 //! Out: a [`Document`] (when the front matter is usable) and diagnostics, each
 //! located at the exact key or list item at fault.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::config::{Config, is_slug};
@@ -73,6 +73,9 @@ pub struct LoadContext<'a> {
     pub today: jiff::civil::Date,
     /// `--future`: scheduled documents are built.
     pub future: bool,
+    /// The content paths of the site's Markdown files, when known: a
+    /// suggested name must not be one already taken.
+    pub markdown: &'a HashSet<String>,
 }
 
 /// Parses and validates one Markdown file.
@@ -961,7 +964,14 @@ impl Checker<'_> {
                     )
                 };
                 if !declared.contains(&stem) {
-                    let suggestion = did_you_mean(stem, declared.iter().copied());
+                    let folder = self.content_path.split('/').next().unwrap_or_default();
+                    let suggestion = did_you_mean(
+                        stem,
+                        declared
+                            .iter()
+                            .copied()
+                            .filter(|s| !self.cx.markdown.contains(&format!("{folder}/{s}.md"))),
+                    );
                     diagnostics.push(
                         Diagnostic::error(format!(
                             "`{}` introduces an {what} that site.toml does not declare: `{stem}`",
@@ -1044,6 +1054,14 @@ impl Checker<'_> {
             .rsplit_once('/')
             .map_or("", |(folder, _)| folder);
         let relative = name.trim_start_matches("./");
+        // An example named after this plan (`oldham-delivery-plan.pdf`).
+        let stem = self.content_path.rsplit('/').next().unwrap_or_default();
+        let stem = stem.get(..stem.len().saturating_sub(3)).unwrap_or(stem);
+        let example = if stem.ends_with("plan") {
+            format!("{stem}.pdf")
+        } else {
+            format!("{stem}-delivery-plan.pdf")
+        };
         let path = if folder.is_empty() {
             relative.to_string()
         } else {
@@ -1062,7 +1080,7 @@ impl Checker<'_> {
                 .at(self.at_value("document"))
                 .field("document")
                 .hint(format!(
-                    "put the file in content/{folder}/, beside the plan, and give its name alone, e.g. document: derby-plan.pdf"
+                    "put the file in content/{folder}/, beside the plan, and give its name alone, e.g. document: {example}"
                 )),
             );
             return None;
@@ -1073,7 +1091,7 @@ impl Checker<'_> {
                     .at(self.at_value("document"))
                     .field("document")
                     .hint(format!(
-                        "`document` is the published file (a PDF, a spreadsheet…) to put next to the plan, in content/{folder}/, e.g. document: derby-plan.pdf; remove the line if there is none"
+                        "`document` is the published file (a PDF, a spreadsheet…) to put next to the plan, in content/{folder}/, e.g. document: {example}; remove the line if there is none"
                     )),
             );
             return None;
@@ -1086,7 +1104,7 @@ impl Checker<'_> {
                 .at(self.at_value("document"))
                 .field("document")
                 .hint(format!(
-                    "`document` is the published file (a PDF, a spreadsheet…) next to the plan, in content/{folder}/, e.g. document: derby-plan.pdf; to point to another document, link to it in the body with [its title](@/{path})"
+                    "`document` is the published file (a PDF, a spreadsheet…) next to the plan, in content/{folder}/, e.g. document: {example}; to point to another document, link to it in the body with [its title](@/{path})"
                 )),
             );
             return None;
@@ -1107,7 +1125,7 @@ impl Checker<'_> {
                     .collect();
                 let suggestion = did_you_mean(relative, siblings.iter().copied());
                 let mut hint = format!(
-                    "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: derby-plan.pdf"
+                    "put the file next to the plan, in content/{folder}/, and give its name, e.g. document: {example}"
                 );
                 // With no close match, the names that are there are the next best help.
                 if suggestion.is_none() && !siblings.is_empty() {
@@ -1119,7 +1137,12 @@ impl Checker<'_> {
                                 == relative.rsplit_once('.').map(|(_, e)| e)
                         })
                         .collect();
-                    names.sort_unstable();
+                    // The likeliest first: `oldham-plan.pdf` lists
+                    // `oldham-delivery-plan.pdf` before `derby-…`.
+                    names.sort_unstable_by(|a, b| {
+                        let likeness = |name: &str| strsim::jaro_winkler(name, relative);
+                        likeness(b).total_cmp(&likeness(a)).then(a.cmp(b))
+                    });
                     if !names.is_empty() && names.len() <= 12 {
                         hint = format!(
                             "the files like it in content/{folder}/ are: {}; or {hint}",
@@ -1233,6 +1256,7 @@ mod tests {
             attachments: &HashMap::new(),
             today: jiff::civil::date(2024, 1, 1),
             future: false,
+            markdown: &Default::default(),
         };
         let text = format!(
             "---\ntitle: \"First\"\ndate: 2018-03-01\nsummary: \"S.\"\nareas: [derby]\n{}colour: blue\n---\n",

@@ -238,6 +238,7 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
         // Serde names the Rust type: say what to write instead.
         let expected = match expected {
             "struct Change" => "an entry with a date and a note",
+            "a sequence" => "a list",
             other => other,
         };
         (
@@ -717,6 +718,18 @@ fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::
                 // `areas: all` is the only `all`.
                 None if value.trim().eq_ignore_ascii_case("all") => {
                     "only `areas` can be `all`; list each one in square brackets, e.g. priorities: [early-years, careers-and-the-world-of-work]".to_string()
+                }
+                // Quotes inside the brackets keep a name with a comma,
+                // colon or `#` whole: [Smith, Jones] is two names.
+                None if value.contains([',', ':', '#']) => {
+                    let quoted = format!("[\"{}\"]", value.replace('"', "\\\""));
+                    if value.contains(',') {
+                        format!(
+                            "put it in square brackets: {quoted} if it is one name; [{value}] if the commas separate names"
+                        )
+                    } else {
+                        format!("put it in square brackets, in quotes: {quoted}")
+                    }
                 }
                 None => format!("put the value in square brackets: [{value}]"),
             };

@@ -11,7 +11,7 @@ pub mod frontmatter;
 mod indentation;
 mod syntax;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -215,11 +215,16 @@ pub fn load_with(
         }
     }
 
+    let markdown_paths: HashSet<String> = markdown
+        .iter()
+        .map(|(_, content_path, _)| content_path.clone())
+        .collect();
     let cx = LoadContext {
         config: &config,
         attachments: &attachment_info,
         today,
         future: options.future,
+        markdown: &markdown_paths,
     };
     let results: Vec<(Option<Document>, Vec<Diagnostic>)> = markdown
         .par_iter()

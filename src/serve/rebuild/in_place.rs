@@ -93,6 +93,7 @@ fn edits(rebuilder: &Rebuilder, last: &LastBuild, changes: &Changes) -> Option<V
         attachments: &attachments,
         today: last.site.today,
         future: rebuilder.options.future,
+        markdown: &Default::default(),
     };
     let mut edits = Vec::new();
     for path in &changes.paths {
