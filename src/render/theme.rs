@@ -905,6 +905,18 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
         || message.contains("undefined")
         || message.contains("not defined")
     {
+        // Tera lists the page's own variables, not `site`, which every
+        // page has (a global of the renderer).
+        if let Some((before, listed)) = message.split_once("Available variables: ") {
+            let mut variables: Vec<&str> = listed.trim_end_matches('.').split(", ").collect();
+            if !variables.contains(&"site") {
+                variables.push("site");
+                variables.sort_unstable();
+            }
+            let suggestion = did_you_mean(name, variables.iter().copied());
+            d.label = suggestion.map(|s| format!("did you mean `{s}`?"));
+            d.message = format!("{before}Available variables: {}", variables.join(", "));
+        }
         d.hint = Some("the variables each template receives are listed in docs/TEMPLATES.md; use `{% if x is defined %}` for optional ones".to_string());
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
