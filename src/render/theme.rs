@@ -952,6 +952,19 @@ mod tests {
     use super::{TemplateSource, component_cycles, tag_problem};
 
     #[test]
+    fn an_unknown_variable_is_told_site_exists() {
+        let mut d = crate::diagnostics::Diagnostic::error(
+            "Variable `sit` is not defined. Available variables: area, page",
+        );
+        super::add_template_hint(&mut d, &Default::default());
+        assert_eq!(
+            d.message,
+            "Variable `sit` is not defined. Available variables: area, page, site"
+        );
+        assert_eq!(d.label.as_deref(), Some("did you mean `site`?"));
+    }
+
+    #[test]
     fn a_loop_of_components_called_with_a_body_is_found() {
         let text = "{% component wrap(n) %}{% <inner n={n}> %}x{% </inner> %}{% endcomponent wrap %}\n{% component inner(n) %}{% <wrap n={n}> %}y{% </wrap> %}{% endcomponent inner %}\n";
         let sources = [(
