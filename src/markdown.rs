@@ -86,6 +86,7 @@ pub fn render(
         too_deep: false,
         same_page: Vec::new(),
         link_texts: Vec::new(),
+        code: Vec::new(),
     };
     let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
     renderer.name_footnotes(&mut events);
@@ -274,6 +275,8 @@ struct Renderer<'s, 'o> {
     same_page: Vec<(String, crate::diagnostics::Location)>,
     /// The open links' starts and the text met in them so far.
     link_texts: Vec<(usize, String)>,
+    /// Where the body's code spans and blocks are: `[^x]` in them is code.
+    code: Vec<Range<usize>>,
 }
 
 impl<'s> Renderer<'s, '_> {
@@ -286,6 +289,9 @@ impl<'s> Renderer<'s, '_> {
         let mut out = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>, usize)> = None;
         for (event, range) in events {
+            if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
+                self.code.push(range.clone());
+            }
             self.nest(&event, &range);
             self.name_links(&event, &range);
             let source = match &event {
@@ -614,24 +620,29 @@ impl<'s> Renderer<'s, '_> {
         defined: &[String],
         references: &HashMap<String, Vec<String>>,
     ) {
+        let body = self.body;
+        let in_code = |at: usize| self.code.iter().any(|code| code.contains(&at));
         for id in defined.iter().filter(|id| !references.contains_key(*id)) {
-            let label = id.strip_prefix("fn-").unwrap_or(id);
-            let at = self
-                .body
-                .to_lowercase()
-                .find(&format!("[^{label}]:"))
-                .unwrap_or(0);
+            // The note's definition as written (`[^İx]:`), found by its id.
+            let written = body.match_indices("[^").find_map(|(at, _)| {
+                let (label, _) = body[at + 2..].split_once("]:")?;
+                (!label.contains([']', '\n']) && format!("fn-{}", slugify(label)) == *id)
+                    .then_some((at, label))
+            });
+            let (at, label) = written.unwrap_or((0, id.strip_prefix("fn-").unwrap_or(id)));
             self.diagnostics.push(
                 Diagnostic::warning(format!("the footnote `[^{label}]` is not referred to"))
                     .at(self.locate(at, at + 1))
                     .hint(format!("refer to it in the text with [^{label}], or remove the note; it is listed after the others")),
             );
         }
-        let body = self.body;
         let mut search = 0;
         while let Some(found) = body[search..].find("[^") {
             let start = search + found;
             search = start + 2;
+            if in_code(start) {
+                continue;
+            }
             let Some(end) = body[search..].find(']').map(|e| search + e) else {
                 break;
             };
@@ -1365,6 +1376,23 @@ pub(crate) mod tests {
             found[0].message,
             "the heading's id `funding` is taken on this page, so it is `funding-1`"
         );
+    }
+
+    // Regression: `[^a-z]` in code was warned about as a missing footnote,
+    // and an unused note after non-ASCII text was placed wrongly.
+    #[test]
+    fn footnote_warnings_skip_code_and_find_the_note_as_written() {
+        let body = "Slugs keep `[a-z0-9]`; others match `[^a-z0-9]`.\n\n```\nsed 's/[^a-z]//g'\n```\n\n    indented [^x] code\n";
+        assert!(messages(body).is_empty(), "{:?}", messages(body));
+        let body = "İİİİİİİİİİİİ text.\n\n[^İx]: Unused.\n";
+        let (_, diagnostics) = render_str(body, false);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        assert_eq!(
+            diagnostics[0].message,
+            "the footnote `[^İx]` is not referred to"
+        );
+        let location = diagnostics[0].location.as_ref().expect("a place");
+        assert_eq!((location.line, location.column), (3, 1));
     }
 
     #[test]

@@ -440,7 +440,10 @@ impl Checker<'_> {
             return;
         };
         let text = self.source_text();
-        if text[..range.start].ends_with(['"', '\'']) {
+        if text[..range.start]
+            .trim_end_matches(' ')
+            .ends_with(['"', '\''])
+        {
             // Curly marks inside straight ones are meant to show.
             return;
         }

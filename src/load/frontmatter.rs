@@ -249,8 +249,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
         }
 
         if quote.is_none() && flow_depth == 0 && !line.trim().is_empty() {
-            // A line indented no further than a plain value's key ends the value.
-            if plain.as_ref().is_some_and(|value| indent <= value.indent) {
+            // A line indented no further than a plain value's key ends the
+            // value, and so does a comment line once the text has started
+            // (YAML ends a plain value there, whatever its indentation).
+            if plain.as_ref().is_some_and(|value| {
+                indent <= value.indent
+                    || (value.start.is_some() && line.trim_start().starts_with('#'))
+            }) {
                 problems.extend(plain.take().and_then(PlainText::finish));
             } else if let Some(value) = plain.as_mut() {
                 value.continues(line, line_index);
@@ -346,6 +351,11 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
 
         // Character scan: quotes, flow depth, tags, comments, block scalars.
         let bytes = line.as_bytes();
+        // A later line of plain text is text, whatever it starts with
+        // (`  !important employers`).
+        let continuation = plain
+            .as_ref()
+            .is_some_and(|value| value.start.is_some_and(|(first, _)| first < line_index));
         let mut i = 0;
         let mut token_start = quote.is_none();
         let mut dashes = 0;
@@ -395,7 +405,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             }
             if token_start {
                 match c {
-                    b'!' => {
+                    b'!' if !continuation => {
                         let len = bytes[i..]
                             .iter()
                             .take_while(|b| !matches!(b, b' ' | b',' | b']' | b'}'))
@@ -1115,6 +1125,22 @@ mod tests {
 
     // Regression: `title: Careers fair #1 in Derby` became "Careers fair"
     // without a word, and `title: #news` was only "empty".
+    // Regression: an indented comment line after an unquoted value (a
+    // `# TODO`, a commented-out partner) was taken for a `#` in the text.
+    #[test]
+    fn a_comment_line_after_unquoted_text_ends_it() {
+        for yaml in [
+            "title: T\nsummary: Pupils from 12 schools\n  met employers.\n  # TODO add numbers\ndate: 2018-03-01\n",
+            "title: Careers fair\n  # indented comment line\nsummary: S\n",
+            "partners:\n  - Derby City Council\n    # - University of Derby (left)\n  - Oldham Council\n",
+            "changes:\n  - date: 2018-01-01\n    note: Fixed a typo\n      # was wrong before\n",
+            "title:\n  # the title below\n  Careers fair\n",
+            "summary: Pupils met\n  !important employers\n",
+        ] {
+            assert!(scan(yaml, 0).1.is_empty(), "{yaml}: {:?}", scan(yaml, 0).1);
+        }
+    }
+
     #[test]
     fn a_comment_in_unquoted_text_is_an_error() {
         let messages = |yaml: &str| -> Vec<String> {

@@ -332,9 +332,18 @@ fn text_after_closing_quote(error: &mut FieldError, lines: &[&str]) -> bool {
 
 /// The text inside curly quotation marks (“Careers fair”, ‘Careers fair’),
 /// which a word processor or a web page may have typed for straight ones.
+/// Not when the text has more such marks inside (`“Yes,” said Amy, “now.”`):
+/// then it starts and ends with quotations of its own.
 pub fn curly_quoted(value: &str) -> Option<&str> {
+    let opening = value.chars().next()?;
     let inner = value.strip_prefix(['“', '‘', '„', '«'])?;
-    inner.strip_suffix(['”', '’', '“', '»'])
+    let inner = inner.strip_suffix(['”', '’', '“', '»'])?;
+    // An apostrophe (’) inside single marks is not a quotation mark.
+    let more = match opening {
+        '‘' => inner.contains('‘'),
+        _ => inner.contains(['“', '”', '„', '«', '»']),
+    };
+    (!more).then_some(inner)
 }
 
 /// The curly quotation marks around a value, for a message: "“ ”".
@@ -460,6 +469,22 @@ fn flow_entries(error: &mut FieldError, list: bool) -> bool {
 mod tests {
     use super::super::fields::parse;
     use super::super::frontmatter::scan;
+
+    // Regression: a summary quoting two people (“Yes,” said Amy, “now.”)
+    // was warned as wrapped in curly marks, with a fix that mangled it.
+    #[test]
+    fn only_text_wrapped_in_one_pair_of_curly_marks_counts() {
+        assert_eq!(super::curly_quoted("“Careers fair”"), Some("Careers fair"));
+        assert_eq!(super::curly_quoted("‘Pupils’ fair’"), Some("Pupils’ fair"));
+        for quotations in [
+            "“It changed my life,” says Amy, “now I want to be an engineer.”",
+            "“Brilliant” and “fun”",
+            "‘Yes’ and ‘no’",
+            "Careers fair",
+        ] {
+            assert_eq!(super::curly_quoted(quotations), None, "{quotations}");
+        }
+    }
 
     /// The message, hint and (line, column) of the first error of `yaml`.
     fn first_error(yaml: &str) -> (String, String, (usize, usize)) {
