@@ -155,7 +155,8 @@ fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
     let Some((line, column, text)) = error_line(error, lines) else {
         return false;
     };
-    let before: String = text.chars().take(column.saturating_sub(1)).collect();
+    // The parser points at the backslash, or just after it.
+    let before: String = text.chars().take(column).collect();
     let Some(slash) = before.rfind('\\') else {
         return false;
     };
@@ -469,6 +470,15 @@ fn flow_entries(error: &mut FieldError, list: bool) -> bool {
 mod tests {
     use super::super::fields::parse;
     use super::super::frontmatter::scan;
+
+    // Regression: `"\# not special"` (an unknown escape where the parser
+    // points at the backslash) got the generic help.
+    #[test]
+    fn an_unknown_escape_is_explained_where_the_parser_points() {
+        let (message, _, position) = first_error("title: \"\\# not special\"\n");
+        assert!(message.contains("backslash"), "{message}");
+        assert_eq!(position, (1, 9));
+    }
 
     // Regression: a summary quoting two people (“Yes,” said Amy, “now.”)
     // was warned as wrapped in curly marks, with a fix that mangled it.
