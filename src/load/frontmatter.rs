@@ -1076,11 +1076,14 @@ mod tests {
         assert!(scan(&deep, 0).1[0].message.contains("nested too deeply"));
     }
 
+    /// The messages of the problems `scan` finds in `yaml`.
+    fn messages(yaml: &str) -> Vec<String> {
+        scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
+    }
+
     #[test]
     fn names_lines_at_the_margin_that_are_not_keys() {
-        let problems = |yaml: &str| -> Vec<String> {
-            scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
-        };
+        let problems = messages;
         assert_eq!(
             problems("title: x\ndate:2018-01-01\n"),
             ["`date:` needs a space after the colon"]
@@ -1143,9 +1146,6 @@ mod tests {
 
     #[test]
     fn a_comment_in_unquoted_text_is_an_error() {
-        let messages = |yaml: &str| -> Vec<String> {
-            scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
-        };
         assert_eq!(
             messages("title: Careers fair #1 in Derby\n"),
             ["`title` is cut short at `#`: YAML reads the rest of the line as a comment"]

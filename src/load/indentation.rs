@@ -120,6 +120,29 @@ fn opens(value: &str) -> bool {
 }
 
 impl Indentation {
+    /// Opens the map a key (`name`, at `key_column`) starts at `column`,
+    /// and makes the key the one the next line is compared with.
+    fn open_map(
+        &mut self,
+        column: usize,
+        name: String,
+        key_column: usize,
+        line_index: usize,
+        value: &str,
+    ) {
+        self.open.push(Level {
+            column,
+            collection: Collection::Map,
+            key: Some((name.clone(), line_index)),
+        });
+        self.above = Some(Above {
+            name,
+            column: key_column,
+            line_index,
+            opens: opens(value),
+        });
+    }
+
     /// A line that cannot be compared (in quotes, in a `[…]` list, after a
     /// tab): the next line is not compared with it.
     pub fn skip(&mut self) {
@@ -136,17 +159,7 @@ impl Indentation {
             self.open.clear();
             self.reported = false;
             if let Some((name, _)) = parsed.key {
-                self.open.push(Level {
-                    column: 0,
-                    collection: Collection::Map,
-                    key: Some((name.clone(), line_index)),
-                });
-                self.above = Some(Above {
-                    name,
-                    column: parsed.key_column,
-                    line_index,
-                    opens: opens(parsed.value),
-                });
+                self.open_map(0, name, parsed.key_column, line_index, parsed.value);
             }
             return None;
         }
@@ -166,17 +179,8 @@ impl Indentation {
                 });
             }
             if let Some((name, _)) = parsed.key {
-                self.open.push(Level {
-                    column: parsed.key_column,
-                    collection: Collection::Map,
-                    key: Some((name.clone(), line_index)),
-                });
-                self.above = Some(Above {
-                    name,
-                    column: parsed.key_column,
-                    line_index,
-                    opens: opens(parsed.value),
-                });
+                let column = parsed.key_column;
+                self.open_map(column, name, column, line_index, parsed.value);
             }
             return None;
         }
