@@ -61,7 +61,7 @@ pub fn execute(args: BuildArgs) -> u8 {
         } else {
             format!(" ({})", crate::diagnostics::summary(&diagnostics))
         };
-        println!(
+        outln!(
             "Built {}, {} and {} in all into {} in {:.2} s{warnings}",
             plural(compiled.site.documents.len(), "document"),
             plural(pages, "page"),

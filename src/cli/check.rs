@@ -22,9 +22,9 @@ pub fn execute(args: CheckArgs) -> u8 {
     if args.site.format == super::OutputFormat::Human {
         let documents = compiled.map_or(0, |c| c.site.documents.len());
         if diagnostics.is_empty() {
-            println!("No problems found in {documents} documents.");
+            outln!("No problems found in {documents} documents.");
         } else {
-            println!(
+            outln!(
                 "No errors in {documents} documents ({}).",
                 crate::diagnostics::summary(&diagnostics)
             );

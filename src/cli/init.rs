@@ -13,23 +13,23 @@ pub fn execute(args: InitArgs) -> u8 {
         }
     };
     let dir = args.dir.display();
-    println!("Created a new site in {dir}:");
+    outln!("Created a new site in {dir}:");
     for file in files {
-        println!("  {}", file.display());
+        outln!("  {}", file.display());
     }
-    println!();
-    println!("Next steps:");
+    outln!();
+    outln!("Next steps:");
     if args.dir.as_os_str() != "." {
         let shown = dir.to_string();
         if shown.contains(char::is_whitespace) {
-            println!("  cd \"{shown}\"");
+            outln!("  cd \"{shown}\"");
         } else {
-            println!("  cd {shown}");
+            outln!("  cd {shown}");
         }
     }
-    println!("  oasis serve    preview the site at http://127.0.0.1:1111/");
-    println!("  oasis check    look for mistakes");
-    println!("  oasis build    write the finished site into public/");
-    println!("README.md says where everything goes.");
+    outln!("  oasis serve    preview the site at http://127.0.0.1:1111/");
+    outln!("  oasis check    look for mistakes");
+    outln!("  oasis build    write the finished site into public/");
+    outln!("README.md says where everything goes.");
     SUCCESS
 }

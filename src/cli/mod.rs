@@ -1,5 +1,22 @@
 //! The command line: arguments (clap) and one screen per command.
 
+/// `println!` that ignores a closed stdout (`oasis build | head -1`): the
+/// run's exit status must say how the build went, not that the reader left.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed stderr, as [`outln!`] does stdout.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod build;
 pub mod check;
 pub mod init;
@@ -84,7 +101,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_minify: bool,
     /// Do not build the search index (a quicker build, e.g. for a preview:
-    /// /search/ then says that search is not available).
+    /// /search/ then says that search could not start).
     #[arg(long)]
     pub no_search: bool,
     /// Replace the output folder even if oasis did not create it.
@@ -206,7 +223,7 @@ pub fn report(diagnostics: &[Diagnostic], format: OutputFormat) {
 /// The last line of a failed run.
 pub fn report_failure(what: &str, diagnostics: &[Diagnostic], format: OutputFormat) {
     if format == OutputFormat::Human {
-        eprintln!("error: {what}: {}", diagnostics::summary(diagnostics));
+        errln!("error: {what}: {}", diagnostics::summary(diagnostics));
     }
 }
 

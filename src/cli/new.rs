@@ -24,7 +24,7 @@ pub fn execute(args: NewArgs) -> u8 {
             } else {
                 args.root.join(relative).display().to_string()
             };
-            println!("{shown}");
+            outln!("{shown}");
             SUCCESS
         }
         Err(diagnostics) => {

@@ -21,7 +21,7 @@ pub fn execute(args: ServeArgs) -> u8 {
     let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let reporter: Reporter = Arc::new(move |event| print(event, format, &warnings));
     if format == OutputFormat::Human {
-        println!("Building the site…");
+        outln!("Building the site…");
     }
     match serve::run(options, reporter) {
         Ok(()) => SUCCESS,
@@ -49,10 +49,10 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
             }
             // Printed in every format: tools need the address too.
             match network_url {
-                Some(network) => println!(
+                Some(network) => outln!(
                     "Serving the site at {url}, and to other computers at {network} (press Ctrl+C to stop)"
                 ),
-                None => println!("Serving the site at {url} (press Ctrl+C to stop)"),
+                None => outln!("Serving the site at {url} (press Ctrl+C to stop)"),
             }
         }
         Event::Built {
@@ -71,14 +71,14 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
             let ms = rebuilt.timings.total.as_secs_f64() * 1000.0;
             let documents = rebuilt.built.as_ref().map_or(0, |b| b.documents);
             if changed.is_empty() {
-                println!(
+                outln!(
                     "Built {} ({}) in {ms:.0} ms",
                     plural(documents, "document"),
                     plural(outputs.len(), "file")
                 );
             } else {
                 let pages = rebuilt.built.as_ref().map_or(0, |b| b.rendered.len());
-                println!(
+                outln!(
                     "{} {}: rebuilt in {ms:.0} ms, {pages} {} rendered, {} {} changed",
                     time(),
                     names(changed),
@@ -106,7 +106,7 @@ fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) 
                 } else {
                     "the browser shows them until they are fixed"
                 };
-                eprintln!(
+                errln!(
                     "{} {what}the site has errors ({}); {meanwhile}",
                     time(),
                     diagnostics::summary(&rebuilt.diagnostics)

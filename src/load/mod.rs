@@ -202,7 +202,12 @@ pub fn load_with(
                 ))
                 .in_file(file.relative.clone())
                 .hint(format!(
-                    "rename it to `{stem}.md` (an editor may have added `.txt`); as it is, it would be published as a file, as written"
+                    "rename it to `{stem}.md`{}; as it is, it would be published as a file, as written",
+                    if content_path.to_ascii_lowercase().ends_with(".txt") {
+                        " (an editor may have added `.txt`)"
+                    } else {
+                        ""
+                    }
                 )),
             );
         } else {

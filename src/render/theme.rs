@@ -123,6 +123,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     } else if config.theme != BUILTIN {
+        // The site's theme folders and the built-in theme, each once, sorted.
         let available: Vec<String> = std::fs::read_dir(root.join("themes"))
             .map(|entries| {
                 entries
@@ -130,6 +131,8 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                     .filter(|e| e.path().is_dir())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .chain(std::iter::once(BUILTIN.to_string()))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
                     .collect()
             })
             .unwrap_or_else(|_| vec![BUILTIN.to_string()]);
@@ -918,6 +921,16 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
             d.message = format!("{before}Available variables: {}", variables.join(", "));
         }
         d.hint = Some("the variables each template receives are listed in docs/TEMPLATES.md; use `{% if x is defined %}` for optional ones".to_string());
+    } else if d.location.as_ref().is_some_and(|at| {
+        at.source_line.as_deref().is_some_and(|line| {
+            line.chars()
+                .skip(at.column.saturating_sub(1))
+                .collect::<String>()
+                .starts_with("throw(")
+        })
+    }) {
+        // `throw(message=…)`: the template stopped on purpose, and its
+        // message says why.
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
     }

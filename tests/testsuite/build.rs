@@ -494,6 +494,32 @@ fn a_theme_folder_may_have_any_name() {
     );
 }
 
+// Regression: with its output piped to a reader that stopped early
+// (`oasis build 2>&1 | head -1`), a good build exited 101 (a panic).
+#[test]
+fn a_reader_that_stops_early_does_not_change_the_exit_status() {
+    let site = SiteTest::base();
+    for n in 0..400 {
+        site.write(
+            &format!("content/pages/page-{n}.md"),
+            format!("---\ntitle: \"Page {n}\"\n---\n\n# A level-1 heading\n"),
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
+        .args(["build", "--no-search"])
+        .current_dir(site.root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run oasis");
+    // The reader goes away at once: the 400 warnings and the summary meet
+    // closed pipes.
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait for oasis");
+    assert_eq!(status.code(), Some(0));
+}
+
 #[test]
 fn a_missing_site_toml_is_explained() {
     let site = SiteTest::empty();

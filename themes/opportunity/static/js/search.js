@@ -73,7 +73,7 @@ async function start(form) {
   if (!pagefind) {
     form.hidden = true;
     unavailable.textContent =
-      "Search could not start in this browser. You can still find every publication by browsing by area, by priority or by date.";
+      "Search could not start: its index could not be loaded. You can still find every publication by browsing by area, by priority or by date.";
     return;
   }
   unavailable.hidden = true;
