@@ -326,7 +326,11 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         lines: line_index..line_index + 1,
                     });
                 }
-            } else if indent == 0 && !is_allowed_unkeyed(line) {
+            } else if indent == 0
+                && !is_allowed_unkeyed(line)
+                // Front matter written as one `{…}` map, as JSON is.
+                && !(keys.is_empty() && line.starts_with('{'))
+            {
                 stray = Some(problems.len());
                 problems.push(not_a_key_line(line, line_index, &keys, at));
             } else if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
@@ -1142,6 +1146,16 @@ mod tests {
         ] {
             assert!(scan(yaml, 0).1.is_empty(), "{yaml}: {:?}", scan(yaml, 0).1);
         }
+    }
+
+    // Regression: front matter written as one `{…}` map (JSON, which is
+    // YAML) was refused line by line.
+    #[test]
+    fn front_matter_may_be_one_flow_map() {
+        let json = "{\"title\": \"Careers fair\", \"date\": \"2018-03-01\",\n \"summary\": \"A fair.\", \"areas\": [\"derby\"]}\n";
+        assert_eq!(messages(json), Vec::<String>::new());
+        // Only as the whole block: a `{` line after keys is not a key.
+        assert_eq!(messages("title: T\n{a: 1}\n").len(), 1);
     }
 
     #[test]
