@@ -797,15 +797,19 @@ fn tag_problem(text: &str) -> Option<TagProblem> {
     while let Some(found) = text[at..].find('{') {
         let start = at + found;
         let rest = &text[start..];
+        // The closing `#}` or `%}` is looked for after the opening one:
+        // `{%}` opens a tag, it does not close one.
         if rest.starts_with("{#") {
-            at = rest.find("#}").map_or(text.len(), |e| start + e + 2);
+            at = rest[2..]
+                .find("#}")
+                .map_or(text.len(), |e| start + 2 + e + 2);
             continue;
         }
         if !rest.starts_with("{%") {
             at = start + 1;
             continue;
         }
-        let end = rest.find("%}").map_or(text.len(), |e| start + e);
+        let end = rest[2..].find("%}").map_or(text.len(), |e| start + 2 + e);
         let inner = &text[start + 2..end];
         let trimmed = inner.trim_start_matches('-').trim_start();
         let name = trimmed
@@ -813,7 +817,7 @@ fn tag_problem(text: &str) -> Option<TagProblem> {
             .next()
             .unwrap_or_default();
         let name_at = start + 2 + (inner.len() - trimmed.len());
-        let span = name_at..name_at + name.len().max(1);
+        let span = name_at.min(text.len())..(name_at + name.len().max(1)).min(text.len());
         at = (end + 2).min(text.len());
         if name == "raw" {
             at = text[at..].find("endraw").map_or(text.len(), |e| at + e);
@@ -1026,6 +1030,9 @@ mod tests {
             problem("{% import \"m.html\" as m %}"),
             Some(("unknown tag `import`".to_string(), "import"))
         );
+        // Regression (found by fuzzing): `{%}` and `{#}` panicked.
+        let _ = problem("{%}{#}{% if x %}{%}");
+        let _ = problem("{%");
         // Bodies, raw text, comments and bodiless tags are followed right.
         assert_eq!(
             problem(
