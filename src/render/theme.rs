@@ -799,17 +799,15 @@ fn tag_problem(text: &str) -> Option<TagProblem> {
         let rest = &text[start..];
         // The closing `#}` or `%}` is looked for after the opening one:
         // `{%}` opens a tag, it does not close one.
-        if rest.starts_with("{#") {
-            at = rest[2..]
-                .find("#}")
-                .map_or(text.len(), |e| start + 2 + e + 2);
+        if let Some(comment) = rest.strip_prefix("{#") {
+            at = comment.find("#}").map_or(text.len(), |e| start + 2 + e + 2);
             continue;
         }
-        if !rest.starts_with("{%") {
+        let Some(tag) = rest.strip_prefix("{%") else {
             at = start + 1;
             continue;
-        }
-        let end = rest[2..].find("%}").map_or(text.len(), |e| start + 2 + e);
+        };
+        let end = tag.find("%}").map_or(text.len(), |e| start + 2 + e);
         let inner = &text[start + 2..end];
         let trimmed = inner.trim_start_matches('-').trim_start();
         let name = trimmed
