@@ -92,6 +92,16 @@ pub fn records(site: &Site) -> Records {
 }
 
 impl Records {
+    /// (URL, page) of every searchable document, in the site's order.
+    pub fn pages(&self) -> &[(String, String)] {
+        &self.pages
+    }
+
+    /// How pagefind is set up to index them.
+    pub fn config(&self) -> PagefindServiceConfig {
+        config(self.language.clone())
+    }
+
     /// Runs pagefind over the records: the bundle's files, sorted by path.
     /// Parsing, building and compressing run in parallel on the rayon pool
     /// of the calling thread (the global one, unless it is in
@@ -105,15 +115,7 @@ impl Records {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .map_err(|e| failure(&format!("cannot start its worker: {e}")))?;
-        let options = PagefindServiceConfig::builder()
-            .force_language(language)
-            // The hidden "Link to this section: …" of every heading, and
-            // the "↩" back from each footnote.
-            .exclude_selectors(vec![
-                ".heading-anchor".to_string(),
-                ".footnote-back".to_string(),
-            ])
-            .build();
+        let options = config(language);
         let files = PagefindIndex::new(Some(options)).and_then(|mut index| {
             index.add_html_files(pages)?;
             runtime.block_on(index.take_files())
@@ -152,6 +154,19 @@ impl Records {
         outputs.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(outputs)
     }
+}
+
+/// pagefind's settings: the language, and what it leaves out of the text.
+fn config(language: String) -> PagefindServiceConfig {
+    PagefindServiceConfig::builder()
+        .force_language(language)
+        // The hidden "Link to this section: …" of every heading, and the
+        // "↩" back from each footnote.
+        .exclude_selectors(vec![
+            ".heading-anchor".to_string(),
+            ".footnote-back".to_string(),
+        ])
+        .build()
 }
 
 /// The language pagefind indexes in: the primary subtag of the site's

@@ -419,3 +419,95 @@ fn the_patched_batch_path_indexes_what_one_page_at_a_time_does() {
          (tests/fixtures/pagefind/README.md)"
     );
 }
+
+/// pagefind's batch path (`add_html_files`, which oasis uses) reads a plain,
+/// well-formed page with a quick reader of its own (an oasis patch,
+/// `vendor/pagefind/src/fossick/quick.rs`) and any other page with lol_html,
+/// as the one-page path always does. Rendered documents with every kind of
+/// Markdown and raw HTML must come out of both the same, and the untidy
+/// one (unclosed tags, scripts, upper-case tags) must go to lol_html.
+#[test]
+fn the_quick_reader_reads_rendered_documents_as_pagefinds_parser_does() {
+    use pagefind::api::PagefindIndex;
+
+    let options = oasis::load::Options {
+        root: fixtures().join("search-markup"),
+        drafts: false,
+        future: false,
+        overrides: Default::default(),
+    };
+    let (compiled, diagnostics) = oasis::compile(&options);
+    let site = compiled
+        .unwrap_or_else(|| panic!("the fixture builds: {diagnostics:?}"))
+        .site;
+    let records = oasis::search::records(&site);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+
+    let mut one_by_one = PagefindIndex::new(Some(records.config())).expect("an index");
+    let read_quickly: Vec<&str> = records
+        .pages()
+        .iter()
+        .filter(|(_, html)| one_by_one.reads_quickly(html))
+        .map(|(url, _)| url.as_str())
+        .collect();
+    assert_eq!(
+        read_quickly,
+        ["/announcements/tidy/", "/accessibility/"],
+        "which pages the quick reader reads"
+    );
+    let tidy = &records.pages()[0].1;
+    for markup in [
+        "<details>",
+        "<!--",
+        "<img",
+        "<table>",
+        "<sup class=\"footnote-reference\">",
+        "&amp;",
+    ] {
+        assert!(tidy.contains(markup), "the tidy page has {markup}: {tidy}");
+    }
+
+    let parsed = runtime.block_on(async {
+        for (url, html) in records.pages().to_vec() {
+            one_by_one
+                .add_html_file(None, Some(url), html)
+                .await
+                .expect("a page indexed");
+        }
+        one_by_one.get_files().await.expect("the files")
+    });
+    let mut batch = PagefindIndex::new(Some(records.config())).expect("an index");
+    batch
+        .add_html_files(records.pages().to_vec())
+        .expect("pages indexed");
+    let quick = runtime.block_on(batch.take_files()).expect("the files");
+    let unpacked = |files: Vec<pagefind::api::SyntheticFile>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .filter(|file| {
+                file.filename
+                    .extension()
+                    .is_some_and(|e| e.to_string_lossy().starts_with("pf_"))
+            })
+            .map(|file| {
+                (
+                    file.filename.to_string_lossy().into_owned(),
+                    unpack(&file.contents),
+                )
+            })
+            .collect()
+    };
+    let (parsed, quick) = (unpacked(parsed), unpacked(quick));
+    assert!(
+        parsed.len() > 5,
+        "the bundle has chunks: {:?}",
+        parsed.keys()
+    );
+    assert_eq!(
+        parsed.keys().collect::<Vec<_>>(),
+        quick.keys().collect::<Vec<_>>()
+    );
+    assert!(parsed == quick, "same names, different contents");
+}

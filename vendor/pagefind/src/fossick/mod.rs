@@ -32,7 +32,14 @@ lazy_static! {
 }
 
 pub mod parser;
+// oasis patch: the quick reader for plain, well-formed pages.
+mod quick;
 mod splitting;
+
+/// oasis patch: whether the quick reader reads this page (for tests).
+pub fn reads_quickly(html: &str, options: &SearchOptions) -> bool {
+    quick::read(html, options).is_some()
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FossickedWord {
@@ -145,6 +152,8 @@ pub struct Fossicker {
     page_url: Option<String>,
     synthetic_content: Option<String>,
     data: Option<DomParserResult>,
+    /// oasis patch: try the quick reader ([`quick`]) before `DomParser`.
+    quick: bool,
 }
 
 impl Fossicker {
@@ -155,6 +164,7 @@ impl Fossicker {
             page_url: None,
             synthetic_content: None,
             data: None,
+            quick: false,
         }
     }
 
@@ -169,6 +179,17 @@ impl Fossicker {
             page_url,
             synthetic_content: Some(contents),
             data: None,
+            quick: false,
+        }
+    }
+
+    /// oasis patch: a synthetic page that is read with the quick reader
+    /// when it can be ([`quick`]), and with `DomParser` otherwise. The
+    /// result is the same; the quick reader is several times faster.
+    pub fn new_synthetic_quick(page_url: String, contents: String) -> Self {
+        Self {
+            quick: true,
+            ..Self::new_synthetic(None, Some(page_url), contents)
         }
     }
 
@@ -179,6 +200,7 @@ impl Fossicker {
             page_url: Some(url),
             synthetic_content: None,
             data: Some(data),
+            quick: false,
         }
     }
 
@@ -260,6 +282,17 @@ impl Fossicker {
         let Some(contents) = self.synthetic_content.as_ref() else {
             return Ok(());
         };
+
+        // oasis patch: a plain, well-formed page is read without lol_html.
+        if self.quick {
+            if let Some(mut data) = quick::read(contents, options) {
+                if let Some(forced_language) = &options.force_language {
+                    data.language = forced_language.clone();
+                }
+                self.data = Some(data);
+                return Ok(());
+            }
+        }
 
         let mut rewriter = DomParser::new(options);
 
@@ -958,6 +991,7 @@ mod tests {
             page_url: Some("/test/".into()),
             synthetic_content: Some(s),
             data: None,
+            quick: false,
         };
 
         _ = f.read_synthetic_sync(&test_opts());

@@ -13,8 +13,8 @@ use crate::SearchOptions;
 use super::normalize_content;
 
 lazy_static! {
-    static ref ALL_SPACES: Regex = Regex::new("\\s").unwrap();
-    static ref SENTENCE_CHARS: Regex = Regex::new("[\\w'\"\\)\\$\\*]").unwrap();
+    pub(super) static ref ALL_SPACES: Regex = Regex::new("\\s").unwrap();
+    pub(super) static ref SENTENCE_CHARS: Regex = Regex::new("[\\w'\"\\)\\$\\*]").unwrap();
 }
 lazy_static! {
     static ref ATTRIBUTE_MATCH: Regex =
@@ -23,19 +23,19 @@ lazy_static! {
 
 // oasis patch: `th` too, as `td`: a table's header cells ran together into
 // one word ("RoundFundingWhat it covered"), in the index and the excerpts.
-const SENTENCE_SELECTORS: &[&'static str] = &[
+pub(super) const SENTENCE_SELECTORS: &[&'static str] = &[
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "td", "th", "div", "ul", "li", "article", "section",
 ];
-const INLINE_SELECTORS: &[&'static str] = &[
+pub(super) const INLINE_SELECTORS: &[&'static str] = &[
     "a", "abbr", "acronym", "b", "bdo", "big", "br", "button", "cite", "code", "dfn", "em", "i",
     "img", "input", "kbd", "label", "map", "object", "output", "q", "samp", "script", "select",
     "small", "span", "strong", "sub", "sup", "textarea", "time", "tt", "var",
 ];
-const REMOVE_SELECTORS: &[&'static str] = &[
+pub(super) const REMOVE_SELECTORS: &[&'static str] = &[
     "head", "style", "script", "noscript", "label", "form", "svg", "footer", "nav", "iframe",
     "template",
 ];
-const SPACE_SELECTORS: &[&'static str] = &["br"];
+pub(super) const SPACE_SELECTORS: &[&'static str] = &["br"];
 
 // We aren't transforming HTML, just parsing, so we dump the output.
 #[derive(Default)]

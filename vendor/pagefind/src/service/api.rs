@@ -123,9 +123,17 @@ impl PagefindIndex {
     pub fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
         let files: Vec<Fossicker> = files
             .into_iter()
-            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .map(|(url, content)| Fossicker::new_synthetic_quick(url, content))
             .collect();
         self.search_index.blocking_lock().fossick_batch(files)
+    }
+
+    /// oasis patch: whether `add_html_files` reads this page with its quick
+    /// reader (`fossick::quick`) rather than with lol_html. For tests, which
+    /// check that it reads the pages they expect it to.
+    #[doc(hidden)]
+    pub fn reads_quickly(&self, html: &str) -> bool {
+        crate::fossick::reads_quickly(html, &self.search_index.blocking_lock().options)
     }
 
     /// Index a custom record that isn't backed by an HTML file.
