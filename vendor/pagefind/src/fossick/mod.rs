@@ -478,12 +478,11 @@ impl Fossicker {
             positions: &mut Vec<Vec<FossickedWord>>,
             stemmed: &str,
         ) -> usize {
-            if let Some(&slot) = slot_of.get(stemmed) {
-                return slot;
-            }
-            positions.push(Vec::new());
-            slot_of.insert(stemmed.to_string(), positions.len() - 1);
-            positions.len() - 1
+            // One lookup, and the word copied only when it is new.
+            *slot_of.entry_ref(stemmed).or_insert_with(|| {
+                positions.push(Vec::new());
+                positions.len() - 1
+            })
         }
 
         // TODO: Consider reading newlines and jump the word_index up some amount,
@@ -627,21 +626,22 @@ impl Fossicker {
             let (indexable_words, slots): (&[IndexableWord], &[usize]);
             let mut cross_bigram = None;
             if !segmented {
-                if !page_words.contains_key(base_word.as_ref()) {
-                    let words = indexable_words_memo(
-                        &base_word,
-                        &data.language,
-                        stemmer.as_ref(),
-                        &options.include_characters,
-                    );
-                    let slots = words
-                        .iter()
-                        .map(|w| slot(&mut slot_of, &mut positions, &w.stemmed))
-                        .collect();
-                    page_words.insert(base_word.to_string(), (words, slots));
-                }
-                let (words, word_slots) = &page_words[base_word.as_ref()];
-                (indexable_words, slots) = (words, word_slots);
+                // One lookup for a word met again on the page.
+                let (words, word_slots) =
+                    page_words.entry_ref(base_word.as_ref()).or_insert_with(|| {
+                        let words = indexable_words_memo(
+                            &base_word,
+                            &data.language,
+                            stemmer.as_ref(),
+                            &options.include_characters,
+                        );
+                        let slots = words
+                            .iter()
+                            .map(|w| slot(&mut slot_of, &mut positions, &w.stemmed))
+                            .collect();
+                        (words, slots)
+                    });
+                (indexable_words, slots) = (&*words, &**word_slots);
             } else {
                 let mut words =
                     get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);

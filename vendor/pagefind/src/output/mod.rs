@@ -331,7 +331,7 @@ impl PagefindIndexes {
             .into_par_iter()
             .map(|(filename, contents)| SyntheticFile {
                 filename,
-                contents: gzip(&[contents]),
+                contents: gzip_at(&[contents], INDEX_GZIP_LEVEL),
             })
             .collect();
         // The fragments were gzipped while the index was built.
@@ -436,16 +436,26 @@ impl PagefindIndexes {
 /// small as level 9 did with miniz_oxide, three times faster than level 9.
 const GZIP_LEVEL: u32 = 6;
 
+/// oasis patch: the word index, filter and metadata chunks at level 5: at
+/// 10,000 documents 0.51 s of CPU time instead of 0.75 s, for chunks 0.6%
+/// larger (fragments gain nothing from it: 0.59 s at both levels).
+const INDEX_GZIP_LEVEL: u32 = 5;
+
 /// Pagefind's compressed file format: gzip of a `pagefind_dcd` signature
 /// before each chunk.
 pub(crate) fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
+    gzip_at(content_chunks, GZIP_LEVEL)
+}
+
+/// [`gzip`] at a given level.
+fn gzip_at(content_chunks: &[&[u8]], level: u32) -> Vec<u8> {
     // oasis patch: sized for the compressed file (fragments come out at under a third
     // of their text, index chunks at about half) rather than grown from
     // nothing by doubling and copying.
     let length: usize = content_chunks.iter().map(|c| c.len() + 12).sum();
     let mut gz = GzEncoder::new(
         Vec::with_capacity(length / 2 + 64),
-        Compression::new(GZIP_LEVEL),
+        Compression::new(level),
     );
     for chunk in content_chunks {
         gz.write_all(b"pagefind_dcd").unwrap();
@@ -501,7 +511,9 @@ async fn write(
 
     match compression {
         Compress::GZ => {
-            let contents = gzip(&content_chunks);
+            // oasis patch: only the metadata, word index and filter chunks
+            // are compressed here (the fragments come gzipped).
+            let contents = gzip_at(&content_chunks, INDEX_GZIP_LEVEL);
             if let Some(mut file) = file {
                 file.write_all(&contents).await.unwrap();
                 // `write_all` resolving only means the bytes are in tokio's
