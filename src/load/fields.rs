@@ -148,8 +148,127 @@ pub struct FieldError {
     pub swallowed_key: Option<String>,
 }
 
+/// The message and hint for aliases that expand too far.
+fn too_much_data() -> (String, Option<String>) {
+    (
+        "YAML aliases in the front matter expand to too much data".to_string(),
+        Some("write values out instead of repeating them with `*aliases`".to_string()),
+    )
+}
+
+/// How large a front matter may grow once its YAML aliases (`*name`) are
+/// expanded: each value counts one, and a text one more per byte. Written
+/// out, the largest front matter allowed (64 KiB) comes to less than
+/// 100,000 (a value takes at least two bytes), so only aliases reach this.
+const EXPANDED_VALUES: usize = 1_000_000;
+
+/// Whether the YAML's aliases expand it beyond [`EXPANDED_VALUES`].
+/// serde_yaml's own limit counts an alias once however large the value it
+/// repeats, so `b: [*a, *a, …]` with a long `a` got past it and took
+/// seconds and gigabytes. Counting stops at the budget, so this is quick
+/// either way. YAML that does not parse is left to the parser's messages.
+fn expands_too_far(yaml: &str) -> bool {
+    if !(yaml.contains('&') && yaml.contains('*')) {
+        return false;
+    }
+    let mut left = EXPANDED_VALUES;
+    let counted = de::DeserializeSeed::deserialize(
+        Count { left: &mut left },
+        serde_yaml::Deserializer::from_str(yaml),
+    );
+    matches!(counted, Err(e) if e.to_string().contains(OVER_BUDGET))
+}
+
+const OVER_BUDGET: &str = "over the budget of expanded values";
+
+/// Counts values down from `left`, failing when none are left.
+struct Count<'a> {
+    left: &'a mut usize,
+}
+
+impl Count<'_> {
+    fn one<E: de::Error>(&mut self) -> Result<(), E> {
+        self.take(1)
+    }
+
+    fn take<E: de::Error>(&mut self, size: usize) -> Result<(), E> {
+        *self.left = self
+            .left
+            .checked_sub(size)
+            .ok_or_else(|| E::custom(OVER_BUDGET))?;
+        Ok(())
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(mut self, _: bool) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_f64<E: de::Error>(mut self, _: f64) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_str<E: de::Error>(mut self, text: &str) -> Result<(), E> {
+        self.take(1 + text.len())
+    }
+    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_none<E: de::Error>(mut self) -> Result<(), E> {
+        self.one()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.one()?;
+        while seq.next_element_seed(Count { left: self.left })?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.one()?;
+        while map.next_key_seed(Count { left: self.left })?.is_some() {
+            map.next_value_seed(Count { left: self.left })?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(mut self, data: A) -> Result<(), A::Error> {
+        // A tagged value (`!tag value`).
+        self.one()?;
+        let (_, variant): (de::IgnoredAny, _) = data.variant()?;
+        de::VariantAccess::newtype_variant_seed(variant, Count { left: self.left })
+    }
+}
+
 /// Parses the YAML block. Broken keys are reported and left unset.
 pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
+    if expands_too_far(yaml) {
+        let (message, hint) = too_much_data();
+        let error = FieldError {
+            field: None,
+            message,
+            hint,
+            position: None,
+            swallowed_key: None,
+        };
+        return (FrontMatter::default(), vec![error]);
+    }
     let mut errors = Vec::new();
     let mut text = yaml.to_string();
     // Each round blanks one broken key, so this ends after at most keys.len() + 1 rounds.
@@ -268,10 +387,7 @@ fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldErro
             Some("front matter only needs a few levels of nesting".to_string()),
         )
     } else if message.contains("repetition limit exceeded") {
-        (
-            "YAML aliases in the front matter expand to too much data".to_string(),
-            Some("write values out instead of repeating them with `*aliases`".to_string()),
-        )
+        too_much_data()
     } else if message.contains("more than one document") {
         (
             "the front matter contains a second `---` document".to_string(),
@@ -1085,6 +1201,40 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 mod tests {
     use super::super::frontmatter::scan;
     use super::*;
+
+    #[test]
+    fn aliases_within_the_budget_are_read() {
+        let yaml = "title: \"R&D *notes*\"\nextra:\n  a: &a {x: 1, y: [1, 2, 3]}\n  b: *a\n  c: [*a, *a]\n";
+        assert!(!expands_too_far(yaml));
+        let (front_matter, errors) = parse_all(yaml);
+        assert!(errors.is_empty(), "{errors:?}");
+        let extra = front_matter.extra.expect("extra");
+        assert_eq!(extra["c"][1]["y"][2], serde_yaml::Value::from(3));
+        // The largest front matter written out, with `&` and `*` in it.
+        let long = format!("title: \"&*\"\nextra: [{}]\n", vec!["x"; 32_000].join(","));
+        assert!(!expands_too_far(&long));
+        let long = format!("title: \"&*\"\nextra: \"{}\"\n", "x".repeat(65_000));
+        assert!(!expands_too_far(&long));
+    }
+
+    #[test]
+    fn aliases_beyond_the_budget_are_refused() {
+        let wide = format!(
+            "extra:\n  a: &a [{}]\n  b: [{}]\n",
+            vec!["1"; 4000].join(","),
+            vec!["*a"; 16_000].join(",")
+        );
+        let (_, errors) = parse_all(&wide);
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("aliases"), "{:?}", errors[0]);
+        // Inside a tagged value too.
+        let tagged = format!(
+            "extra: !x\n  a: &a \"{}\"\n  b: [{}]\n",
+            "y".repeat(10_000),
+            vec!["*a"; 200].join(",")
+        );
+        assert!(expands_too_far(&tagged));
+    }
 
     fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
         let (keys, problems) = scan(yaml, 0);

@@ -198,6 +198,29 @@ fn alias_bomb() {
     });
 }
 
+/// One alias level, but wide: a long list repeated thousands of times
+/// (serde_yaml's own limit counts each alias once), and a long text
+/// repeated. Both took seconds and gigabytes.
+#[test]
+fn alias_wide() {
+    let items = vec!["1"; 1000].join(",");
+    let refs = vec!["*a"; 12_000].join(",");
+    let yaml = format!("{HEAD}extra:\n  a: &a [{items}]\n  b: [{refs}]\n---\n\nBody.\n");
+    fails("alias_wide", |site| {
+        site.write("content/announcements/wide.md", &yaml);
+    });
+}
+
+#[test]
+fn alias_long_text() {
+    let text = "x".repeat(20_000);
+    let refs = vec!["*s"; 2_000].join(", ");
+    let yaml = format!("{HEAD}extra:\n  s: &s \"{text}\"\n  b: [{refs}]\n---\n\nBody.\n");
+    fails("alias_long_text", |site| {
+        site.write("content/announcements/long.md", &yaml);
+    });
+}
+
 #[test]
 fn nested_brackets() {
     let depth = 100_000;
