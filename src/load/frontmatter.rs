@@ -284,7 +284,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 problems.push(Problem::new(
                     at(indent, token),
                     "the front matter is nested too deeply",
-                    "front matter only needs a few levels of indentation",
+                    format!(
+                        "front matter only needs a few levels of indentation: a line may be indented at most {MAX_INDENT} spaces"
+                    ),
                 ));
                 return (keys, problems);
             }
@@ -458,7 +460,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             problems.push(Problem::new(
                                 at(i, 1),
                                 "the front matter is nested too deeply",
-                                "front matter only needs a few levels of lists",
+                                format!(
+                                    "front matter only needs a few levels of lists: a line may open at most {MAX_LINE_NESTING} (`- - …`)"
+                                ),
                             ));
                             return (keys, problems);
                         }
@@ -491,7 +495,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                             at(i, 1),
                             "the front matter is nested too deeply",
                             format!(
-                                "lists and maps may be nested at most {MAX_FLOW_DEPTH} levels deep"
+                                "lists and maps in brackets (`[…]`, `{{…}}`) may be nested at most {MAX_FLOW_DEPTH} levels deep"
                             ),
                         ));
                         return (keys, problems);
