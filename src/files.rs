@@ -92,6 +92,7 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     if let Some(error) = leaves_root(root, dir) {
         return (files, vec![error]);
     }
+    let canonical_dir = dir.canonicalize().ok();
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -114,6 +115,30 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             if entry.path_is_symlink() {
                 let relative = relative_to(root, entry.path());
                 match entry.path().canonicalize() {
+                    // A link to the walked folder or a folder above it (the
+                    // site folder): walkdir sees the loop only once it is
+                    // back in the walked folder, after reading everything
+                    // above it.
+                    Ok(target)
+                        if entry.depth() > 0
+                            && target.is_dir()
+                            && canonical_dir
+                                .as_ref()
+                                .is_some_and(|d| d.starts_with(&target)) =>
+                    {
+                        let back = match relative_to(&canonical_root, &target) {
+                            above if above.is_empty() => "the site folder".to_string(),
+                            above => format!("`{above}`"),
+                        };
+                        diagnostics.borrow_mut().push(
+                            Diagnostic::error(format!(
+                                "the symbolic link `{relative}` makes a loop back to {back}"
+                            ))
+                            .in_file(relative)
+                            .hint("remove the link: a folder cannot contain itself"),
+                        );
+                        return false;
+                    }
                     Ok(target) if target.starts_with(&canonical_root) => {}
                     Ok(target) => {
                         diagnostics

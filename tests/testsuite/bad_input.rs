@@ -361,6 +361,15 @@ fn symlink_loop() {
     });
 }
 
+/// A link to the site folder, above `content/`: one loop error, not an
+/// error for every file of the site read again through it.
+#[test]
+fn symlink_to_site_folder() {
+    fails("symlink_to_site_folder", |site| {
+        std::os::unix::fs::symlink("../..", site.path("content/plans/up")).expect("symlink");
+    });
+}
+
 #[test]
 fn symlink_self_loop() {
     fails("symlink_self_loop", |site| {
