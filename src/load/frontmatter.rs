@@ -1218,6 +1218,29 @@ mod tests {
         assert_eq!(problems, []);
     }
 
+    // Regression: only the first misaligned key under each top-level key
+    // was reported.
+    #[test]
+    fn every_misaligned_key_is_reported_once() {
+        let yaml = "title: T\nchanges:\n  - date: 2018-04-01\n     note: x\n  - date: 2018-05-01\n   note: y\nextra:\n  a: 1\n   b: 2\n";
+        let (_, problems) = scan(yaml, 0);
+        let lines: Vec<usize> = problems
+            .iter()
+            .map(|p| yaml[..p.range.start].matches('\n').count())
+            .collect();
+        assert_eq!(lines, [3, 5, 8], "{problems:?}");
+        assert_eq!(
+            problems[1].message,
+            "`note` does not line up with `date` on line 6"
+        );
+    }
+
+    #[test]
+    fn valid_nesting_is_not_misaligned() {
+        let yaml = "extra:\n  intro: |\n    Text with: colons\n      deeper: line\n    - not a list\n  people:\n    - name: a # who\n      # a comment\n        # another, deeper\n      role: b\n      teams:\n        - name: c\n          size: 2\n  data: {a: 1,\n     b: 2}\n  list: [1,\n      2]\n  after: x\nchanges:\n  - date: 2018-04-01\n    note: >\n      folded\n       more: text\n  - date: 2018-05-01\n    note: y\n";
+        assert_eq!(messages(yaml), Vec::<String>::new());
+    }
+
     #[test]
     fn accepts_punctuation_inside_values() {
         let yaml = "title: Fund [round 2] is here!\nsummary: 'It''s #1: great'\nextra: {a: [1, 2]}\nbody: |\n  !not a tag\n  - x\n";

@@ -97,6 +97,7 @@ overlay_cases!(
     draft_yes,
     duplicate_key,
     duplicate_key_quoted_or_inline,
+    every_misaligned_key,
     extra_not_a_map,
     file_in_search_folder,
     front_matter_as_list,
