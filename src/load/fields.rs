@@ -462,6 +462,18 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let Some((key, value)) = line.split_once(": ") else {
             continue;
         };
+        // `: value` after `? key` (an explicit key) is that key's value.
+        let name = match key {
+            "" => match lines[..i]
+                .iter()
+                .rfind(|l| !l.trim().is_empty())
+                .and_then(|l| super::frontmatter::explicit_key(l))
+            {
+                Some((name, _)) => name,
+                None => continue,
+            },
+            key => key.to_string(),
+        };
         let next_is_key = lines[i + 1..]
             .iter()
             .find(|l| !l.trim().is_empty())
@@ -473,7 +485,7 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let value = value.trim_start();
         let (message, hint) = match value.chars().next() {
             Some(q @ ('"' | '\'')) if !closes_quote(&value[1..], q) => (
-                format!("the text of `{key}` has no closing quotation mark"),
+                format!("the text of `{name}` has no closing quotation mark"),
                 format!(
                     "end the text with {q} on the same line: {key}: {}{q}",
                     value.trim_end()
@@ -486,7 +498,7 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
                     ("map", '}')
                 };
                 (
-                    format!("the {what} of `{key}` is never closed"),
+                    format!("the {what} of `{name}` is never closed"),
                     format!(
                         "end it with `{close}` on the same line: {key}: {}{close}",
                         value.trim_end()
@@ -1090,6 +1102,29 @@ mod tests {
         let (keys, problems) = scan(yaml, 0);
         assert!(problems.is_empty(), "{problems:?}");
         parse(yaml, &keys)
+    }
+
+    // Regression: an explicit key's value (`? title`, then `: "Careers`)
+    // left open was "the text of `` has no closing quotation mark".
+    #[test]
+    fn an_explicit_keys_value_left_open_is_named_by_its_key() {
+        let (front_matter, errors) = parse_all("? title\n: Careers fair\n? 'date'\n: 2018-03-01\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(front_matter.title.as_deref(), Some("Careers fair"));
+        assert!(front_matter.date.is_some());
+        let (_, errors) = parse_all("? title\n: \"Careers fair\ndate: 2018-03-01\n");
+        assert_eq!(
+            errors[0].message,
+            "the text of `title` has no closing quotation mark"
+        );
+        assert_eq!(errors[0].position, Some((2, 3)));
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.ends_with(": \"Careers fair\"")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -228,6 +228,10 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     let mut stray: Option<usize> = None;
     let mut plain: Option<PlainText> = None;
     let mut indentation = Indentation::default();
+    // After `? key` (an explicit key), the `: value` line still to come;
+    // then the line it came on.
+    let mut explicit_value_pending = false;
+    let mut explicit_value_line: Option<usize> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -295,9 +299,14 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             } else if let Some(misaligned) = indentation.line(line, line_index) {
                 problems.push(misaligned_key(misaligned, at).on_line(line_index));
             }
-            if indent == 0
-                && let Some((name, name_range)) = top_level_key(line)
-            {
+            // The line's key, and whether it is explicit (`? key`).
+            let key = match indent {
+                0 => top_level_key(line)
+                    .map(|key| (key, false))
+                    .or_else(|| explicit_key(line).map(|key| (key, true))),
+                _ => None,
+            };
+            if let Some(((name, name_range), explicit)) = key {
                 if name == "<<" {
                     problems.push(Problem::new(
                         at(name_range.start, 2),
@@ -318,14 +327,29 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         problems.push(problem.on_line(line_index));
                     }
                     stray = None;
-                    let colon = name_range.end + line[name_range.end..].find(':').unwrap_or(0);
+                    // An explicit key's value is on its `: ` line, to come.
+                    let value_start = if explicit {
+                        line.len()
+                    } else {
+                        name_range.end + line[name_range.end..].find(':').unwrap_or(0) + 1
+                    };
+                    explicit_value_pending = explicit;
                     keys.push(TopKey {
                         name,
                         key: at(name_range.start, name_range.len()),
-                        value: offset + line_start + colon + 1..offset + line_start + line.len(),
+                        value: offset + line_start + value_start..offset + line_start + line.len(),
                         lines: line_index..line_index + 1,
                     });
                 }
+            } else if indent == 0
+                && is_value_indicator(line)
+                && std::mem::take(&mut explicit_value_pending)
+                && let Some(key) = keys.last_mut()
+            {
+                // `: value` after `? key`: the key's value.
+                key.value = offset + line_start + 1..offset + line_start + line.len();
+                key.lines.end = line_index + 1;
+                explicit_value_line = Some(line_index);
             } else if indent == 0
                 && !is_allowed_unkeyed(line)
                 // Front matter written as one `{…}` map, as JSON is.
@@ -504,8 +528,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 {
                     token_start = true;
                     if flow_depth == 0 {
-                        let key = line[token_begin..i].trim_end().trim_matches(['"', '\'']);
                         let top = keys.last().map(|k| k.name.as_str());
+                        let key = if i == 0 && explicit_value_line == Some(line_index) {
+                            // `: value` after `? key`.
+                            top.unwrap_or_default()
+                        } else {
+                            line[token_begin..i].trim_end().trim_matches(['"', '\''])
+                        };
                         plain = PlainField::of(key, token_begin, top)
                             .map(|field| PlainText::new(field, token_begin, line_index));
                     }
@@ -964,6 +993,52 @@ fn extend_last(
     }
 }
 
+/// Whether a line starts with YAML's `: ` that gives the value of the
+/// explicit key (`? key`) above it.
+pub(super) fn is_value_indicator(line: &str) -> bool {
+    indicator(line, ':').is_some()
+}
+
+/// The rest of a line that starts with the indicator `c` followed by a
+/// space, a tab or nothing (`? key`, `: value`), from after its spaces.
+fn indicator(line: &str, c: char) -> Option<usize> {
+    let rest = line.strip_prefix(c)?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some(line.len() - rest.trim_start_matches([' ', '\t']).len())
+}
+
+/// The key of a line such as `? title` (YAML's explicit key, whose value is
+/// on the next line, `: "Careers fair"`), with its byte range; `None` for a
+/// key that is not plain text or quoted text (a list, a map, a block).
+pub(super) fn explicit_key(line: &str) -> Option<(String, Range<usize>)> {
+    let start = indicator(line, '?')?;
+    let rest = &line[start..];
+    let first = *rest.as_bytes().first()?;
+    if first == b'"' || first == b'\'' {
+        let close = rest[1..].find(first as char)? + 1;
+        let after = rest[close + 1..].trim_start();
+        if !(after.is_empty() || after.starts_with('#')) {
+            return None;
+        }
+        return Some((rest[1..close].to_string(), start + 1..start + close));
+    }
+    if b"#-[]{}|>!&*?:%@`,".contains(&first) {
+        return None;
+    }
+    let comment = rest
+        .match_indices('#')
+        .map(|(i, _)| i)
+        .find(|&i| rest[..i].ends_with([' ', '\t']));
+    let name = rest[..comment.unwrap_or(rest.len())].trim_end();
+    if name.contains(": ") || name.contains(":\t") || name.ends_with(':') {
+        // `? title: x`: the key is itself a map.
+        return None;
+    }
+    Some((name.to_string(), start..start + name.len()))
+}
+
 /// The key of a line such as `title: x` or `"title": x`, with its byte range.
 pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
     let first = line.as_bytes().first()?;
@@ -971,6 +1046,10 @@ pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
         first,
         b'#' | b'-' | b'[' | b'{' | b' ' | b'\t' | b'|' | b'>'
     ) {
+        return None;
+    }
+    if indicator(line, '?').is_some() || indicator(line, ':').is_some() {
+        // `? key` and `: value`, YAML's explicit key and its value.
         return None;
     }
     if *first == b'"' || *first == b'\'' {
@@ -1156,6 +1235,59 @@ mod tests {
         assert_eq!(messages(json), Vec::<String>::new());
         // Only as the whole block: a `{` line after keys is not a key.
         assert_eq!(messages("title: T\n{a: 1}\n").len(), 1);
+    }
+
+    // Regression: `? title` then `: Careers fair` (YAML's explicit key) was
+    // a key named `` and a title left empty.
+    #[test]
+    fn explicit_keys_are_keys() {
+        let yaml = "? title\n: \"Careers fair\"\n? 'date' # when\n\n:   2018-03-01\nsummary: S\n? extra\n:\n  colour: blue\n  ? size\n  : large\n  shape: round\n? draft\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert_eq!(problems, []);
+        let found: Vec<(&str, &str, Range<usize>)> = keys
+            .iter()
+            .map(|k| {
+                (
+                    k.name.as_str(),
+                    yaml[k.value.clone()].trim(),
+                    k.lines.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("title", "\"Careers fair\"", 0..2),
+                ("date", "2018-03-01", 2..5),
+                ("summary", "S", 5..6),
+                (
+                    "extra",
+                    "colour: blue\n  ? size\n  : large\n  shape: round",
+                    6..12
+                ),
+                ("draft", "", 12..13),
+            ]
+        );
+        assert_eq!(&yaml[keys[0].key.clone()], "title");
+        // The checks of `key: value` lines hold for them too.
+        assert_eq!(
+            messages("title: T\n? title\n: U\n"),
+            ["`title` is given twice"]
+        );
+        assert_eq!(
+            messages("? title\n: Careers fair #1 in Derby\n"),
+            ["`title` is cut short at `#`: YAML reads the rest of the line as a comment"]
+        );
+        assert_eq!(
+            messages("? extra\n: \n  a: 1\n   b: 2\n"),
+            [
+                "`b` is indented further than `a` on line 4, so YAML reads it as more of the value of `a`"
+            ]
+        );
+        // A key that is itself a list or a map is left to YAML.
+        for yaml in ["? [a, b]\n: x\n", "? a: b\n: x\n", "? |\n  title\n: x\n"] {
+            assert_eq!(scan(yaml, 0).0, [], "{yaml}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use super::frontmatter::top_level_key;
+use super::frontmatter::{explicit_key, is_value_indicator, top_level_key};
 
 /// A key that does not line up, and the key above it that it should.
 #[derive(Debug, PartialEq, Eq)]
@@ -71,9 +71,11 @@ pub struct Indentation {
     above: Option<Above>,
 }
 
-/// A line split into its indentation, its `- ` and its key.
+/// A line split into its indentation, its `: ` or `- ` and its key.
 struct Parsed<'a> {
     indent: usize,
+    /// Whether the line starts with `: `, the value of an explicit key.
+    explicit_value: bool,
     dash: Option<usize>,
     /// The key and its byte range in the line.
     key: Option<(String, Range<usize>)>,
@@ -88,10 +90,31 @@ fn parse(line: &str) -> Option<Parsed<'_>> {
     if rest.starts_with('\t') {
         return None;
     }
+    if let Some((name, range)) = explicit_key(rest) {
+        // `? key`: YAML's explicit key, at the column of its `?`, with its
+        // value on a `: ` line.
+        return Some(Parsed {
+            indent,
+            explicit_value: false,
+            dash: None,
+            key: Some((name, range.start + indent..range.end + indent)),
+            key_column: indent,
+            value: "",
+        });
+    }
     let mut column = indent;
+    // `: value`: the explicit key's value, which may start a map or a
+    // list after the `: `, as after a `- `.
+    let explicit_value = is_value_indicator(rest);
+    if explicit_value {
+        let after = &rest[1..];
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        column += 1 + spaces;
+        rest = &after[spaces..];
+    }
     let mut dash = None;
     if rest == "-" || rest.starts_with("- ") {
-        dash = Some(indent);
+        dash = Some(column);
         let after = &rest[1..];
         let spaces = after.len() - after.trim_start_matches(' ').len();
         column += 1 + spaces;
@@ -111,6 +134,7 @@ fn parse(line: &str) -> Option<Parsed<'_>> {
     };
     Some(Parsed {
         indent,
+        explicit_value,
         dash,
         key: key.map(|(name, range)| (name, range.start + column..range.end + column)),
         key_column: column,
@@ -166,7 +190,7 @@ impl Indentation {
     pub fn line(&mut self, line: &str, line_index: usize) -> Option<Misaligned> {
         let above = self.above.take();
         let parsed = parse(line)?;
-        if parsed.indent == 0 && parsed.dash.is_none() {
+        if parsed.indent == 0 && parsed.dash.is_none() && !parsed.explicit_value {
             // A top-level key (or a line the scanner reports itself).
             self.open.clear();
             if let Some((name, _)) = parsed.key {
@@ -189,6 +213,21 @@ impl Indentation {
                     key: None,
                     misaligned: None,
                 });
+            }
+            if let Some((name, _)) = parsed.key {
+                let column = parsed.key_column;
+                self.open_map(column, name, column, line_index, parsed.value);
+            }
+            return None;
+        }
+        if parsed.explicit_value {
+            // After the `: ` of `? key`: the map of the key's value, if any.
+            while self
+                .open
+                .last()
+                .is_some_and(|level| level.column > parsed.indent)
+            {
+                self.open.pop();
             }
             if let Some((name, _)) = parsed.key {
                 let column = parsed.key_column;
@@ -382,6 +421,12 @@ mod tests {
             "extra:\n      a: 1\n      b:\n          c: 2\n      d: 3\n",
             // A key after a nested map closes it.
             "extra:\n  a:\n    b:\n      c: 1\n  d: 2\n",
+            // Explicit keys (`? key`, then `: value`), and maps in their values.
+            "extra:\n  ? a\n  : 1\n  b: 2\n",
+            "extra:\n  ? \"a\"\n  :\n    x: 1\n    y: 2\n  b: 2\n",
+            "? extra\n: a: 1\n  b: 2\n",
+            "? changes\n:\n  - date: 2018-04-01\n    note: x\n",
+            "changes:\n  - ? date\n    : 2018-04-01\n    note: x\n",
         ] {
             assert_eq!(misaligned(yaml), [], "{yaml}");
         }
