@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::indentation::{Indentation, Misaligned};
+use super::json;
 
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
@@ -47,10 +48,17 @@ pub struct Problem {
     pub skip: Option<Range<usize>>,
     /// Keys whose values are hidden with `skip` (not to be reported missing).
     pub hidden_keys: Vec<String>,
+    /// An entry of a `{…}` map to hide from the parser too (see
+    /// [`TopKey::entry`]).
+    pub entry: Option<Range<usize>>,
 }
 
 impl Problem {
-    fn new(range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub(super) fn new(
+        range: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Problem {
             range,
             message: message.into(),
@@ -58,6 +66,7 @@ impl Problem {
             field: None,
             skip: None,
             hidden_keys: Vec::new(),
+            entry: None,
         }
     }
 
@@ -79,6 +88,71 @@ pub struct TopKey {
     pub value: Range<usize>,
     /// 0-based index of the key's line within the YAML block, and of the line after its region.
     pub lines: Range<usize>,
+    /// For an entry of front matter written as one `{…}` map (JSON), its
+    /// bytes in the YAML block: the key, the value and the comma after
+    /// them. The entry is hidden from the parser by these, as its lines may
+    /// hold other entries; a `key: value` line's key is hidden by its lines.
+    pub entry: Option<Range<usize>>,
+}
+
+/// What of the YAML block the parser is not to see: the lines of the keys
+/// (and lines) with a mistake, and the entries of a `{…}` map with one.
+#[derive(Clone, Debug, Default)]
+pub struct Hidden {
+    /// 0-based line ranges in the block.
+    pub lines: Vec<Range<usize>>,
+    /// Byte ranges in the block (see [`TopKey::entry`]).
+    pub entries: Vec<Range<usize>>,
+}
+
+impl Hidden {
+    /// Hides a key: its entry of a `{…}` map, or its lines.
+    pub fn key(&mut self, key: &TopKey) {
+        match &key.entry {
+            Some(entry) => self.entries.push(entry.clone()),
+            None => self.lines.push(key.lines.clone()),
+        }
+    }
+
+    /// The block with its hidden lines emptied and each character of its
+    /// hidden entries made a space, in one pass: the line and column of
+    /// everything else stay as they were.
+    pub fn apply(&self, yaml: &str) -> String {
+        let mut blank_line = vec![false; yaml.split('\n').count()];
+        for range in &self.lines {
+            for line in range.clone() {
+                if let Some(flag) = blank_line.get_mut(line) {
+                    *flag = true;
+                }
+            }
+        }
+        let entries_len = if self.entries.is_empty() {
+            0
+        } else {
+            yaml.len()
+        };
+        let mut blank_byte = vec![false; entries_len];
+        for range in &self.entries {
+            for flag in blank_byte.iter_mut().take(range.end).skip(range.start) {
+                *flag = true;
+            }
+        }
+        let mut out = String::with_capacity(yaml.len());
+        let mut line_start = 0;
+        for (line, blank) in yaml.split('\n').zip(blank_line) {
+            if line_start > 0 {
+                out.push('\n');
+            }
+            if !blank {
+                for (i, c) in line.char_indices() {
+                    let hidden = blank_byte.get(line_start + i).is_some_and(|b| *b);
+                    out.push(if hidden && c != '\r' { ' ' } else { c });
+                }
+            }
+            line_start += line.len() + 1;
+        }
+        out
+    }
 }
 
 /// Splits `text` at its front-matter fences.
@@ -339,6 +413,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         key: at(name_range.start, name_range.len()),
                         value: offset + line_start + value_start..offset + line_start + line.len(),
                         lines: line_index..line_index + 1,
+                        entry: None,
                     });
                 }
             } else if indent == 0
@@ -546,13 +621,18 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
         }
     }
     problems.extend(plain.and_then(PlainText::finish));
+    if json::is_flow_map(yaml) {
+        // Front matter written as one `{…}` map (JSON): the checks of
+        // `key: value` lines above do not apply to it; its own do.
+        return json::scan(yaml, offset);
+    }
     hide_whole_regions(&keys, &mut problems);
     (keys, problems)
 }
 
 /// A `#` inside a list or map written on one line, at byte `hash` of
 /// `line`: YAML reads from there to the end of the line as a comment.
-fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
+pub(super) fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
     let start = line[..hash].rfind(['[', '{', ',']).map_or(0, |i| i + 1);
     let end = line[hash..]
         .find([',', ']', '}'])
@@ -645,7 +725,7 @@ fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usi
 
 /// The line in the file of a 0-based line of the YAML block, which starts
 /// on the file's second line, after the opening `---`.
-fn file_line(yaml_line: usize) -> usize {
+pub(super) fn file_line(yaml_line: usize) -> usize {
     yaml_line + 2
 }
 
@@ -1371,6 +1451,18 @@ mod tests {
     fn valid_nesting_is_not_misaligned() {
         let yaml = "extra:\n  intro: |\n    Text with: colons\n      deeper: line\n    - not a list\n  people:\n    - name: a # who\n      # a comment\n        # another, deeper\n      role: b\n      teams:\n        - name: c\n          size: 2\n  data: {a: 1,\n     b: 2}\n  list: [1,\n      2]\n  after: x\nchanges:\n  - date: 2018-04-01\n    note: >\n      folded\n       more: text\n  - date: 2018-05-01\n    note: y\n";
         assert_eq!(messages(yaml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn hiding_keeps_every_other_line_and_column() {
+        let yaml = "{\"titel\": \"Café\", \"date\": 1,\n \"draft\": x}\nsummary: s\n";
+        let mut hidden = Hidden::default();
+        hidden.lines.push(2..3);
+        hidden.entries.push(1..18);
+        assert_eq!(
+            hidden.apply(yaml),
+            "{                 \"date\": 1,\n \"draft\": x}\n\n"
+        );
     }
 
     #[test]

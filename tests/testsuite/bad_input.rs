@@ -111,6 +111,7 @@ overlay_cases!(
     history_contradicts_itself,
     impossible_date,
     invisible_character,
+    json_front_matter,
     key_of_another_kind,
     line_mistakes_with_others,
     line_without_key,

@@ -212,6 +212,23 @@ fn explicit_keys_are_read_as_yaml_reads_them() {
     assert!(page.contains("1 January 2018"));
 }
 
+// What YAML reads in front matter written as JSON, the way a writer used
+// to JSON or a tool writes it, is read as meant.
+#[test]
+fn front_matter_written_as_json_is_read_as_meant() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/json.md",
+        "---\n# written by a tool\n{\n  'title': 'Derby''s careers fair',\n  date: \"2018-01-01\", # publication\n  \"summary\": \"Pupils met \\\"employers\\\".\",\n  \"areas\": [\"derby\",],\n}\n---\n\nText.\n",
+    );
+    let build = site.expect(&["build"], 0);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    let page = site.read("public/announcements/json/index.html");
+    assert!(page.contains("<title>Derby&#39;s careers fair"), "{page}");
+    assert!(page.contains("Pupils met &quot;employers&quot;."), "{page}");
+    assert!(page.contains("1 January 2018"));
+}
+
 #[test]
 fn drafts_and_scheduled_documents_are_left_out_unless_asked() {
     let site = SiteTest::base();
