@@ -179,6 +179,28 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
     (FrontMatter::default(), errors)
 }
 
+/// Where an error that names a key of `key: value` lines (`title` is
+/// empty) is, when the parser places it on another key's line: where it
+/// found the next token, after `? title` without its `: ` line. It is then
+/// placed at the end of the named key's line, as for `title:` alone.
+fn at_the_named_key(
+    position: Option<(usize, usize)>,
+    named: &str,
+    keys: &[TopKey],
+    yaml: &str,
+) -> Option<(usize, usize)> {
+    let Some(key) = keys.iter().find(|k| k.name == named && k.entry.is_none()) else {
+        return position;
+    };
+    let elsewhere = position
+        .and_then(|(line, _)| key_at_line(keys, line))
+        .is_some_and(|k| k.name != key.name);
+    match yaml.split('\n').nth(key.lines.start) {
+        Some(text) if elsewhere => Some((key.lines.start + 1, text.trim_end().chars().count() + 1)),
+        _ => position,
+    }
+}
+
 fn key_at_line(keys: &[TopKey], line: usize) -> Option<&TopKey> {
     keys.iter().find(|k| k.lines.contains(&(line - 1)))
 }
@@ -222,9 +244,12 @@ fn describe(error: &serde_yaml::Error, text: &str, yaml: &str, keys: &[TopKey]) 
     };
     let (path, message) = split_path(without_location);
     let field_from_line = key_at(keys, yaml, position, None).map(|k| k.name.clone());
-    let field = path
-        .map(|p| p.split(['.', '[']).next().unwrap_or(p).to_string())
-        .or(field_from_line);
+    let named = path.map(|p| p.split(['.', '[']).next().unwrap_or(p).to_string());
+    let position = match &named {
+        Some(named) => at_the_named_key(position, named, keys, text),
+        None => position,
+    };
+    let field = named.or(field_from_line);
     let field_name = field.as_deref().unwrap_or("value");
     let shown = path.unwrap_or(field_name);
 
@@ -1136,6 +1161,15 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(front_matter.title.as_deref(), Some("Careers fair"));
         assert!(front_matter.date.is_some());
+        // Regression: `? title` without its value was "`title` is empty" at
+        // each line below it in turn, each of them hidden.
+        let (front_matter, errors) = parse_all("? title\ndate: 2018-03-01\ndraft: true\n");
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.position))
+            .collect();
+        assert_eq!(found, [("`title` is empty", Some((1, 8)))]);
+        assert!(front_matter.date.is_some() && front_matter.draft.is_some());
         let (_, errors) = parse_all("? title\n: \"Careers fair\ndate: 2018-03-01\n");
         assert_eq!(
             errors[0].message,

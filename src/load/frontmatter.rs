@@ -425,6 +425,17 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 key.value = offset + line_start + 1..offset + line_start + line.len();
                 key.lines.end = line_index + 1;
                 explicit_value_line = Some(line_index);
+            } else if indent == 0 && is_value_indicator(line) {
+                // `: value` with no `? key` above it: the key is left out.
+                stray = Some(problems.len());
+                problems.push(
+                    Problem::new(
+                        at(0, 1),
+                        "this line has no key before its colon",
+                        "write the key before the colon, e.g. title: \"Careers fair\" (a line that starts with `: ` gives the value of a `? key` line just above it)",
+                    )
+                    .on_line(line_index),
+                );
             } else if indent == 0
                 && !is_allowed_unkeyed(line)
                 // Front matter written as one `{…}` map, as JSON is.
@@ -1363,6 +1374,11 @@ mod tests {
             [
                 "`b` is indented further than `a` on line 4, so YAML reads it as more of the value of `a`"
             ]
+        );
+        // A value without its key.
+        assert_eq!(
+            messages("title: T\n: U\n"),
+            ["this line has no key before its colon"]
         );
         // A key that is itself a list or a map is left to YAML.
         for yaml in ["? [a, b]\n: x\n", "? a: b\n: x\n", "? |\n  title\n: x\n"] {
