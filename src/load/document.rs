@@ -121,7 +121,7 @@ pub fn load_document(
     // A line that belongs to no key may be the one meant for a missing key:
     // do not also report keys as missing.
     let keyless_line = problems.iter().any(|p| p.field.is_none());
-    let mut blanked = Vec::new();
+    let mut hidden = frontmatter::Hidden::default();
     let mut hidden_keys = Vec::new();
     for problem in problems {
         let mut d = Diagnostic::error(problem.message)
@@ -131,7 +131,8 @@ pub fn load_document(
             d = d.field(field);
         }
         diagnostics.push(d);
-        blanked.extend(problem.skip);
+        hidden.lines.extend(problem.skip);
+        hidden.entries.extend(problem.entry);
         hidden_keys.extend(problem.hidden_keys);
     }
     if fatal {
@@ -152,7 +153,7 @@ pub fn load_document(
             // `title` with a zero-width space: not also missing.
             mistyped_keys.push(visible);
             diagnostics.push(d);
-            blanked.push(key.lines.clone());
+            hidden.key(key);
             continue;
         }
         let d = unknown_key(key, kind, &allowed, &source);
@@ -161,15 +162,16 @@ pub fn load_document(
             mistyped_keys.push(suggested.to_string());
         }
         diagnostics.push(d);
-        blanked.push(key.lines.clone());
+        hidden.key(key);
     }
-    let yaml = blank_lines(split.yaml, &blanked);
 
-    let (front_matter, errors) = fields::parse(&yaml, &usable_keys);
+    let (front_matter, errors) = fields::parse(split.yaml, &usable_keys, hidden);
     let mut broken_keys: std::collections::HashSet<String> = mistyped_keys.into_iter().collect();
     // An error outside any key (aliases, nesting) leaves nothing parsed: do not
     // also report every required key as missing.
     let unparsed = keyless_line || errors.iter().any(|e| e.field.is_none());
+    // Front matter written as one `{…}` map: a comma ends a value.
+    let flow_map = keys.iter().any(|k| k.entry.is_some());
     for error in errors {
         let location = match error.position {
             Some((line, column)) => {
@@ -177,7 +179,7 @@ pub fn load_document(
                 let width = if error.message.contains("colon") {
                     1
                 } else {
-                    token_width(&source, line, column)
+                    token_width(&source, line, column, flow_map)
                 };
                 source.locate_line_col(line, column, width)
             }
@@ -263,20 +265,42 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The width of the token at a 1-based line and column, for the caret.
-fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
+/// `flow_map`: the front matter is one `{…}` map, where a comma ends a value.
+fn token_width(source: &SourceText, line: usize, column: usize, flow_map: bool) -> usize {
     let loc = source.locate_line_col(line, column, 1);
     let Some(line_text) = loc.source_line else {
         return 1;
     };
     let rest: String = line_text.chars().skip(column.saturating_sub(1)).collect();
     let rest = rest.trim_end();
-    if rest.starts_with('"') || rest.starts_with('\'') {
+    if let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        // Up to the closing mark when an entry of a `{…}` map or a `[…]`
+        // list follows it (`"2018-02-30", "summary": …`).
+        let mut chars = rest.char_indices().skip(1);
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' if q == '"' => {
+                    chars.next();
+                }
+                c if c == q && rest[i + 1..].starts_with(q) && q == '\'' => {
+                    chars.next();
+                }
+                c if c == q => {
+                    if rest[i + 1..].trim_start().starts_with([',', ']', '}']) {
+                        return rest[..=i].chars().count();
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
         return rest.chars().count().max(1);
     }
     // A comma ends a value only inside `[…]` or `{…}` (`funding: 150,000`
     // is one value).
     let before: String = line_text.chars().take(column.saturating_sub(1)).collect();
-    let in_flow = before.matches(['[', '{']).count() > before.matches([']', '}']).count();
+    let in_flow =
+        flow_map || before.matches(['[', '{']).count() > before.matches([']', '}']).count();
     let width = rest
         .chars()
         .take_while(|c| !(matches!(c, ']' | '}' | '#') || (in_flow && *c == ',')))
@@ -288,24 +312,6 @@ fn token_width(source: &SourceText, line: usize, column: usize) -> usize {
         .chars()
         .count()
         .max(1)
-}
-
-/// Empties the given 0-based lines of the YAML in one pass, keeping the
-/// line numbers of the rest.
-fn blank_lines(yaml: &str, lines: &[Range<usize>]) -> String {
-    let mut blank = vec![false; yaml.split('\n').count()];
-    for range in lines {
-        for line in range.clone() {
-            if let Some(flag) = blank.get_mut(line) {
-                *flag = true;
-            }
-        }
-    }
-    yaml.split('\n')
-        .zip(blank)
-        .map(|(line, blank)| if blank { "" } else { line })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A key with an invisible character in it (`title` and a zero-width
@@ -335,7 +341,8 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
             .field(key.name.clone())
             .label(format!("only {who} use `{}`", key.name))
             .hint(format!(
-                "remove this line; {} can have: {}",
+                "remove this {}; {} can have: {}",
+                if key.entry.is_some() { "entry" } else { "line" },
                 kind.with_article(),
                 allowed.join(", ")
             ));

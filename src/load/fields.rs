@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use super::frontmatter::TopKey;
+use super::frontmatter::{Hidden, TopKey};
 
 /// Separates a message from its hint inside a serde error string.
 const HINT_SEPARATOR: char = '\u{1f}';
@@ -256,8 +256,9 @@ impl<'de> Visitor<'de> for Count<'_> {
     }
 }
 
-/// Parses the YAML block. Broken keys are reported and left unset.
-pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
+/// Parses the YAML block, without what `hidden` hides. Broken keys are
+/// reported and left unset.
+pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, Vec<FieldError>) {
     if expands_too_far(yaml) {
         let (message, hint) = too_much_data();
         let error = FieldError {
@@ -270,56 +271,104 @@ pub fn parse(yaml: &str, keys: &[TopKey]) -> (FrontMatter, Vec<FieldError>) {
         return (FrontMatter::default(), vec![error]);
     }
     let mut errors = Vec::new();
-    let mut text = yaml.to_string();
-    // Each round blanks one broken key, so this ends after at most keys.len() + 1 rounds.
+    // Each round hides one broken key, so this ends after at most keys.len() + 1 rounds.
     for _ in 0..=keys.len() {
+        let text = hidden.apply(yaml);
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
-                let mut field_error = describe(&error, &text, keys);
+                let mut field_error = describe(&error, &text, yaml, keys);
                 explain_quote_inside_quotes(&mut field_error, &text);
                 explain_unreadable(&mut field_error, &text);
                 super::syntax::explain(&mut field_error, &text);
-                let position = field_error.position;
+                let key = key_at(
+                    keys,
+                    yaml,
+                    field_error.position,
+                    field_error.field.as_deref(),
+                );
                 errors.push(field_error);
-                let Some(key) = position.and_then(|(line, _)| key_at_line(keys, line)) else {
+                let Some(key) = key else {
                     return (FrontMatter::default(), errors);
                 };
-                text = blank_lines(&text, key.lines.clone());
+                hidden.key(key);
             }
         }
     }
     (FrontMatter::default(), errors)
 }
 
+/// Where an error that names a key of `key: value` lines (`title` is
+/// empty) is, when the parser places it on another key's line: where it
+/// found the next token, after `? title` without its `: ` line. It is then
+/// placed at the end of the named key's line, as for `title:` alone.
+fn at_the_named_key(
+    position: Option<(usize, usize)>,
+    named: &str,
+    keys: &[TopKey],
+    yaml: &str,
+) -> Option<(usize, usize)> {
+    let Some(key) = keys.iter().find(|k| k.name == named && k.entry.is_none()) else {
+        return position;
+    };
+    let elsewhere = position
+        .and_then(|(line, _)| key_at_line(keys, line))
+        .is_some_and(|k| k.name != key.name);
+    match yaml.split('\n').nth(key.lines.start) {
+        Some(text) if elsewhere => Some((key.lines.start + 1, text.trim_end().chars().count() + 1)),
+        _ => position,
+    }
+}
+
 fn key_at_line(keys: &[TopKey], line: usize) -> Option<&TopKey> {
     keys.iter().find(|k| k.lines.contains(&(line - 1)))
 }
 
-/// Empties the given 0-based lines, keeping line numbers of the rest.
-fn blank_lines(text: &str, lines: std::ops::Range<usize>) -> String {
-    text.split('\n')
-        .enumerate()
-        .map(|(i, line)| if lines.contains(&i) { "" } else { line })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The key an error at `position` (1-based line and column, in characters,
+/// in `yaml`) belongs to: the key whose lines hold it, or in front matter
+/// written as one `{…}` map, the entry that holds it (else the entry of
+/// `field`, the key the error names).
+fn key_at<'k>(
+    keys: &'k [TopKey],
+    yaml: &str,
+    position: Option<(usize, usize)>,
+    field: Option<&str>,
+) -> Option<&'k TopKey> {
+    if !keys.iter().any(|k| k.entry.is_some()) {
+        return key_at_line(keys, position?.0);
+    }
+    position
+        .and_then(|(line, column)| {
+            let line_start: usize = yaml.split('\n').take(line - 1).map(|l| l.len() + 1).sum();
+            let text = yaml.get(line_start..)?.split('\n').next()?;
+            let i = text
+                .char_indices()
+                .nth(column - 1)
+                .map_or(text.len(), |(i, _)| i);
+            let offset = line_start + i;
+            keys.iter()
+                .find(|k| k.entry.as_ref().is_some_and(|e| e.contains(&offset)))
+        })
+        .or_else(|| keys.iter().find(|k| Some(k.name.as_str()) == field))
 }
 
 /// Turns a serde_yaml error into a message a writer can act on.
-fn describe(error: &serde_yaml::Error, yaml: &str, keys: &[TopKey]) -> FieldError {
-    let position = error.location().map(|l| position_of(yaml, l.index()));
+/// `text` is the block as parsed, `yaml` the block as written.
+fn describe(error: &serde_yaml::Error, text: &str, yaml: &str, keys: &[TopKey]) -> FieldError {
+    let position = error.location().map(|l| position_of(text, l.index()));
     let full = error.to_string();
     let without_location = match full.rfind(" at line ") {
         Some(i) => &full[..i],
         None => &full,
     };
     let (path, message) = split_path(without_location);
-    let field_from_line = position
-        .and_then(|(line, _)| key_at_line(keys, line))
-        .map(|k| k.name.clone());
-    let field = path
-        .map(|p| p.split(['.', '[']).next().unwrap_or(p).to_string())
-        .or(field_from_line);
+    let field_from_line = key_at(keys, yaml, position, None).map(|k| k.name.clone());
+    let named = path.map(|p| p.split(['.', '[']).next().unwrap_or(p).to_string());
+    let position = match &named {
+        Some(named) => at_the_named_key(position, named, keys, text),
+        None => position,
+    };
+    let field = named.or(field_from_line);
     let field_name = field.as_deref().unwrap_or("value");
     let shown = path.unwrap_or(field_name);
 
@@ -578,6 +627,18 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let Some((key, value)) = line.split_once(": ") else {
             continue;
         };
+        // `: value` after `? key` (an explicit key) is that key's value.
+        let name = match key {
+            "" => match lines[..i]
+                .iter()
+                .rfind(|l| !l.trim().is_empty())
+                .and_then(|l| super::frontmatter::explicit_key(l))
+            {
+                Some((name, _)) => name,
+                None => continue,
+            },
+            key => key.to_string(),
+        };
         let next_is_key = lines[i + 1..]
             .iter()
             .find(|l| !l.trim().is_empty())
@@ -589,7 +650,7 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let value = value.trim_start();
         let (message, hint) = match value.chars().next() {
             Some(q @ ('"' | '\'')) if !closes_quote(&value[1..], q) => (
-                format!("the text of `{key}` has no closing quotation mark"),
+                format!("the text of `{name}` has no closing quotation mark"),
                 format!(
                     "end the text with {q} on the same line: {key}: {}{q}",
                     value.trim_end()
@@ -602,7 +663,7 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
                     ("map", '}')
                 };
                 (
-                    format!("the {what} of `{key}` is never closed"),
+                    format!("the {what} of `{name}` is never closed"),
                     format!(
                         "end it with `{close}` on the same line: {key}: {}{close}",
                         value.trim_end()
@@ -1239,7 +1300,63 @@ mod tests {
     fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
         let (keys, problems) = scan(yaml, 0);
         assert!(problems.is_empty(), "{problems:?}");
-        parse(yaml, &keys)
+        parse(yaml, &keys, Default::default())
+    }
+
+    // Regression: an explicit key's value (`? title`, then `: "Careers`)
+    // left open was "the text of `` has no closing quotation mark".
+    #[test]
+    fn an_explicit_keys_value_left_open_is_named_by_its_key() {
+        let (front_matter, errors) = parse_all("? title\n: Careers fair\n? 'date'\n: 2018-03-01\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(front_matter.title.as_deref(), Some("Careers fair"));
+        assert!(front_matter.date.is_some());
+        // Regression: `? title` without its value was "`title` is empty" at
+        // each line below it in turn, each of them hidden.
+        let (front_matter, errors) = parse_all("? title\ndate: 2018-03-01\ndraft: true\n");
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.position))
+            .collect();
+        assert_eq!(found, [("`title` is empty", Some((1, 8)))]);
+        assert!(front_matter.date.is_some() && front_matter.draft.is_some());
+        let (_, errors) = parse_all("? title\n: \"Careers fair\ndate: 2018-03-01\n");
+        assert_eq!(
+            errors[0].message,
+            "the text of `title` has no closing quotation mark"
+        );
+        assert_eq!(errors[0].position, Some((2, 3)));
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.ends_with(": \"Careers fair\"")),
+            "{errors:?}"
+        );
+    }
+
+    // Regression: in front matter written as one `{…}` map, the first
+    // wrong value stopped the parsing, and every other key was reported
+    // missing.
+    #[test]
+    fn each_wrong_entry_of_a_flow_map_is_reported_and_the_rest_read() {
+        let (front_matter, errors) = parse_all(
+            "{\"title\": \"Café\", \"date\": 2018, \"draft\": \"yes\",\n \"summary\": 5, \"areas\": [derby]}\n",
+        );
+        let messages: Vec<(&str, Option<(usize, usize)>)> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.position))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                ("`date` must be a date, not the number 2018", Some((1, 27))),
+                ("`draft` must be true or false, not `yes`", Some((1, 42))),
+                ("`summary` must be text, not the number `5`", Some((2, 13))),
+            ]
+        );
+        assert_eq!(front_matter.title.as_deref(), Some("Café"));
+        assert!(front_matter.areas.is_some());
     }
 
     #[test]
@@ -1400,7 +1517,7 @@ mod tests {
     #[test]
     fn explains_an_unquoted_colon() {
         let (keys, _) = scan("title: Derby: the plan\n", 0);
-        let (_, errors) = parse("title: Derby: the plan\n", &keys);
+        let (_, errors) = parse("title: Derby: the plan\n", &keys, Default::default());
         assert_eq!(
             errors[0].message,
             "`title` contains a colon that YAML cannot read"

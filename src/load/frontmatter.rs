@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::indentation::{Indentation, Misaligned};
+use super::json;
 
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
@@ -47,10 +48,17 @@ pub struct Problem {
     pub skip: Option<Range<usize>>,
     /// Keys whose values are hidden with `skip` (not to be reported missing).
     pub hidden_keys: Vec<String>,
+    /// An entry of a `{…}` map to hide from the parser too (see
+    /// [`TopKey::entry`]).
+    pub entry: Option<Range<usize>>,
 }
 
 impl Problem {
-    fn new(range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub(super) fn new(
+        range: Range<usize>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Problem {
             range,
             message: message.into(),
@@ -58,6 +66,7 @@ impl Problem {
             field: None,
             skip: None,
             hidden_keys: Vec::new(),
+            entry: None,
         }
     }
 
@@ -79,6 +88,71 @@ pub struct TopKey {
     pub value: Range<usize>,
     /// 0-based index of the key's line within the YAML block, and of the line after its region.
     pub lines: Range<usize>,
+    /// For an entry of front matter written as one `{…}` map (JSON), its
+    /// bytes in the YAML block: the key, the value and the comma after
+    /// them. The entry is hidden from the parser by these, as its lines may
+    /// hold other entries; a `key: value` line's key is hidden by its lines.
+    pub entry: Option<Range<usize>>,
+}
+
+/// What of the YAML block the parser is not to see: the lines of the keys
+/// (and lines) with a mistake, and the entries of a `{…}` map with one.
+#[derive(Clone, Debug, Default)]
+pub struct Hidden {
+    /// 0-based line ranges in the block.
+    pub lines: Vec<Range<usize>>,
+    /// Byte ranges in the block (see [`TopKey::entry`]).
+    pub entries: Vec<Range<usize>>,
+}
+
+impl Hidden {
+    /// Hides a key: its entry of a `{…}` map, or its lines.
+    pub fn key(&mut self, key: &TopKey) {
+        match &key.entry {
+            Some(entry) => self.entries.push(entry.clone()),
+            None => self.lines.push(key.lines.clone()),
+        }
+    }
+
+    /// The block with its hidden lines emptied and each character of its
+    /// hidden entries made a space, in one pass: the line and column of
+    /// everything else stay as they were.
+    pub fn apply(&self, yaml: &str) -> String {
+        let mut blank_line = vec![false; yaml.split('\n').count()];
+        for range in &self.lines {
+            for line in range.clone() {
+                if let Some(flag) = blank_line.get_mut(line) {
+                    *flag = true;
+                }
+            }
+        }
+        let entries_len = if self.entries.is_empty() {
+            0
+        } else {
+            yaml.len()
+        };
+        let mut blank_byte = vec![false; entries_len];
+        for range in &self.entries {
+            for flag in blank_byte.iter_mut().take(range.end).skip(range.start) {
+                *flag = true;
+            }
+        }
+        let mut out = String::with_capacity(yaml.len());
+        let mut line_start = 0;
+        for (line, blank) in yaml.split('\n').zip(blank_line) {
+            if line_start > 0 {
+                out.push('\n');
+            }
+            if !blank {
+                for (i, c) in line.char_indices() {
+                    let hidden = blank_byte.get(line_start + i).is_some_and(|b| *b);
+                    out.push(if hidden && c != '\r' { ' ' } else { c });
+                }
+            }
+            line_start += line.len() + 1;
+        }
+        out
+    }
 }
 
 /// Splits `text` at its front-matter fences.
@@ -228,6 +302,10 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     let mut stray: Option<usize> = None;
     let mut plain: Option<PlainText> = None;
     let mut indentation = Indentation::default();
+    // After `? key` (an explicit key), the `: value` line still to come;
+    // then the line it came on.
+    let mut explicit_value_pending = false;
+    let mut explicit_value_line: Option<usize> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -297,9 +375,14 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             } else if let Some(misaligned) = indentation.line(line, line_index) {
                 problems.push(misaligned_key(misaligned, at).on_line(line_index));
             }
-            if indent == 0
-                && let Some((name, name_range)) = top_level_key(line)
-            {
+            // The line's key, and whether it is explicit (`? key`).
+            let key = match indent {
+                0 => top_level_key(line)
+                    .map(|key| (key, false))
+                    .or_else(|| explicit_key(line).map(|key| (key, true))),
+                _ => None,
+            };
+            if let Some(((name, name_range), explicit)) = key {
                 if name == "<<" {
                     problems.push(Problem::new(
                         at(name_range.start, 2),
@@ -320,14 +403,41 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         problems.push(problem.on_line(line_index));
                     }
                     stray = None;
-                    let colon = name_range.end + line[name_range.end..].find(':').unwrap_or(0);
+                    // An explicit key's value is on its `: ` line, to come.
+                    let value_start = if explicit {
+                        line.len()
+                    } else {
+                        name_range.end + line[name_range.end..].find(':').unwrap_or(0) + 1
+                    };
+                    explicit_value_pending = explicit;
                     keys.push(TopKey {
                         name,
                         key: at(name_range.start, name_range.len()),
-                        value: offset + line_start + colon + 1..offset + line_start + line.len(),
+                        value: offset + line_start + value_start..offset + line_start + line.len(),
                         lines: line_index..line_index + 1,
+                        entry: None,
                     });
                 }
+            } else if indent == 0
+                && is_value_indicator(line)
+                && std::mem::take(&mut explicit_value_pending)
+                && let Some(key) = keys.last_mut()
+            {
+                // `: value` after `? key`: the key's value.
+                key.value = offset + line_start + 1..offset + line_start + line.len();
+                key.lines.end = line_index + 1;
+                explicit_value_line = Some(line_index);
+            } else if indent == 0 && is_value_indicator(line) {
+                // `: value` with no `? key` above it: the key is left out.
+                stray = Some(problems.len());
+                problems.push(
+                    Problem::new(
+                        at(0, 1),
+                        "this line has no key before its colon",
+                        "write the key before the colon, e.g. title: \"Careers fair\" (a line that starts with `: ` gives the value of a `? key` line just above it)",
+                    )
+                    .on_line(line_index),
+                );
             } else if indent == 0
                 && !is_allowed_unkeyed(line)
                 // Front matter written as one `{…}` map, as JSON is.
@@ -508,8 +618,13 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 {
                     token_start = true;
                     if flow_depth == 0 {
-                        let key = line[token_begin..i].trim_end().trim_matches(['"', '\'']);
                         let top = keys.last().map(|k| k.name.as_str());
+                        let key = if i == 0 && explicit_value_line == Some(line_index) {
+                            // `: value` after `? key`.
+                            top.unwrap_or_default()
+                        } else {
+                            line[token_begin..i].trim_end().trim_matches(['"', '\''])
+                        };
                         plain = PlainField::of(key, token_begin, top)
                             .map(|field| PlainText::new(field, token_begin, line_index));
                     }
@@ -521,13 +636,18 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
         }
     }
     problems.extend(plain.and_then(PlainText::finish));
+    if json::is_flow_map(yaml) {
+        // Front matter written as one `{…}` map (JSON): the checks of
+        // `key: value` lines above do not apply to it; its own do.
+        return json::scan(yaml, offset);
+    }
     hide_whole_regions(&keys, &mut problems);
     (keys, problems)
 }
 
 /// A `#` inside a list or map written on one line, at byte `hash` of
 /// `line`: YAML reads from there to the end of the line as a comment.
-fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
+pub(super) fn hash_in_flow(line: &str, hash: usize, key: &str, span: Range<usize>) -> Problem {
     let start = line[..hash].rfind(['[', '{', ',']).map_or(0, |i| i + 1);
     let end = line[hash..]
         .find([',', ']', '}'])
@@ -620,7 +740,7 @@ fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usi
 
 /// The line in the file of a 0-based line of the YAML block, which starts
 /// on the file's second line, after the opening `---`.
-fn file_line(yaml_line: usize) -> usize {
+pub(super) fn file_line(yaml_line: usize) -> usize {
     yaml_line + 2
 }
 
@@ -968,6 +1088,52 @@ fn extend_last(
     }
 }
 
+/// Whether a line starts with YAML's `: ` that gives the value of the
+/// explicit key (`? key`) above it.
+pub(super) fn is_value_indicator(line: &str) -> bool {
+    indicator(line, ':').is_some()
+}
+
+/// The rest of a line that starts with the indicator `c` followed by a
+/// space, a tab or nothing (`? key`, `: value`), from after its spaces.
+fn indicator(line: &str, c: char) -> Option<usize> {
+    let rest = line.strip_prefix(c)?;
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some(line.len() - rest.trim_start_matches([' ', '\t']).len())
+}
+
+/// The key of a line such as `? title` (YAML's explicit key, whose value is
+/// on the next line, `: "Careers fair"`), with its byte range; `None` for a
+/// key that is not plain text or quoted text (a list, a map, a block).
+pub(super) fn explicit_key(line: &str) -> Option<(String, Range<usize>)> {
+    let start = indicator(line, '?')?;
+    let rest = &line[start..];
+    let first = *rest.as_bytes().first()?;
+    if first == b'"' || first == b'\'' {
+        let close = rest[1..].find(first as char)? + 1;
+        let after = rest[close + 1..].trim_start();
+        if !(after.is_empty() || after.starts_with('#')) {
+            return None;
+        }
+        return Some((rest[1..close].to_string(), start + 1..start + close));
+    }
+    if b"#-[]{}|>!&*?:%@`,".contains(&first) {
+        return None;
+    }
+    let comment = rest
+        .match_indices('#')
+        .map(|(i, _)| i)
+        .find(|&i| rest[..i].ends_with([' ', '\t']));
+    let name = rest[..comment.unwrap_or(rest.len())].trim_end();
+    if name.contains(": ") || name.contains(":\t") || name.ends_with(':') {
+        // `? title: x`: the key is itself a map.
+        return None;
+    }
+    Some((name.to_string(), start..start + name.len()))
+}
+
 /// The key of a line such as `title: x` or `"title": x`, with its byte range.
 pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
     let first = line.as_bytes().first()?;
@@ -975,6 +1141,10 @@ pub(super) fn top_level_key(line: &str) -> Option<(String, Range<usize>)> {
         first,
         b'#' | b'-' | b'[' | b'{' | b' ' | b'\t' | b'|' | b'>'
     ) {
+        return None;
+    }
+    if indicator(line, '?').is_some() || indicator(line, ':').is_some() {
+        // `? key` and `: value`, YAML's explicit key and its value.
         return None;
     }
     if *first == b'"' || *first == b'\'' {
@@ -1162,6 +1332,64 @@ mod tests {
         assert_eq!(messages("title: T\n{a: 1}\n").len(), 1);
     }
 
+    // Regression: `? title` then `: Careers fair` (YAML's explicit key) was
+    // a key named `` and a title left empty.
+    #[test]
+    fn explicit_keys_are_keys() {
+        let yaml = "? title\n: \"Careers fair\"\n? 'date' # when\n\n:   2018-03-01\nsummary: S\n? extra\n:\n  colour: blue\n  ? size\n  : large\n  shape: round\n? draft\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert_eq!(problems, []);
+        let found: Vec<(&str, &str, Range<usize>)> = keys
+            .iter()
+            .map(|k| {
+                (
+                    k.name.as_str(),
+                    yaml[k.value.clone()].trim(),
+                    k.lines.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("title", "\"Careers fair\"", 0..2),
+                ("date", "2018-03-01", 2..5),
+                ("summary", "S", 5..6),
+                (
+                    "extra",
+                    "colour: blue\n  ? size\n  : large\n  shape: round",
+                    6..12
+                ),
+                ("draft", "", 12..13),
+            ]
+        );
+        assert_eq!(&yaml[keys[0].key.clone()], "title");
+        // The checks of `key: value` lines hold for them too.
+        assert_eq!(
+            messages("title: T\n? title\n: U\n"),
+            ["`title` is given twice"]
+        );
+        assert_eq!(
+            messages("? title\n: Careers fair #1 in Derby\n"),
+            ["`title` is cut short at `#`: YAML reads the rest of the line as a comment"]
+        );
+        assert_eq!(
+            messages("? extra\n: \n  a: 1\n   b: 2\n"),
+            [
+                "`b` is indented further than `a` on line 4, so YAML reads it as more of the value of `a`"
+            ]
+        );
+        // A value without its key.
+        assert_eq!(
+            messages("title: T\n: U\n"),
+            ["this line has no key before its colon"]
+        );
+        // A key that is itself a list or a map is left to YAML.
+        for yaml in ["? [a, b]\n: x\n", "? a: b\n: x\n", "? |\n  title\n: x\n"] {
+            assert_eq!(scan(yaml, 0).0, [], "{yaml}");
+        }
+    }
+
     #[test]
     fn a_comment_in_unquoted_text_is_an_error() {
         assert_eq!(
@@ -1220,6 +1448,41 @@ mod tests {
         // A comment after an entry of a list written over several lines is fine.
         let (_, problems) = scan("partners: [\n  Derby, # the council\n  Oldham]\n", 0);
         assert_eq!(problems, []);
+    }
+
+    // Regression: only the first misaligned key under each top-level key
+    // was reported.
+    #[test]
+    fn every_misaligned_key_is_reported_once() {
+        let yaml = "title: T\nchanges:\n  - date: 2018-04-01\n     note: x\n  - date: 2018-05-01\n   note: y\nextra:\n  a: 1\n   b: 2\n";
+        let (_, problems) = scan(yaml, 0);
+        let lines: Vec<usize> = problems
+            .iter()
+            .map(|p| yaml[..p.range.start].matches('\n').count())
+            .collect();
+        assert_eq!(lines, [3, 5, 8], "{problems:?}");
+        assert_eq!(
+            problems[1].message,
+            "`note` does not line up with `date` on line 6"
+        );
+    }
+
+    #[test]
+    fn valid_nesting_is_not_misaligned() {
+        let yaml = "extra:\n  intro: |\n    Text with: colons\n      deeper: line\n    - not a list\n  people:\n    - name: a # who\n      # a comment\n        # another, deeper\n      role: b\n      teams:\n        - name: c\n          size: 2\n  data: {a: 1,\n     b: 2}\n  list: [1,\n      2]\n  after: x\nchanges:\n  - date: 2018-04-01\n    note: >\n      folded\n       more: text\n  - date: 2018-05-01\n    note: y\n";
+        assert_eq!(messages(yaml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn hiding_keeps_every_other_line_and_column() {
+        let yaml = "{\"titel\": \"Café\", \"date\": 1,\n \"draft\": x}\nsummary: s\n";
+        let mut hidden = Hidden::default();
+        hidden.lines.push(2..3);
+        hidden.entries.push(1..18);
+        assert_eq!(
+            hidden.apply(yaml),
+            "{                 \"date\": 1,\n \"draft\": x}\n\n"
+        );
     }
 
     #[test]

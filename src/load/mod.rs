@@ -9,6 +9,7 @@ pub mod document;
 pub mod fields;
 pub mod frontmatter;
 mod indentation;
+mod json;
 mod syntax;
 
 use std::collections::{HashMap, HashSet};

@@ -500,7 +500,7 @@ mod tests {
     fn first_error(yaml: &str) -> (String, String, (usize, usize)) {
         let (keys, problems) = scan(yaml, 0);
         assert!(problems.is_empty(), "{problems:?}");
-        let (_, errors) = parse(yaml, &keys);
+        let (_, errors) = parse(yaml, &keys, Default::default());
         let error = errors.into_iter().next().expect("an error");
         (
             error.message,

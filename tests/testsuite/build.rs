@@ -193,6 +193,42 @@ fn accepts_a_byte_order_mark_and_crlf_line_endings() {
     assert!(page.contains(r#"id="a-heading""#));
 }
 
+// Regression: `? title` then `: …` on the next line, YAML's explicit key,
+// was refused as a key named `` and a title left empty.
+#[test]
+fn explicit_keys_are_read_as_yaml_reads_them() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/explicit.md",
+        "---\n? title\n: \"Careers fair, with explicit keys\"\n? 'date'\n: 2018-01-01\nsummary: \"Explicit.\"\n? areas\n:\n  - derby\n---\n\nText.\n",
+    );
+    let build = site.expect(&["build"], 0);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    let page = site.read("public/announcements/explicit/index.html");
+    assert!(
+        page.contains("<title>Careers fair, with explicit keys"),
+        "{page}"
+    );
+    assert!(page.contains("1 January 2018"));
+}
+
+// What YAML reads in front matter written as JSON, the way a writer used
+// to JSON or a tool writes it, is read as meant.
+#[test]
+fn front_matter_written_as_json_is_read_as_meant() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/json.md",
+        "---\n# written by a tool\n{\n  'title': 'Derby''s careers fair',\n  date: \"2018-01-01\", # publication\n  \"summary\": \"Pupils met \\\"employers\\\".\",\n  \"areas\": [\"derby\",],\n}\n---\n\nText.\n",
+    );
+    let build = site.expect(&["build"], 0);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    let page = site.read("public/announcements/json/index.html");
+    assert!(page.contains("<title>Derby&#39;s careers fair"), "{page}");
+    assert!(page.contains("Pupils met &quot;employers&quot;."), "{page}");
+    assert!(page.contains("1 January 2018"));
+}
+
 #[test]
 fn drafts_and_scheduled_documents_are_left_out_unless_asked() {
     let site = SiteTest::base();
