@@ -135,7 +135,7 @@ struct Attributes<'h> {
 /// The page's [`DomParserResult`] as `DomParser` gives it, or `None` when
 /// the page holds something this does not read (see the module's notes).
 pub(crate) fn read(html: &str, options: &SearchOptions) -> Option<DomParserResult> {
-    if options.root_selector != "html" || html.bytes().any(|b| b == b'\r' || b == 0) {
+    if options.root_selector != "html" || memchr::memchr2(b'\r', 0, html.as_bytes()).is_some() {
         return None;
     }
     let exclusions = Exclusions::of(options)?;
@@ -433,11 +433,11 @@ fn close_element(
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    memchr(b'<', bytes)
+    memchr::memchr(b'<', bytes)
 }
 
 fn memchr(needle: u8, bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == needle)
+    memchr::memchr(needle, bytes)
 }
 
 /// A tag's name from `from` (lowercase ASCII letters and digits, as this
