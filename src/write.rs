@@ -23,12 +23,9 @@ const MARKER_TEXT: &str = "This folder is written by `oasis build` and replaced 
 
 /// Checks that `output` may be written, before any work is done.
 pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
-    let root = root.canonicalize().map_err(|e| {
-        Diagnostic::error(format!(
-            "cannot read the site folder `{}`: {e}",
-            root.display()
-        ))
-    })?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| crate::files::site_folder_error(root, &e))?;
     let output = absolute(output)?;
     let shown = output.display().to_string();
     if root.starts_with(&output) {
@@ -201,15 +198,25 @@ impl Staging {
         // Folders are made when a write first fails for want of one: one
         // failed open per folder costs less than a `stat` before every file.
         let result = match write_file(&path, &file.content) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => path
+            Err(Failure::Write(e)) if e.kind() == std::io::ErrorKind::NotFound => path
                 .parent()
                 .map_or(Err(e), std::fs::create_dir_all)
+                .map_err(Failure::Write)
                 .and_then(|()| write_file(&path, &file.content)),
             other => other,
         };
-        result.map_err(|e| {
+        result.map_err(|failure| {
             self.failed.store(true, Ordering::Relaxed);
-            io_error("write", &path, &e)
+            match (failure, &file.content) {
+                (Failure::Read(e), OutputContent::Copy(source)) => {
+                    let shown = file
+                        .owner
+                        .clone()
+                        .unwrap_or_else(|| source.display().to_string());
+                    crate::files::read_error(&shown, &e)
+                }
+                (Failure::Read(e) | Failure::Write(e), _) => io_error("write", &path, &e),
+            }
         })
     }
 
@@ -312,11 +319,25 @@ fn remove_abandoned(parent: &Path, name: &str) {
     }
 }
 
-fn write_file(path: &Path, content: &OutputContent) -> std::io::Result<()> {
+/// Why a file could not be written: its source (a file copied from
+/// `content/` or a theme) could not be read, or the copy not written.
+enum Failure {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+fn write_file(path: &Path, content: &OutputContent) -> Result<(), Failure> {
     match content {
-        OutputContent::Bytes(bytes) => std::fs::write(path, bytes),
-        OutputContent::Builtin(bytes) => std::fs::write(path, bytes),
-        OutputContent::Copy(source) => std::fs::copy(source, path).map(|_| ()),
+        OutputContent::Bytes(bytes) => std::fs::write(path, bytes).map_err(Failure::Write),
+        OutputContent::Builtin(bytes) => std::fs::write(path, bytes).map_err(Failure::Write),
+        OutputContent::Copy(source) => std::fs::copy(source, path).map(|_| ()).map_err(|e| {
+            // Which end failed, the copy does not say: the source is
+            // opened again to tell (only when the copy failed).
+            match std::fs::File::open(source) {
+                Err(read) => Failure::Read(read),
+                Ok(_) => Failure::Write(e),
+            }
+        }),
         OutputContent::Emitted => Ok(()),
     }
 }

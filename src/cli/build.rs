@@ -15,7 +15,8 @@ pub fn execute(args: BuildArgs) -> u8 {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     if let Err(d) = write::check_output(&args.site.root, &output, args.force) {
-        report(&[d], args.site.format);
+        report(std::slice::from_ref(&d), args.site.format);
+        report_failure("the site was not built", &[d], args.site.format);
         return FAILURE;
     }
     let options = args.site.load_options(Overrides {
@@ -25,7 +26,8 @@ pub fn execute(args: BuildArgs) -> u8 {
     let staging = match write::Staging::create(&output) {
         Ok(staging) => staging,
         Err(d) => {
-            report(&[d], args.site.format);
+            report(std::slice::from_ref(&d), args.site.format);
+            report_failure("the site was not built", &[d], args.site.format);
             return FAILURE;
         }
     };
