@@ -23,7 +23,7 @@ pub fn execute(args: BuildArgs) -> u8 {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
     });
-    let staging = match write::Staging::create(&output) {
+    let mut staging = match write::Staging::create(&output) {
         Ok(staging) => staging,
         Err(d) => {
             report(std::slice::from_ref(&d), args.site.format);
@@ -31,6 +31,8 @@ pub fn execute(args: BuildArgs) -> u8 {
             return FAILURE;
         }
     };
+    // Before the build starts its threads (see `remove_on_interrupt`).
+    staging.remove_on_interrupt();
     // Pages are written to the staging folder as they are rendered, so they
     // are never all in memory; a failed build drops (removes) the folder.
     // The search index's files go the same way once it is built.
@@ -41,15 +43,19 @@ pub fn execute(args: BuildArgs) -> u8 {
         compile_with_search(&options, &emit)
     };
     let Some(compiled) = compiled else {
+        diagnostics.extend(staging.take_warnings());
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);
         return FAILURE;
     };
-    if let Err(d) = staging.commit() {
-        diagnostics.push(d);
-        report(&diagnostics, args.site.format);
-        report_failure("the site was not built", &diagnostics, args.site.format);
-        return FAILURE;
+    match staging.commit() {
+        Ok(warnings) => diagnostics.extend(warnings),
+        Err(d) => {
+            diagnostics.push(d);
+            report(&diagnostics, args.site.format);
+            report_failure("the site was not built", &diagnostics, args.site.format);
+            return FAILURE;
+        }
     }
     report(&diagnostics, args.site.format);
     let pages = compiled
