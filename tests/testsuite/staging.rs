@@ -1,7 +1,9 @@
 //! The staging folder beside the output: removed when a build is stopped,
-//! and an old build that cannot be removed is told.
+//! ignored by git, and an old build that cannot be removed is told.
 
 #![cfg(unix)]
+
+use std::path::Path;
 
 use crate::output_folder::staging_folders;
 use crate::support::{SiteTest, chmod, permissions_enforced};
@@ -96,4 +98,57 @@ fn an_old_build_that_cannot_be_removed_is_a_warning() {
     let run = site.expect(&["build"], 0);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert_eq!(staging_folders(&site), Vec::<String>::new());
+}
+
+/// Whether git ignores `path` (made as an empty file) under the rules of
+/// the `.gitignore` file `rules`; `None` when git is not installed.
+fn git_ignores(rules: &Path, path: &str) -> Option<bool> {
+    let repo = tempfile::tempdir().expect("a temp folder");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo.path())
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()
+    };
+    git(&["init", "-q"])?;
+    std::fs::copy(rules, repo.path().join(".gitignore")).expect("copy the .gitignore");
+    let file = repo.path().join(path);
+    std::fs::create_dir_all(file.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(&file, "").expect("write a file to check");
+    Some(git(&["check-ignore", "-q", "--no-index", path])?.success())
+}
+
+/// Regression: the staging folder a killed build leaves (or an old build
+/// that could not be removed) was not ignored by git, in a new site nor in
+/// this repository.
+#[test]
+fn git_ignores_the_staging_folders() {
+    let site = SiteTest::empty();
+    site.expect(&["init", &site.path("new").to_string_lossy()], 0);
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR")).join(".gitignore");
+    for rules in [site.path("new/.gitignore"), repository] {
+        for path in [
+            ".public.oasis-new-4242/index.html",
+            ".public.oasis-old-4242/index.html",
+            "public/index.html",
+        ] {
+            match git_ignores(&rules, path) {
+                Some(ignored) => assert!(ignored, "{} does not ignore {path}", rules.display()),
+                None => {
+                    eprintln!("skipped: git is not installed");
+                    return;
+                }
+            }
+        }
+        assert_eq!(
+            git_ignores(&rules, "content/plans/derby.md"),
+            Some(false),
+            "{}",
+            rules.display()
+        );
+    }
 }
