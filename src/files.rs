@@ -71,6 +71,44 @@ pub fn leaves_root(root: &Path, path: &Path) -> Option<Diagnostic> {
     None
 }
 
+/// The error for a `--root` that cannot be read, the same in every command.
+pub fn site_folder_error(root: &Path, error: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!(
+        "cannot read the site folder `{}`: {error}",
+        root.display()
+    ))
+    .hint(if error.kind() == std::io::ErrorKind::PermissionDenied {
+        "you may not open that folder: ask for permission to read it, or work on a copy of the site"
+    } else {
+        "run oasis in the site's folder (the one holding site.toml and content/), or pass it with --root DIR; `oasis init DIR` creates a new site"
+    })
+}
+
+/// The error for a file under the root that cannot be read (`relative` to
+/// the root), with the fix for the usual causes.
+pub fn read_error(relative: &str, error: &std::io::Error) -> Diagnostic {
+    let hint = if error.kind() == std::io::ErrorKind::PermissionDenied {
+        format!(
+            "the file's permissions do not let oasis read it: make it readable (e.g. `chmod a+r {relative}`), or ask whoever owns it to"
+        )
+    } else {
+        "check that the file exists and can be read".to_string()
+    };
+    Diagnostic::error(format!("cannot read `{relative}`: {error}"))
+        .in_file(relative)
+        .hint(hint)
+}
+
+/// The error for a file that is copied into the site as it is (a PDF in
+/// `content/`, a theme's static file) if it cannot be read, found as the
+/// site is loaded: `check` must find what would stop `build`, and `build`
+/// must blame the file, not the copy.
+pub fn unreadable(file: &SourceFile) -> Option<Diagnostic> {
+    std::fs::File::open(&file.path)
+        .err()
+        .map(|error| read_error(&file.relative, &error))
+}
+
 /// Lists the files under `dir` (which lies under `root`).
 pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let diagnostics = RefCell::new(Vec::new());
@@ -78,13 +116,7 @@ pub fn walk(root: &Path, dir: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let canonical_root = match root.canonicalize() {
         Ok(root) => root,
         Err(error) => {
-            return (
-                files,
-                vec![Diagnostic::error(format!(
-                    "cannot read the site folder `{}`: {error}",
-                    root.display()
-                ))],
-            );
+            return (files, vec![site_folder_error(root, &error)]);
         }
     };
     // A link above `dir` (`themes -> /elsewhere`) is not an entry of the

@@ -15,20 +15,24 @@ pub fn execute(args: BuildArgs) -> u8 {
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
     if let Err(d) = write::check_output(&args.site.root, &output, args.force) {
-        report(&[d], args.site.format);
+        report(std::slice::from_ref(&d), args.site.format);
+        report_failure("the site was not built", &[d], args.site.format);
         return FAILURE;
     }
     let options = args.site.load_options(Overrides {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
     });
-    let staging = match write::Staging::create(&output) {
+    let mut staging = match write::Staging::create(&output) {
         Ok(staging) => staging,
         Err(d) => {
-            report(&[d], args.site.format);
+            report(std::slice::from_ref(&d), args.site.format);
+            report_failure("the site was not built", &[d], args.site.format);
             return FAILURE;
         }
     };
+    // Before the build starts its threads (see `remove_on_interrupt`).
+    staging.remove_on_interrupt();
     // Pages are written to the staging folder as they are rendered, so they
     // are never all in memory; a failed build drops (removes) the folder.
     // The search index's files go the same way once it is built.
@@ -39,15 +43,19 @@ pub fn execute(args: BuildArgs) -> u8 {
         compile_with_search(&options, &emit)
     };
     let Some(compiled) = compiled else {
+        diagnostics.extend(staging.take_warnings());
         report(&diagnostics, args.site.format);
         report_failure("the site was not built", &diagnostics, args.site.format);
         return FAILURE;
     };
-    if let Err(d) = staging.commit() {
-        diagnostics.push(d);
-        report(&diagnostics, args.site.format);
-        report_failure("the site was not built", &diagnostics, args.site.format);
-        return FAILURE;
+    match staging.commit() {
+        Ok(warnings) => diagnostics.extend(warnings),
+        Err(d) => {
+            diagnostics.push(d);
+            report(&diagnostics, args.site.format);
+            report_failure("the site was not built", &diagnostics, args.site.format);
+            return FAILURE;
+        }
     }
     report(&diagnostics, args.site.format);
     let pages = compiled

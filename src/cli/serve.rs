@@ -26,7 +26,8 @@ pub fn execute(args: ServeArgs) -> u8 {
     match serve::run(options, reporter) {
         Ok(()) => SUCCESS,
         Err(problem) => {
-            report(&[problem], format);
+            report(std::slice::from_ref(&problem), format);
+            super::report_failure("the preview could not start", &[problem], format);
             FAILURE
         }
     }

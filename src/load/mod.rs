@@ -85,6 +85,9 @@ pub fn read_config_partial(
     root: &Path,
     overrides: &Overrides,
 ) -> (Option<Config>, Vec<Diagnostic>) {
+    if let Err(error) = root.canonicalize() {
+        return (None, vec![files::site_folder_error(root, &error)]);
+    }
     let path = root.join(CONFIG_FILE);
     if let Some(error) = files::leaves_root(root, &path) {
         return (None, vec![error]);
@@ -123,9 +126,13 @@ pub fn read_config_partial(
 }
 
 /// The date that decides what is scheduled: today in the site's time zone,
-/// or `OASIS_TODAY` (YYYY-MM-DD) when set, for reproducible builds and tests.
+/// or `OASIS_TODAY` (YYYY-MM-DD) when set and not empty, for reproducible
+/// builds and tests.
 pub fn today(config: &Config) -> Result<Date, Diagnostic> {
-    if let Ok(value) = std::env::var("OASIS_TODAY") {
+    // Set but empty counts as not set: CI templates pass empty values.
+    if let Ok(value) = std::env::var("OASIS_TODAY")
+        && !value.trim().is_empty()
+    {
         return fields::parse_date(value.trim()).map_err(|(message, hint)| {
             Diagnostic::error(format!("OASIS_TODAY {message}")).hint(hint)
         });
@@ -212,6 +219,9 @@ pub fn load_with(
                 )),
             );
         } else {
+            // Still listed when it cannot be read, so that links to it are
+            // not reported as broken too.
+            diagnostics.extend(files::unreadable(&file));
             attachment_info.insert(content_path.clone(), AttachmentInfo { size: file.size });
             attachments.push(Attachment {
                 url: format!("/{content_path}"),
@@ -357,13 +367,7 @@ pub fn load_file(
 ) -> FileResult {
     match std::fs::read(&file.path) {
         Ok(bytes) => load_bytes(bytes, &file.relative, content_path, kind, cx),
-        Err(error) => (
-            None,
-            vec![
-                Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
-                    .in_file(file.relative.clone()),
-            ],
-        ),
+        Err(error) => (None, vec![files::read_error(&file.relative, &error)]),
     }
 }
 

@@ -106,12 +106,10 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
                         .in_file(file.relative.clone())
                         .hint("save the template as UTF-8"),
                     ),
-                    Err(error) => diagnostics.push(
-                        Diagnostic::error(format!("cannot read `{}`: {error}", file.relative))
-                            .in_file(file.relative.clone()),
-                    ),
+                    Err(error) => diagnostics.push(files::read_error(&file.relative, &error)),
                 }
             } else if let Some(name) = inner.strip_prefix("static/") {
+                diagnostics.extend(files::unreadable(&file));
                 statics.insert(
                     name.to_string(),
                     StaticFile {

@@ -80,13 +80,11 @@ pub type Reporter = Arc<dyn Fn(Event) + Send + Sync>;
 /// ends. Returns only when the server cannot start (the port is taken, the
 /// site folder cannot be read) or stops.
 pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
-    let root = options.site.root.canonicalize().map_err(|error| {
-        Diagnostic::error(format!(
-            "cannot read the site folder `{}`: {error}",
-            options.site.root.display()
-        ))
-        .hint("pass the folder holding site.toml and content/ with --root DIR")
-    })?;
+    let root = options
+        .site
+        .root
+        .canonicalize()
+        .map_err(|error| crate::files::site_folder_error(&options.site.root, &error))?;
     let listener = bind(options.bind, options.port)?;
     let address = listener
         .local_addr()

@@ -419,3 +419,42 @@ fn templates_nested_too_deep() {
         );
     });
 }
+
+/// Regression: `check` passed a plan's PDF that could not be read, and
+/// `build` then failed blaming its own staging folder ("could not write
+/// …/.public.oasis-new-…/plans/derby-plan.pdf") with a disk-full hint.
+#[cfg(unix)]
+#[test]
+fn unreadable_static_file() {
+    if !crate::support::permissions_enforced() {
+        return;
+    }
+    fails("unreadable_static_file", |site| {
+        crate::support::chmod(&site.path("content/plans/derby-plan.pdf"), 0o000);
+    });
+}
+
+/// Regression: an unreadable document's error had no help line.
+#[cfg(unix)]
+#[test]
+fn unreadable_document() {
+    if !crate::support::permissions_enforced() {
+        return;
+    }
+    fails("unreadable_document", |site| {
+        crate::support::chmod(&site.path("content/announcements/extension.md"), 0o000);
+    });
+}
+
+/// A theme's file that cannot be read is found by `check` too.
+#[cfg(unix)]
+#[test]
+fn unreadable_theme_file() {
+    if !crate::support::permissions_enforced() {
+        return;
+    }
+    fails("unreadable_theme_file", |site| {
+        site.write("themes/opportunity/static/logo.svg", "<svg/>");
+        crate::support::chmod(&site.path("themes/opportunity/static/logo.svg"), 0o000);
+    });
+}

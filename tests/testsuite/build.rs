@@ -658,3 +658,44 @@ fn a_template_saved_with_a_byte_order_mark_works() {
         assert!(!html.contains('\u{feff}'), "{page}: {html}");
     }
 }
+
+/// Regression: `build --root <missing folder>` said "cannot read the site
+/// folder" with no help and no summary line, unlike `check` and `serve`.
+#[test]
+fn a_missing_site_folder_is_explained_alike_by_every_command() {
+    let site = SiteTest::empty();
+    let missing = site.path("no-such-site").to_string_lossy().into_owned();
+    let expected = "error: cannot read the site folder `[ROOT]/no-such-site`: No such file or directory (os error 2)\n  = help: run oasis in the site's folder (the one holding site.toml and content/), or pass it with --root DIR; `oasis init DIR` creates a new site\n\n";
+    for (command, summary) in [
+        ("build", "the site was not built"),
+        ("check", "the site has errors"),
+        ("serve", "the preview could not start"),
+    ] {
+        let mut args = vec![command, "--root", &missing];
+        if command == "serve" {
+            args.extend(["--port", "0"]);
+        }
+        let run = site.expect(&args, 1);
+        assert_eq!(
+            site.redact(&run.stderr),
+            format!("{expected}error: {summary}: 1 error\n"),
+            "{command}"
+        );
+    }
+    assert!(!site.exists("no-such-site"));
+}
+
+/// Regression: `OASIS_TODAY=` (set but empty, as CI templates pass unset
+/// values) was an error ("OASIS_TODAY is not a date"); it means today.
+#[test]
+fn an_empty_oasis_today_means_today() {
+    let site = SiteTest::base();
+    for value in ["", " "] {
+        for command in ["check", "build"] {
+            let mut oasis = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"));
+            oasis.args([command, "--root"]).arg(site.root());
+            let run = crate::support::run_with_env(oasis, &[("OASIS_TODAY", value)]);
+            assert_eq!(run.code, 0, "{command} with {value:?}: {}", run.stderr);
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod markdown_safety;
 mod output_folder;
 mod real_site;
 mod search;
+mod staging;
 mod support;
 mod symlinks;
 mod workflow;

@@ -29,7 +29,7 @@ fn a_new_build_replaces_the_old_one_completely() {
 }
 
 /// The names in the site's root that look like oasis staging folders.
-fn staging_folders(site: &SiteTest) -> Vec<String> {
+pub fn staging_folders(site: &SiteTest) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(site.root())
         .expect("the root")
         .map(|e| {
@@ -146,4 +146,194 @@ fn check_writes_nothing() {
         run.stdout
     );
     assert!(!site.exists("public"));
+}
+
+/// Runs `oasis build --output <output>` with and without `--force` and
+/// checks that both fail with `expected` (the site's root as `[ROOT]`),
+/// announce no build, and leave no staging folder beside the output.
+fn refused(site: &SiteTest, output: &std::path::Path, expected: &str) {
+    let output = output.to_string_lossy();
+    for force in [false, true] {
+        let mut args = vec!["build", "--output", &*output];
+        if force {
+            args.push("--force");
+        }
+        let run = site.expect(&args, 1);
+        assert_eq!(site.redact(&run.stderr), expected, "{args:?}");
+        assert!(!run.stdout.contains("Built"), "{}", run.stdout);
+        assert_eq!(staging_folders(site), Vec::<String>::new());
+    }
+}
+
+/// Regression: `--output` naming a named pipe printed "Built …", exited 0
+/// and moved the pipe aside, putting a folder in its place.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_not_replaced_even_with_force() {
+    use std::os::unix::fs::FileTypeExt;
+    let site = SiteTest::base();
+    let pipe = site.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    refused(
+        &site,
+        &pipe,
+        "error: the output `[ROOT]/pipe` is a named pipe (FIFO), not a folder\n  = help: choose a folder name for --output: oasis only ever replaces a folder, so it leaves a named pipe (FIFO) alone, even with --force\n\nerror: the site was not built: 1 error\n",
+    );
+    let found = std::fs::symlink_metadata(&pipe).expect("the pipe is still there");
+    assert!(found.file_type().is_fifo());
+}
+
+/// Regression: the same for a socket, and for a link to one.
+#[cfg(unix)]
+#[test]
+fn a_socket_is_not_replaced_even_with_force() {
+    use std::os::unix::fs::FileTypeExt;
+    let site = SiteTest::base();
+    let socket = site.path("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("a socket");
+    let expected = "error: the output `[ROOT]/socket` is a socket, not a folder\n  = help: choose a folder name for --output: oasis only ever replaces a folder, so it leaves a socket alone, even with --force\n\nerror: the site was not built: 1 error\n";
+    refused(&site, &socket, expected);
+    std::os::unix::fs::symlink(&socket, site.path("link")).expect("a link");
+    refused(&site, &site.path("link"), expected);
+    assert!(
+        std::fs::symlink_metadata(&socket)
+            .expect("the socket is still there")
+            .file_type()
+            .is_socket()
+    );
+}
+
+/// Regression: as root, `--output /dev/null` replaced the null device with
+/// a folder. A device node of the same kind is made in a temp folder (only
+/// root may), never the real one.
+#[cfg(unix)]
+#[test]
+fn a_device_is_not_replaced_even_with_force() {
+    use std::os::unix::fs::FileTypeExt;
+    let site = SiteTest::base();
+    let device = site.path("null");
+    let made = std::process::Command::new("mknod")
+        .arg(&device)
+        .args(["c", "1", "3"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: only root may make a device node");
+        return;
+    }
+    refused(
+        &site,
+        &device,
+        "error: the output `[ROOT]/null` is a device (a character device), not a folder\n  = help: choose a folder name for --output: oasis only ever replaces a folder, so it leaves a device (a character device) alone, even with --force\n\nerror: the site was not built: 1 error\n",
+    );
+    assert!(
+        std::fs::symlink_metadata(&device)
+            .expect("the device is still there")
+            .file_type()
+            .is_char_device()
+    );
+}
+
+/// Regression: a file among the output's parents failed after the whole
+/// build with "could not create …: File exists" and a disk-full hint.
+#[test]
+fn an_output_inside_a_file_is_explained() {
+    let site = SiteTest::base();
+    site.write("afile", "not a folder");
+    refused(
+        &site,
+        &site.path("afile/sub"),
+        "error: the output folder `[ROOT]/afile/sub` cannot be made: `[ROOT]/afile` is a file, not a folder\n  = help: every part of the output's path must be a folder or not exist yet: choose another --output, or move `[ROOT]/afile` out of the way\n\nerror: the site was not built: 1 error\n",
+    );
+    assert_eq!(site.read("afile"), "not a folder");
+}
+
+/// Regression: a link to nothing as the output failed after the whole
+/// build with "Not a directory" and a disk-full hint.
+#[cfg(unix)]
+#[test]
+fn a_link_to_nothing_as_the_output_is_explained() {
+    let site = SiteTest::base();
+    std::os::unix::fs::symlink(site.path("gone"), site.path("public")).expect("a link");
+    refused(
+        &site,
+        &site.path("public"),
+        "error: `[ROOT]/public` is a symbolic link to `[ROOT]/gone`, which does not exist\n  = help: create the folder the link points to (the site is built into it), remove the link, or choose another --output\n\nerror: the site was not built: 1 error\n",
+    );
+    assert!(!site.exists("gone"));
+    // With the folder it points to, the site is built there.
+    std::fs::create_dir(site.path("gone")).expect("mkdir");
+    site.expect(&["build"], 0);
+    assert!(site.exists("gone/index.html"));
+}
+
+/// Runs `script` (sh, with `$OASIS` the binary and `$ROOT` the site) in a
+/// mount namespace of its own, where it may mount without touching the
+/// system's mounts. `None` when that is not allowed (not root).
+#[cfg(target_os = "linux")]
+fn in_mount_namespace(site: &SiteTest, script: &str) -> Option<crate::support::Run> {
+    let allowed = std::process::Command::new("unshare")
+        .args(["-m", "mount", "-t", "tmpfs", "probe", "/mnt"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !allowed {
+        eprintln!("skipped: mounting needs root and unshare");
+        return None;
+    }
+    let mut command = std::process::Command::new("unshare");
+    command
+        .args(["-m", "sh", "-c", script])
+        .env("OASIS", env!("CARGO_BIN_EXE_oasis"))
+        .env("ROOT", site.root());
+    Some(crate::support::run(command))
+}
+
+/// Regression: an output folder that is a mount point (a Docker volume)
+/// failed after the whole build with "could not move aside …: Device or
+/// resource busy" and a disk-full hint. A separate file system is found
+/// by its device, a bind mount of a folder by the system's list of mounts.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_as_the_output_is_explained() {
+    let site = SiteTest::base();
+    std::fs::create_dir(site.path("public")).expect("mkdir");
+    for mount in [
+        "mount -t tmpfs oasis-test \"$ROOT/public\"",
+        "mount --bind \"$ROOT/public\" \"$ROOT/public\"",
+    ] {
+        let script = format!("{mount} && \"$OASIS\" build --root \"$ROOT\" --force");
+        let Some(run) = in_mount_namespace(&site, &script) else {
+            return;
+        };
+        assert_eq!(run.code, 1, "{mount}: {}", run.stderr);
+        assert_eq!(
+            site.redact(&run.stderr),
+            "error: the output folder `[ROOT]/public` is a mount point (a disk, share or volume is mounted there), so it cannot be replaced\n  = help: oasis builds the site into a new folder beside the output and swaps the two in one step, and a mount point cannot be moved: build into a folder inside it (e.g. --output [ROOT]/public/site) or into another folder, and publish that\n\nerror: the site was not built: 1 error\n",
+            "{mount}"
+        );
+        assert_eq!(staging_folders(&site), Vec::<String>::new());
+    }
+    // Inside the mount point, the build goes ahead.
+    let script = "mount -t tmpfs oasis-test \"$ROOT/public\" && \"$OASIS\" build --root \"$ROOT\" --output \"$ROOT/public/site\" && test -f \"$ROOT/public/site/index.html\"";
+    let run = in_mount_namespace(&site, script).expect("allowed above");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Regression: a failed build into `--output new/out` left an empty `new/`.
+#[test]
+fn a_failed_build_makes_no_folder_on_the_way_to_the_output() {
+    let site = SiteTest::base();
+    site.write("content/announcements/broken.md", "---\ntitle: 2024\n---\n");
+    let output = site.path("new/parent/out");
+    site.expect(&["build", "--output", &output.to_string_lossy()], 1);
+    assert!(!site.exists("new"));
+    site.remove("content/announcements/broken.md");
+    site.expect(&["build", "--output", &output.to_string_lossy()], 0);
+    assert!(site.exists("new/parent/out/index.html"));
 }

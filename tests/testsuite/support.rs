@@ -170,3 +170,29 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Whether file permissions are enforced for these tests: not when they
+/// run as root, who may read any file. A test of an unreadable file skips
+/// itself, saying so, when they are not.
+#[cfg(unix)]
+pub fn permissions_enforced() -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let probe = dir.path().join("unreadable");
+    std::fs::write(&probe, "x").expect("write a probe");
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000))
+        .expect("chmod the probe");
+    let enforced = std::fs::File::open(&probe).is_err();
+    if !enforced {
+        eprintln!("skipped: running as root, who may read any file");
+    }
+    enforced
+}
+
+/// Sets a file's or folder's permission bits (`0o000`: unreadable).
+#[cfg(unix)]
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
+}

@@ -44,7 +44,7 @@ fn refused(site: &SiteTest, output: &str, expected: &str) {
         let run = site.expect(&args, 1);
         assert_eq!(
             site.redact(&run.stderr),
-            format!("{expected}\n"),
+            format!("{expected}\nerror: the site was not built: 1 error\n"),
             "--output {output}"
         );
     }
@@ -120,7 +120,7 @@ fn an_output_holding_a_linked_themes_folder_is_refused() {
     let run = site.expect(&["build", "--output", &target, "--force"], 1);
     assert_eq!(
         site.redact(&run.stderr),
-        "error: the output folder `[ROOT]/src` contains themes/, which links to `[ROOT]/src/themes`\n  = help: building there would delete themes/; write the site somewhere else, e.g. --output public\n\n"
+        "error: the output folder `[ROOT]/src` contains themes/, which links to `[ROOT]/src/themes`\n  = help: building there would delete themes/; write the site somewhere else, e.g. --output public\n\nerror: the site was not built: 1 error\n"
     );
     assert_eq!(
         site.read("src/themes/opportunity/static/theme.txt"),
