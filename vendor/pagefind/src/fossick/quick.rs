@@ -582,6 +582,120 @@ mod tests {
         }
     }
 
+    /// Random pages made of the pieces writers' Markdown and raw HTML give:
+    /// whenever the quick reader reads one, it reads it as DomParser does.
+    #[test]
+    fn quick_reads_random_pages_as_the_parser_does() {
+        const ROUNDS: usize = 20_000;
+        let options = options(&[".heading-anchor", ".footnote-back"]);
+        let opening = [
+            "<p>",
+            "<h1>",
+            "<h2 id=\"a\">",
+            "<h3 id='b c'>",
+            "<div>",
+            "<div data-pagefind-ignore>",
+            "<span>",
+            "<em>",
+            "<strong>",
+            "<a href=\"/x/?a=1&amp;b=2\">",
+            "<code>",
+            "<li>",
+            "<ul>",
+            "<ol>",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "<th>",
+            "<blockquote>",
+            "<pre>",
+            "<section>",
+            "<span data-pagefind-meta=\"m\">",
+            "<span data-pagefind-filter=\"f\">",
+            "<a class=\"heading-anchor\" href=\"#a\">",
+            "<nav>",
+            "<label>",
+            "<details>",
+            "<summary>",
+            "<sup id=fn-1>",
+            "<b id=\"x\">",
+            "<div class=\"x footnote-back\">",
+            "<h1 data-pagefind-meta=\"title\">",
+        ];
+        let single = [
+            "<br>",
+            "<br/>",
+            "<hr>",
+            "<img src=\"/a.png\" alt=\"An image\">",
+            "<img src=x>",
+            "<!-- note -->",
+            "text",
+            " ",
+            "\n",
+            "Word.",
+            "?",
+            "&amp;",
+            "&lt;b&gt;",
+            "&nbsp;",
+            "£22",
+            "café",
+            "“quoted”",
+            "a < b",
+            "x)",
+            "$",
+            "*",
+            "'",
+            "\u{200B}",
+            "___PAGEFIND_X",
+            "<P>",
+            "</p>",
+            "<script>x</script>",
+            "<x-y>",
+            "<p/>",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut read = 0;
+        for _ in 0..ROUNDS {
+            let mut body = String::new();
+            let mut open: Vec<&str> = Vec::new();
+            for _ in 0..next(40) {
+                match next(3) {
+                    0 => {
+                        let tag = opening[next(opening.len())];
+                        body.push_str(tag);
+                        let name = tag[1..].split([' ', '>']).next().unwrap();
+                        open.push(name);
+                    }
+                    1 if !open.is_empty() => {
+                        body.push_str(&format!("</{}>", open.pop().unwrap()));
+                    }
+                    _ => body.push_str(single[next(single.len())]),
+                }
+            }
+            while let Some(name) = open.pop() {
+                body.push_str(&format!("</{name}>"));
+            }
+            let page = format!("<!DOCTYPE html><html lang=\"en\"><body>{body}</body></html>");
+            if let Some(quick) = read_page(&page, &options) {
+                read += 1;
+                let slow = parsed(&page, &options);
+                assert_eq!(format!("{quick:?}"), format!("{slow:?}"), "page: {page}");
+            }
+        }
+        // Most pages are plain enough for the quick reader.
+        assert!(read > 4_000, "read {read}");
+    }
+
+    fn read_page(page: &str, options: &SearchOptions) -> Option<DomParserResult> {
+        read(page, options)
+    }
+
     /// Pages it cannot be sure of go to DomParser.
     #[test]
     fn the_quick_reader_leaves_what_it_does_not_read() {
