@@ -138,7 +138,7 @@ fn parse_config(
     let source = SourceText::new(CONFIG_FILE, text);
     let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, &e)])?;
     let mut errors = Vec::new();
-    let removed = shape::check(document.get_mut(), shape::TOP, "", &source, &mut errors);
+    let removed = shape::check(document.get_mut(), &source, &mut errors);
     // A key whose value had the wrong type, or misspelt (`titel`), was
     // reported with the shape and is not reported again as missing.
     let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
@@ -801,6 +801,30 @@ mod tests {
         let errors = parse(&text, &Overrides::default()).unwrap_err();
         assert_eq!(errors[0].message, "area slug `derby` is declared twice");
         assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
+    }
+
+    // Regression: `title` after the last table was reported there and again as missing.
+    #[test]
+    fn a_setting_after_a_table_is_reported_once() {
+        let text = "base_url = \"https://x.example/\"\n[[areas]]\nslug = \"derby\"\nname = \"Derby\"\ntitle = \"T\"\nunsafe_html = true\n";
+        let errors = parse(text, &Overrides::default()).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`title` is a site-wide setting, but here it is inside [[areas]]",
+                "`unsafe_html` belongs in [markdown], not in [[areas]]",
+            ]
+        );
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("above line 2 ([[areas]])"),
+            "{:?}",
+            errors[0].hint
+        );
     }
 
     // Regression: the parser's "recursion limit" was reported at 1:1.

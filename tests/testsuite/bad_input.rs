@@ -85,6 +85,7 @@ overlay_cases!(
     config_and_template_mistakes,
     config_area_typo,
     config_duplicate_area,
+    config_key_after_table,
     config_key_too_deep,
     config_language_and_names,
     config_missing_base_url,
