@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, SourceText};
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
 mod shape;
 
@@ -230,9 +230,25 @@ fn parse_config(
     let timezone = match jiff::tz::TimeZone::get(&timezone_name) {
         Ok(tz) => tz,
         Err(_) => {
-            let mut d = Diagnostic::error(format!("unknown time zone `{timezone_name}`"))
+            let suggestion = nearest_time_zone(&timezone_name);
+            let hint = match &suggestion {
+                Some(name) => format!(
+                    "write timezone = \"{name}\": time zones are named as in the IANA time zone database"
+                ),
+                None => {
+                    "use a name from the IANA time zone database, e.g. timezone = \"Europe/London\""
+                        .to_string()
+                }
+            };
+            let message = if timezone_name.trim().is_empty() {
+                "`timezone` is empty".to_string()
+            } else {
+                format!("unknown time zone `{timezone_name}`")
+            };
+            let mut d = Diagnostic::error(message)
                 .field("timezone")
-                .hint("use a name from the IANA time zone database, e.g. timezone = \"Europe/London\"");
+                .maybe_label(suggestion.map(|name| format!("did you mean `{name}`?")))
+                .hint(hint);
             if let Some(t) = &raw.timezone {
                 d = d.at(at(t.span()));
             }
@@ -245,14 +261,12 @@ fn parse_config(
         None => 20,
         Some(n) if (1..=1000).contains(n.get_ref()) => *n.get_ref() as usize,
         Some(n) => {
+            let (message, hint) = number_out_of_range("per_page", &n.get_ref().to_string());
             errors.push(
-                Diagnostic::error(format!(
-                    "`per_page` must be between 1 and 1000, not {}",
-                    n.get_ref()
-                ))
-                .at(at(n.span()))
-                .field("per_page")
-                .hint("the number of documents on each page of a listing, e.g. per_page = 20"),
+                Diagnostic::error(message)
+                    .at(at(n.span()))
+                    .field("per_page")
+                    .hint(hint),
             );
             20
         }
@@ -299,7 +313,7 @@ fn parse_config(
         let (Some(slug), Some(name)) = (&raw_area.slug, &raw_area.name) else {
             continue;
         };
-        check_slug(slug, "area", &mut seen, &source, &mut errors);
+        check_slug(slug, name, "area", &mut seen, &source, &mut errors);
         check_name(name, "area", &mut area_names, &source, &mut errors);
         let announced = raw_area.announced.as_ref().and_then(|d| {
             let date = toml_date(d.get_ref());
@@ -332,14 +346,12 @@ fn parse_config(
             .and_then(|w| match u8::try_from(*w.get_ref()) {
                 Ok(wave) if wave >= 1 => Some(wave),
                 _ => {
+                    let (message, hint) = number_out_of_range("wave", &w.get_ref().to_string());
                     errors.push(
-                        Diagnostic::error(format!(
-                            "`wave` must be a positive whole number, not {}",
-                            w.get_ref()
-                        ))
-                        .at(at(w.span()))
-                        .field("wave")
-                        .hint("1 for the first six areas (2016), 2 for the second six (2017)"),
+                        Diagnostic::error(message)
+                            .at(at(w.span()))
+                            .field("wave")
+                            .hint(hint),
                     );
                     None
                 }
@@ -360,7 +372,7 @@ fn parse_config(
         let (Some(slug), Some(name)) = (&raw_priority.slug, &raw_priority.name) else {
             continue;
         };
-        check_slug(slug, "priority", &mut seen, &source, &mut errors);
+        check_slug(slug, name, "priority", &mut seen, &source, &mut errors);
         check_name(name, "priority", &mut names, &source, &mut errors);
         priorities.push(Priority {
             slug: slug.get_ref().clone(),
@@ -466,6 +478,7 @@ fn missing_key(key: &str, example: &str, source: &SourceText) -> Diagnostic {
 
 fn check_slug(
     slug: &Spanned<String>,
+    name: &Spanned<String>,
     what: &str,
     seen: &mut HashSet<String>,
     source: &SourceText,
@@ -485,13 +498,31 @@ fn check_slug(
                 }),
         );
     } else if !is_slug(value) {
+        // The slug made from what was written, else from the name: never
+        // an example that repeats the mistake (`slug = ""`).
+        let example = [value.as_str(), name.get_ref().as_str()]
+            .into_iter()
+            .map(crate::slug::slugify)
+            .find(|example| is_slug(example))
+            .unwrap_or_else(|| {
+                if what == "area" {
+                    "derby"
+                } else {
+                    "early-years"
+                }
+                .to_string()
+            });
+        let message = if value.trim().is_empty() {
+            format!("this {what}'s `slug` is empty")
+        } else {
+            format!("{what} slug `{value}` is not a valid slug")
+        };
         errors.push(
-            Diagnostic::error(format!("{what} slug `{value}` is not a valid slug"))
+            Diagnostic::error(message)
                 .at(source.locate(span.start, span.end))
                 .field("slug")
                 .hint(format!(
-                    "use lower-case letters, digits and hyphens only, e.g. slug = \"{}\"",
-                    crate::slug::slugify(value)
+                    "the slug is the {what}'s name in web addresses and front matter: lower-case letters, digits and hyphens only, e.g. slug = \"{example}\""
                 )),
         );
     } else if !seen.insert(value.clone()) {
@@ -571,6 +602,66 @@ pub fn language_tag(text: &str) -> Result<String, &'static str> {
         }
     }
     Ok(tag)
+}
+
+/// Whether `key` takes `text` as its value: for the keys whose text has a
+/// form (a time zone, an address, a language tag); any text for the others.
+fn accepts_text(key: &str, text: &str) -> bool {
+    match key {
+        "timezone" => jiff::tz::TimeZone::get(text).is_ok(),
+        "base_url" => normalise_base_url(text).is_ok(),
+        "language" => language_tag(text).is_ok(),
+        "slug" => is_slug(text) && text != "all",
+        _ => true,
+    }
+}
+
+/// The message and hint for a whole number outside what `key` allows;
+/// `written` is the number as written.
+fn number_out_of_range(key: &str, written: &str) -> (String, String) {
+    let negative = written.trim_start().starts_with('-');
+    let zero = written.trim_start_matches(['+', '-', '0', '_']).is_empty();
+    match key {
+        "wave" if negative || zero => (
+            format!("`wave` must be a positive whole number, not {written}"),
+            "waves are numbered from 1 to 255: 1 for the first six areas (2016), 2 for the second six (2017)".to_string(),
+        ),
+        "wave" => (
+            format!("`wave` is too large: {written}"),
+            "waves are numbered from 1 to 255: 1 for the first six areas (2016), 2 for the second six (2017)".to_string(),
+        ),
+        _ => (
+            format!("`{key}` must be between 1 and 1000, not {written}"),
+            format!(
+                "the number of documents on each page of a listing, e.g. {key} = {}",
+                shape::example_number(key)
+            ),
+        ),
+    }
+}
+
+/// The time zone of the IANA database nearest to `name`, a name that is
+/// not one: `London` → `Europe/London`, `Europe/Lndon` → `Europe/London`.
+fn nearest_time_zone(name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let known: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|zone| zone.as_str().to_string())
+        .collect();
+    // The city alone, or written with spaces (`New York`).
+    let city = name.replace(' ', "_");
+    if let Some(zone) = known.iter().find(|zone| {
+        zone.eq_ignore_ascii_case(&city)
+            || zone
+                .rsplit_once('/')
+                .is_some_and(|(_, last)| last.eq_ignore_ascii_case(&city))
+    }) {
+        return Some(zone.clone());
+    }
+    did_you_mean(&city, known.iter().map(String::as_str)).map(str::to_string)
 }
 
 /// Whether `text` is a URL segment made of `[a-z0-9-]`.
@@ -825,6 +916,57 @@ mod tests {
             "{:?}",
             errors[0].hint
         );
+    }
+
+    #[test]
+    fn a_time_zone_is_suggested_from_the_database() {
+        assert_eq!(
+            nearest_time_zone("Europe/Lndon").as_deref(),
+            Some("Europe/London")
+        );
+        assert_eq!(
+            nearest_time_zone("london").as_deref(),
+            Some("Europe/London")
+        );
+        assert_eq!(
+            nearest_time_zone("New York").as_deref(),
+            Some("America/New_York")
+        );
+        assert_eq!(nearest_time_zone(""), None);
+        assert_eq!(nearest_time_zone("Somewhere else entirely"), None);
+    }
+
+    // Regression: `slug = ""` was told `e.g. slug = ""`.
+    #[test]
+    fn an_empty_slug_gets_an_example_made_from_the_name() {
+        let text = MINIMAL.replace("slug = \"derby\"", "slug = \"\"");
+        let errors = parse(&text, &Overrides::default()).unwrap_err();
+        assert_eq!(errors[0].message, "this area's `slug` is empty");
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .ends_with("slug = \"derby\""),
+            "{:?}",
+            errors[0].hint
+        );
+    }
+
+    // Regression: a number past what a whole number holds was the parser's
+    // "invalid type: integer … as i128, expected i64", with a link to toml.io.
+    #[test]
+    fn a_wave_too_large_for_any_number_says_so() {
+        for wave in ["99999999999", "99999999999999999999999"] {
+            let text = format!("{MINIMAL}wave = {wave}\n");
+            let errors = parse(&text, &Overrides::default()).unwrap_err();
+            assert_eq!(errors[0].message, format!("`wave` is too large: {wave}"));
+            assert!(
+                errors[0].hint.as_deref().unwrap().contains("from 1 to 255"),
+                "{:?}",
+                errors[0].hint
+            );
+        }
     }
 
     // Regression: the parser's "recursion limit" was reported at 1:1.

@@ -361,6 +361,13 @@ fn check_value(
             .hint("delete it (a `\\u` escape makes one): feeds and pages cannot carry it"),
         );
     }
+    if let (Kind::Integer, DeValue::Integer(n)) = (kind, value.get_ref())
+        && i64::from_str_radix(n.as_str(), n.radix()).is_err()
+    {
+        // Past what a whole number can hold: the typed read would fail.
+        let (message, hint) = super::number_out_of_range(key, n.as_str());
+        return Some(Diagnostic::error(message).at(at).field(key).hint(hint));
+    }
     match (kind, value.get_mut()) {
         (Kind::Text, DeValue::String(_))
         | (Kind::Bool, DeValue::Boolean(_))
@@ -417,13 +424,7 @@ fn check_value(
                 example_text(key)
             ),
         ),
-        (Kind::Text, _) => problem(
-            "text",
-            format!(
-                "put it in double quotes: {key} = \"{}\"",
-                source_text(source, span.clone())
-            ),
-        ),
+        (Kind::Text, _) => problem("text", quote_hint(key, &source_text(source, span.clone()))),
         (Kind::Bool, DeValue::String(text)) => {
             let answer = match text.to_ascii_lowercase().as_str() {
                 "yes" | "true" | "on" | "1" => "true",
@@ -471,6 +472,22 @@ fn check_value(
             "a list of tables",
             format!("declare each one in a table of its own, starting with a line [[{key}]]"),
         ),
+    }
+}
+
+/// How to write `written` as text: in double quotes, when that gives a
+/// value the key takes; for a key that would still refuse it (`timezone =
+/// 5`), an example instead.
+pub fn quote_hint(key: &str, written: &str) -> String {
+    let written = written.trim();
+    if super::accepts_text(key, written) {
+        let escaped = written.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("put it in double quotes: {key} = \"{escaped}\"")
+    } else {
+        format!(
+            "write it in double quotes, e.g. {key} = \"{}\"",
+            example_text(key)
+        )
     }
 }
 
@@ -564,7 +581,7 @@ fn missing(key: &str, within: &str, header: Range<usize>, source: &SourceText) -
         ))
 }
 
-fn example_number(key: &str) -> &'static str {
+pub fn example_number(key: &str) -> &'static str {
     match key {
         "wave" => "1",
         _ => "20",
