@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
 mod shape;
+mod syntax;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -136,7 +137,8 @@ fn parse_config(
     overrides: &Overrides,
 ) -> Result<(Config, Vec<Diagnostic>, bool), Vec<Diagnostic>> {
     let source = SourceText::new(CONFIG_FILE, text);
-    let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, &e)])?;
+    let mut document =
+        toml::de::DeTable::parse(text).map_err(|e| vec![syntax::explain(&source, &e)])?;
     let mut errors = Vec::new();
     let removed = shape::check(document.get_mut(), &source, &mut errors);
     // A key whose value had the wrong type, or misspelt (`titel`), was
@@ -144,7 +146,7 @@ fn parse_config(
     let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
     let reported = |key: &str| removed.contains(&key) || shape::misspelt(key, &removed, shape::TOP);
     let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
-        .map_err(|e| vec![toml_error(&source, &e)])?;
+        .map_err(|e| vec![syntax::explain(&source, &e)])?;
     let at = |span: Range<usize>| source.locate(span.start, span.end);
 
     let title = match &raw.title {
@@ -748,57 +750,6 @@ fn base_path_of(base_url: &str) -> String {
         Some(i) => after_scheme[i..].to_string(),
         None => "/".to_string(),
     }
-}
-
-/// How many dotted parts the TOML parser allows in a key (its `LIMIT`).
-const TOML_KEY_PARTS: usize = 80;
-
-/// The line, column and width of the first key or table header whose dotted
-/// parts pass the parser's limit, counted roughly (a dot in a quoted part
-/// counts too): enough to point at the line the parser refused.
-fn deepest_dotted_key(text: &str) -> Option<(usize, usize, usize)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let key = line.split(['=', '#']).next().unwrap_or_default();
-        let start = key.len() - key.trim_start().len();
-        let key = key.trim();
-        (key.matches('.').count() + 1 >= TOML_KEY_PARTS).then(|| {
-            (
-                index + 1,
-                line[..start].chars().count() + 1,
-                key.chars().count(),
-            )
-        })
-    })
-}
-
-/// Turns a TOML error into a diagnostic: a syntax error (the shape check
-/// has removed unknown keys and values of the wrong type before the typed
-/// read, so that read does not fail on them).
-fn toml_error(source: &SourceText, error: &toml::de::Error) -> Diagnostic {
-    let message = error.message().trim().to_string();
-    if error.span().is_none()
-        && message == "recursion limit"
-        && let Some((line, column, width)) = deepest_dotted_key(source.text())
-    {
-        // The parser gives no place for a key of too many parts.
-        return Diagnostic::error(format!(
-            "site.toml: a key or table header with more than {TOML_KEY_PARTS} dotted parts"
-        ))
-        .at(source.locate_line_col(line, column, width))
-        .hint("shorten the key: site.toml's tables are [markdown], [[areas]], [[priorities]] and [extra]");
-    }
-    let location = match error.span() {
-        Some(span) => source.locate(span.start, span.end.max(span.start + 1)),
-        None => source.locate_line_col(1, 1, 1),
-    };
-    let hint = if message.contains("duplicate key") {
-        "each key may appear once in a table; remove one of them"
-    } else {
-        "site.toml is TOML: see https://toml.io for its syntax"
-    };
-    Diagnostic::error(format!("site.toml: {message}"))
-        .at(location)
-        .hint(hint)
 }
 
 #[cfg(test)]

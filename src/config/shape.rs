@@ -11,7 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, SourceText, did_you_mean, invisible_control};
+use crate::diagnostics::{Diagnostic, Location, SourceText, did_you_mean, invisible_control};
 
 /// What a key's value must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +63,30 @@ pub const TOP: &[Key] = &[
     ("priorities", Kind::Tables(PRIORITY, 2)),
     ("extra", Kind::AnyTable),
 ];
+
+/// What `key` takes, wherever it is (a key of two tables takes text in both).
+pub fn kind_of(key: &str) -> Option<Kind> {
+    TOP.iter()
+        .chain(MARKDOWN)
+        .chain(AREA)
+        .chain(PRIORITY)
+        .find(|(k, _)| *k == key)
+        .map(|(_, kind)| *kind)
+}
+
+/// Every key of `site.toml`, in any table.
+pub fn every_key() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = TOP
+        .iter()
+        .chain(MARKDOWN)
+        .chain(AREA)
+        .chain(PRIORITY)
+        .map(|(k, _)| *k)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
 
 /// Checks the whole document against [`TOP`], removing what is wrong and
 /// reporting it. Returns the site-wide keys it reported: those it removed,
@@ -368,6 +392,12 @@ fn check_value(
         let (message, hint) = super::number_out_of_range(key, n.as_str());
         return Some(Diagnostic::error(message).at(at).field(key).hint(hint));
     }
+    if let (Kind::Tables(..), DeValue::Table(_)) = (kind, value.get_ref())
+        && header_line(source, span.start).is_some()
+        && !source_text(source, span.clone()).starts_with("[[")
+    {
+        return Some(single_brackets(key, at));
+    }
     match (kind, value.get_mut()) {
         (Kind::Text, DeValue::String(_))
         | (Kind::Bool, DeValue::Boolean(_))
@@ -425,17 +455,10 @@ fn check_value(
             ),
         ),
         (Kind::Text, _) => problem("text", quote_hint(key, &source_text(source, span.clone()))),
-        (Kind::Bool, DeValue::String(text)) => {
-            let answer = match text.to_ascii_lowercase().as_str() {
-                "yes" | "true" | "on" | "1" => "true",
-                "no" | "false" | "off" | "0" => "false",
-                _ => "true or false",
-            };
-            problem(
-                "true or false",
-                format!("write {key} = {answer}, without quotes"),
-            )
-        }
+        (Kind::Bool, DeValue::String(text)) => problem(
+            "true or false",
+            format!("write {key} = {}, without quotes", bool_answer(text)),
+        ),
         (Kind::Bool, _) => problem(
             "true or false",
             format!("write {key} = true or {key} = false"),
@@ -475,6 +498,16 @@ fn check_value(
     }
 }
 
+/// `true` or `false` for a word meaning yes or no (`Yes`, `off`), or
+/// "true or false".
+pub fn bool_answer(text: &str) -> &'static str {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" | "y" => "true",
+        "no" | "false" | "off" | "0" | "n" => "false",
+        _ => "true or false",
+    }
+}
+
 /// How to write `written` as text: in double quotes, when that gives a
 /// value the key takes; for a key that would still refuse it (`timezone =
 /// 5`), an example instead.
@@ -489,6 +522,25 @@ pub fn quote_hint(key: &str, written: &str) -> String {
             example_text(key)
         )
     }
+}
+
+/// The error for `[areas]` written with one bracket on each side, located
+/// at that line.
+pub fn single_brackets(table: &str, at: Location) -> Diagnostic {
+    let one = match table {
+        "priorities" => "priority",
+        _ => "area",
+    };
+    let article = if one == "area" { "an" } else { "a" };
+    Diagnostic::error(format!(
+        "`[{table}]` has single square brackets: {article} {one} starts with `[[{table}]]`"
+    ))
+    .at(at)
+    .field(table)
+    .label(format!("write [[{table}]]"))
+    .hint(format!(
+        "every {one} in site.toml starts with its own [[{table}]] line, with two square brackets on each side; with one on each side, [{table}] is a single table, not one {one} of a list"
+    ))
 }
 
 /// Whether one of the `present` keys is an unknown one whose did-you-mean
@@ -547,7 +599,7 @@ fn source_text(source: &SourceText, span: Range<usize>) -> String {
     source.text().get(span).unwrap_or_default().to_string()
 }
 
-fn example_text(key: &str) -> &'static str {
+pub fn example_text(key: &str) -> &'static str {
     match key {
         "slug" => "derby",
         "title" => "Opportunity Areas",
@@ -589,7 +641,7 @@ pub fn example_number(key: &str) -> &'static str {
 }
 
 /// `2016-10-4` → `2016-10-04`, if the text is a date written loosely.
-fn padded_date(text: &str) -> Option<String> {
+pub fn padded_date(text: &str) -> Option<String> {
     let mut parts = text.trim().split('-');
     let year: u16 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next()?.parse().ok()?;
