@@ -320,11 +320,34 @@ fn in_words(
     {
         return Some(brackets(source, line));
     }
-    let key = line.key();
+    if matches!(
+        description,
+        "missing comma between array elements" | "unclosed array"
+    ) {
+        return list_problem(source, lines, line, offset, description == "unclosed array");
+    }
+    if description.starts_with("invalid multi-line") {
+        return unclosed_triple_quotes(source, lines);
+    }
     if description == "key with no value" {
         return Some(no_equals(source, lines, line, offset));
     }
-    let key = key?;
+    if matches!(
+        description,
+        "invalid unquoted key" | "unquoted keys cannot be empty"
+    ) {
+        return Some(bad_key(source, line));
+    }
+    let key = line.key()?;
+    if description == "extra `=`" {
+        let value = line.value()?.1.trim_start_matches(['=', ' ', '\t']);
+        return Some(
+            Diagnostic::error(format!("`{key}` is followed by more than one `=`"))
+                .at(at())
+                .field(key)
+                .hint(format!("write one: {key} = {value}")),
+        );
+    }
     let (value_start, value) = line.value()?;
     let value_at = || {
         let value = value.split(" #").next().unwrap_or(value).trim_end();
@@ -380,6 +403,20 @@ fn in_words(
             } else {
                 format!("put the text in single quotes, which read a backslash as it is: {key} = '{text}'")
             }),
+        );
+    }
+    if description == "missing opening quote"
+        && let Some(text) = value.strip_suffix('"')
+        && !text.contains('"')
+    {
+        return Some(
+            Diagnostic::error(format!("the text of `{key}` has no opening quotation mark"))
+                .at(at())
+                .field(key)
+                .hint(format!(
+                    "put a quotation mark at the start too: {key} = \"{}\"",
+                    text.trim()
+                )),
         );
     }
     if description == "unexpected key or value" {
@@ -485,7 +522,8 @@ fn no_equals(source: &SourceText, lines: &Lines, line: Line, offset: usize) -> D
             .at(source.locate(content_start, content_start + key.len()))
             .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
             .hint(format!(
-                "a key is one word, or words joined by underscores, as in per_page = 20: {joined} = …"
+                "a key is one word, or words joined by underscores, as in per_page = 20: {} = …",
+                suggestion.unwrap_or(&joined)
             ));
     }
     // Text whose closing quotation mark is on the next line: TOML reads the
@@ -539,10 +577,12 @@ fn after_value(key: &str, value: &str, rest: &str, at: crate::diagnostics::Locat
                 ),
             });
     }
+    // Text that goes on after a quotation mark inside it: `"The "best" areas"`.
     let text_in = |quote: char| {
         value
             .strip_prefix(quote)
-            .map(|v| v.strip_suffix(quote).unwrap_or(v))
+            .and_then(|v| v.strip_suffix(quote))
+            .filter(|inner| inner.contains(quote))
     };
     if let Some(inner) = text_in('\'') {
         return Diagnostic::error(format!(
@@ -576,6 +616,113 @@ fn after_value(key: &str, value: &str, rest: &str, at: crate::diagnostics::Locat
     .at(at)
     .field(key)
     .hint("put each key and its value on a line of their own; a note after a value starts with #")
+}
+
+/// A list whose `]` is missing (the parser finds out on a later line,
+/// where the next key is), or with no comma between two items.
+fn list_problem(
+    source: &SourceText,
+    lines: &Lines,
+    line: Line,
+    offset: usize,
+    unclosed: bool,
+) -> Option<Diagnostic> {
+    let opened = std::iter::once(line)
+        .chain(lines.before(line))
+        .find(|l| l.value().is_some_and(|(_, v)| v.starts_with('[')))?;
+    let key = opened.key()?;
+    let (start, value) = opened.value()?;
+    if !unclosed && (opened.number == line.number || line.key().is_none()) {
+        return Some(
+            Diagnostic::error(format!(
+                "a comma is missing between two items of the list of `{key}`"
+            ))
+            .at(source.locate(offset, offset + 1))
+            .field(key)
+            .hint(format!(
+                "put a comma after each item but the last: {key} = [\"first\", \"second\"]"
+            )),
+        );
+    }
+    let hint = match shape::kind_of(key) {
+        Some(Kind::Text) => format!(
+            "`{key}` takes one piece of text, not a list: {key} = \"{}\"",
+            shape::example_text(key)
+        ),
+        _ => format!("end the list with ] after its last item: {key} = [\"first\", \"second\"]"),
+    };
+    Some(
+        Diagnostic::error(format!("the list of `{key}` has no closing `]`"))
+            .at(source.locate(start, start + value.len()))
+            .field(key)
+            .hint(hint),
+    )
+}
+
+/// Text opened with three quotation marks and never closed: the parser
+/// finds out at the end of the file.
+fn unclosed_triple_quotes(source: &SourceText, lines: &Lines) -> Option<Diagnostic> {
+    let mut open: Option<Line> = None;
+    for line in &lines.lines {
+        for _ in 0..line.text.matches("\"\"\"").count() + line.text.matches("'''").count() {
+            open = if open.is_some() { None } else { Some(*line) };
+        }
+    }
+    let line = open?;
+    let key = line.key()?;
+    let (start, value) = line.value()?;
+    let quotes = if value.starts_with("'''") {
+        "'''"
+    } else {
+        "\"\"\""
+    };
+    Some(
+        Diagnostic::error(format!(
+            "the text of `{key}` opens with {quotes} and is never closed"
+        ))
+        .at(source.locate(start, start + value.len()))
+        .field(key)
+        .hint(format!(
+            "end the text with {quotes}, or, for text on one line, use one quotation mark at each end: {key} = \"…\""
+        )),
+    )
+}
+
+/// A key with characters a key cannot have (`“title”`, `title)`), or none.
+fn bad_key(source: &SourceText, line: Line) -> Diagnostic {
+    let (start, content) = line.content();
+    let key = content.split('=').next().unwrap_or_default().trim_end();
+    if key.is_empty() {
+        return Diagnostic::error("this line has no key before its `=`")
+            .at(source.locate(start, start + 1))
+            .hint(
+                "write the key before =, e.g. title = \"Opportunity Areas\", or delete the line",
+            );
+    }
+    let at = source.locate(start, start + key.len());
+    let bare: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .collect();
+    if key.contains(CURLY) {
+        return Diagnostic::error(format!(
+            "the key `{key}` is in curly quotation marks, which TOML does not read as quotation marks"
+        ))
+        .at(at)
+        .field(bare.as_str())
+        .hint(format!("keys need no quotation marks: {bare} = …"));
+    }
+    let known = shape::every_key();
+    let suggestion = did_you_mean(&bare, known.iter().copied());
+    Diagnostic::error(format!(
+        "`{key}` is not a key: keys are made of letters, digits, `_` and `-`"
+    ))
+    .at(at)
+    .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
+    .hint(format!(
+        "write the key alone before =, e.g. {} = …",
+        suggestion.unwrap_or(if bare.is_empty() { "title" } else { &bare })
+    ))
 }
 
 /// A `[table]` line whose brackets do not match: `[markdown`, `[[areas]`,
@@ -738,12 +885,66 @@ mod tests {
                 "[markdown]",
                 1,
             ),
+            (
+                "description = Twelve areas\"",
+                "the text of `description` has no opening quotation mark",
+                "description = \"Twelve areas\"",
+                15,
+            ),
+            (
+                "“description” = \"Twelve areas\"",
+                "the key `“description”` is in curly quotation marks, which TOML does not read as quotation marks",
+                "description = …",
+                1,
+            ),
+            (
+                "descripton) = \"Twelve areas\"",
+                "`descripton)` is not a key: keys are made of letters, digits, `_` and `-`",
+                "description = …",
+                1,
+            ),
+            (
+                "= \"Twelve areas\"",
+                "this line has no key before its `=`",
+                "or delete the line",
+                1,
+            ),
+            (
+                "description == \"Twelve areas\"",
+                "`description` is followed by more than one `=`",
+                "description = \"Twelve areas\"",
+                14,
+            ),
+            (
+                "description = \"\"\"Twelve areas",
+                "the text of `description` opens with \"\"\" and is never closed",
+                "end the text with \"\"\"",
+                15,
+            ),
+            (
+                "[extra]\npartners = [\"a\", \"b\"\nfunder = \"DfE\"",
+                "the list of `partners` has no closing `]`",
+                "end the list with ]",
+                12,
+            ),
+            (
+                "[extra]\npartners = [\n  \"a\"\n  \"b\"\n]",
+                "a comma is missing between two items of the list of `partners`",
+                "put a comma after each item but the last",
+                3,
+            ),
         ] {
             let (got_message, got_hint, line, got_column) = error_for(top);
             assert_eq!(got_message, message, "{top}");
             assert!(got_hint.contains(hint), "{top}: {got_hint}");
             assert!(!got_hint.contains("toml.io"), "{top}: {got_hint}");
-            assert_eq!((line, got_column), (3, column), "{top}");
+            // The line of the mistake: the top's last line for a list, else its first.
+            let expected_line = match message {
+                m if m.starts_with("the list of") => 4,
+                m if m.starts_with("a comma is missing") => 6,
+                _ => 3,
+            };
+            assert_eq!((line, got_column), (expected_line, column), "{top}");
         }
     }
 
