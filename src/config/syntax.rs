@@ -54,7 +54,7 @@ fn unexplained(message: &str) -> Diagnostic {
 }
 
 /// One line of the file: its number (from 1), where it starts, and its
-/// text without the line break (nor, on line 1, a byte-order mark).
+/// text without the line break.
 #[derive(Clone, Copy)]
 struct Line<'a> {
     number: usize,
