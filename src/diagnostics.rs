@@ -222,6 +222,23 @@ impl<'a> SourceText<'a> {
         }
     }
 
+    /// The 1-based number and the text of the line that holds byte `offset`
+    /// (without its line break or a byte-order mark).
+    pub fn line_at(&self, offset: usize) -> (usize, &'a str) {
+        let index = match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (
+            index + 1,
+            self.shown_line(index, self.line_starts[index], end),
+        )
+    }
+
     /// The location of a byte range; the span is clipped to its first line.
     pub fn locate(&self, start: usize, end: usize) -> Location {
         let start = start.max(self.bom()).min(self.text.len());

@@ -11,9 +11,10 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, SourceText};
+use crate::diagnostics::{Diagnostic, SourceText, did_you_mean};
 
 mod shape;
+mod syntax;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -136,15 +137,16 @@ fn parse_config(
     overrides: &Overrides,
 ) -> Result<(Config, Vec<Diagnostic>, bool), Vec<Diagnostic>> {
     let source = SourceText::new(CONFIG_FILE, text);
-    let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![toml_error(&source, &e)])?;
+    let mut document =
+        toml::de::DeTable::parse(text).map_err(|e| vec![syntax::explain(&source, &e)])?;
     let mut errors = Vec::new();
-    let removed = shape::check(document.get_mut(), shape::TOP, "", &source, &mut errors);
+    let removed = shape::check(document.get_mut(), &source, &mut errors);
     // A key whose value had the wrong type, or misspelt (`titel`), was
     // reported with the shape and is not reported again as missing.
     let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
     let reported = |key: &str| removed.contains(&key) || shape::misspelt(key, &removed, shape::TOP);
     let raw = RawConfig::deserialize(toml::de::Deserializer::from(document))
-        .map_err(|e| vec![toml_error(&source, &e)])?;
+        .map_err(|e| vec![syntax::explain(&source, &e)])?;
     let at = |span: Range<usize>| source.locate(span.start, span.end);
 
     let title = match &raw.title {
@@ -230,9 +232,25 @@ fn parse_config(
     let timezone = match jiff::tz::TimeZone::get(&timezone_name) {
         Ok(tz) => tz,
         Err(_) => {
-            let mut d = Diagnostic::error(format!("unknown time zone `{timezone_name}`"))
+            let suggestion = nearest_time_zone(&timezone_name);
+            let hint = match &suggestion {
+                Some(name) => format!(
+                    "write timezone = \"{name}\": time zones are named as in the IANA time zone database"
+                ),
+                None => {
+                    "use a name from the IANA time zone database, e.g. timezone = \"Europe/London\""
+                        .to_string()
+                }
+            };
+            let message = if timezone_name.trim().is_empty() {
+                "`timezone` is empty".to_string()
+            } else {
+                format!("unknown time zone `{timezone_name}`")
+            };
+            let mut d = Diagnostic::error(message)
                 .field("timezone")
-                .hint("use a name from the IANA time zone database, e.g. timezone = \"Europe/London\"");
+                .maybe_label(suggestion.map(|name| format!("did you mean `{name}`?")))
+                .hint(hint);
             if let Some(t) = &raw.timezone {
                 d = d.at(at(t.span()));
             }
@@ -245,14 +263,12 @@ fn parse_config(
         None => 20,
         Some(n) if (1..=1000).contains(n.get_ref()) => *n.get_ref() as usize,
         Some(n) => {
+            let (message, hint) = number_out_of_range("per_page", &n.get_ref().to_string());
             errors.push(
-                Diagnostic::error(format!(
-                    "`per_page` must be between 1 and 1000, not {}",
-                    n.get_ref()
-                ))
-                .at(at(n.span()))
-                .field("per_page")
-                .hint("the number of documents on each page of a listing, e.g. per_page = 20"),
+                Diagnostic::error(message)
+                    .at(at(n.span()))
+                    .field("per_page")
+                    .hint(hint),
             );
             20
         }
@@ -299,7 +315,7 @@ fn parse_config(
         let (Some(slug), Some(name)) = (&raw_area.slug, &raw_area.name) else {
             continue;
         };
-        check_slug(slug, "area", &mut seen, &source, &mut errors);
+        check_slug(slug, name, "area", &mut seen, &source, &mut errors);
         check_name(name, "area", &mut area_names, &source, &mut errors);
         let announced = raw_area.announced.as_ref().and_then(|d| {
             let date = toml_date(d.get_ref());
@@ -332,14 +348,12 @@ fn parse_config(
             .and_then(|w| match u8::try_from(*w.get_ref()) {
                 Ok(wave) if wave >= 1 => Some(wave),
                 _ => {
+                    let (message, hint) = number_out_of_range("wave", &w.get_ref().to_string());
                     errors.push(
-                        Diagnostic::error(format!(
-                            "`wave` must be a positive whole number, not {}",
-                            w.get_ref()
-                        ))
-                        .at(at(w.span()))
-                        .field("wave")
-                        .hint("1 for the first six areas (2016), 2 for the second six (2017)"),
+                        Diagnostic::error(message)
+                            .at(at(w.span()))
+                            .field("wave")
+                            .hint(hint),
                     );
                     None
                 }
@@ -360,7 +374,7 @@ fn parse_config(
         let (Some(slug), Some(name)) = (&raw_priority.slug, &raw_priority.name) else {
             continue;
         };
-        check_slug(slug, "priority", &mut seen, &source, &mut errors);
+        check_slug(slug, name, "priority", &mut seen, &source, &mut errors);
         check_name(name, "priority", &mut names, &source, &mut errors);
         priorities.push(Priority {
             slug: slug.get_ref().clone(),
@@ -466,6 +480,7 @@ fn missing_key(key: &str, example: &str, source: &SourceText) -> Diagnostic {
 
 fn check_slug(
     slug: &Spanned<String>,
+    name: &Spanned<String>,
     what: &str,
     seen: &mut HashSet<String>,
     source: &SourceText,
@@ -485,13 +500,31 @@ fn check_slug(
                 }),
         );
     } else if !is_slug(value) {
+        // The slug made from what was written, else from the name: never
+        // an example that repeats the mistake (`slug = ""`).
+        let example = [value.as_str(), name.get_ref().as_str()]
+            .into_iter()
+            .map(crate::slug::slugify)
+            .find(|example| is_slug(example))
+            .unwrap_or_else(|| {
+                if what == "area" {
+                    "derby"
+                } else {
+                    "early-years"
+                }
+                .to_string()
+            });
+        let message = if value.trim().is_empty() {
+            format!("this {what}'s `slug` is empty")
+        } else {
+            format!("{what} slug `{value}` is not a valid slug")
+        };
         errors.push(
-            Diagnostic::error(format!("{what} slug `{value}` is not a valid slug"))
+            Diagnostic::error(message)
                 .at(source.locate(span.start, span.end))
                 .field("slug")
                 .hint(format!(
-                    "use lower-case letters, digits and hyphens only, e.g. slug = \"{}\"",
-                    crate::slug::slugify(value)
+                    "the slug is the {what}'s name in web addresses and front matter: lower-case letters, digits and hyphens only, e.g. slug = \"{example}\""
                 )),
         );
     } else if !seen.insert(value.clone()) {
@@ -571,6 +604,66 @@ pub fn language_tag(text: &str) -> Result<String, &'static str> {
         }
     }
     Ok(tag)
+}
+
+/// Whether `key` takes `text` as its value: for the keys whose text has a
+/// form (a time zone, an address, a language tag); any text for the others.
+fn accepts_text(key: &str, text: &str) -> bool {
+    match key {
+        "timezone" => jiff::tz::TimeZone::get(text).is_ok(),
+        "base_url" => normalise_base_url(text).is_ok(),
+        "language" => language_tag(text).is_ok(),
+        "slug" => is_slug(text) && text != "all",
+        _ => true,
+    }
+}
+
+/// The message and hint for a whole number outside what `key` allows;
+/// `written` is the number as written.
+fn number_out_of_range(key: &str, written: &str) -> (String, String) {
+    let negative = written.trim_start().starts_with('-');
+    let zero = written.trim_start_matches(['+', '-', '0', '_']).is_empty();
+    match key {
+        "wave" if negative || zero => (
+            format!("`wave` must be a positive whole number, not {written}"),
+            "waves are numbered from 1 to 255: 1 for the first six areas (2016), 2 for the second six (2017)".to_string(),
+        ),
+        "wave" => (
+            format!("`wave` is too large: {written}"),
+            "waves are numbered from 1 to 255: 1 for the first six areas (2016), 2 for the second six (2017)".to_string(),
+        ),
+        _ => (
+            format!("`{key}` must be between 1 and 1000, not {written}"),
+            format!(
+                "the number of documents on each page of a listing, e.g. {key} = {}",
+                shape::example_number(key)
+            ),
+        ),
+    }
+}
+
+/// The time zone of the IANA database nearest to `name`, a name that is
+/// not one: `London` → `Europe/London`, `Europe/Lndon` → `Europe/London`.
+fn nearest_time_zone(name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let known: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|zone| zone.as_str().to_string())
+        .collect();
+    // The city alone, or written with spaces (`New York`).
+    let city = name.replace(' ', "_");
+    if let Some(zone) = known.iter().find(|zone| {
+        zone.eq_ignore_ascii_case(&city)
+            || zone
+                .rsplit_once('/')
+                .is_some_and(|(_, last)| last.eq_ignore_ascii_case(&city))
+    }) {
+        return Some(zone.clone());
+    }
+    did_you_mean(&city, known.iter().map(String::as_str)).map(str::to_string)
 }
 
 /// Whether `text` is a URL segment made of `[a-z0-9-]`.
@@ -657,57 +750,6 @@ fn base_path_of(base_url: &str) -> String {
         Some(i) => after_scheme[i..].to_string(),
         None => "/".to_string(),
     }
-}
-
-/// How many dotted parts the TOML parser allows in a key (its `LIMIT`).
-const TOML_KEY_PARTS: usize = 80;
-
-/// The line, column and width of the first key or table header whose dotted
-/// parts pass the parser's limit, counted roughly (a dot in a quoted part
-/// counts too): enough to point at the line the parser refused.
-fn deepest_dotted_key(text: &str) -> Option<(usize, usize, usize)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let key = line.split(['=', '#']).next().unwrap_or_default();
-        let start = key.len() - key.trim_start().len();
-        let key = key.trim();
-        (key.matches('.').count() + 1 >= TOML_KEY_PARTS).then(|| {
-            (
-                index + 1,
-                line[..start].chars().count() + 1,
-                key.chars().count(),
-            )
-        })
-    })
-}
-
-/// Turns a TOML error into a diagnostic: a syntax error (the shape check
-/// has removed unknown keys and values of the wrong type before the typed
-/// read, so that read does not fail on them).
-fn toml_error(source: &SourceText, error: &toml::de::Error) -> Diagnostic {
-    let message = error.message().trim().to_string();
-    if error.span().is_none()
-        && message == "recursion limit"
-        && let Some((line, column, width)) = deepest_dotted_key(source.text())
-    {
-        // The parser gives no place for a key of too many parts.
-        return Diagnostic::error(format!(
-            "site.toml: a key or table header with more than {TOML_KEY_PARTS} dotted parts"
-        ))
-        .at(source.locate_line_col(line, column, width))
-        .hint("shorten the key: site.toml's tables are [markdown], [[areas]], [[priorities]] and [extra]");
-    }
-    let location = match error.span() {
-        Some(span) => source.locate(span.start, span.end.max(span.start + 1)),
-        None => source.locate_line_col(1, 1, 1),
-    };
-    let hint = if message.contains("duplicate key") {
-        "each key may appear once in a table; remove one of them"
-    } else {
-        "site.toml is TOML: see https://toml.io for its syntax"
-    };
-    Diagnostic::error(format!("site.toml: {message}"))
-        .at(location)
-        .hint(hint)
 }
 
 #[cfg(test)]
@@ -801,6 +843,81 @@ mod tests {
         let errors = parse(&text, &Overrides::default()).unwrap_err();
         assert_eq!(errors[0].message, "area slug `derby` is declared twice");
         assert_eq!(errors[0].location.as_ref().unwrap().line, 7);
+    }
+
+    // Regression: `title` after the last table was reported there and again as missing.
+    #[test]
+    fn a_setting_after_a_table_is_reported_once() {
+        let text = "base_url = \"https://x.example/\"\n[[areas]]\nslug = \"derby\"\nname = \"Derby\"\ntitle = \"T\"\nunsafe_html = true\n";
+        let errors = parse(text, &Overrides::default()).unwrap_err();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`title` is a site-wide setting, but here it is inside [[areas]]",
+                "`unsafe_html` belongs in [markdown], not in [[areas]]",
+            ]
+        );
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("above line 2 ([[areas]])"),
+            "{:?}",
+            errors[0].hint
+        );
+    }
+
+    #[test]
+    fn a_time_zone_is_suggested_from_the_database() {
+        assert_eq!(
+            nearest_time_zone("Europe/Lndon").as_deref(),
+            Some("Europe/London")
+        );
+        assert_eq!(
+            nearest_time_zone("london").as_deref(),
+            Some("Europe/London")
+        );
+        assert_eq!(
+            nearest_time_zone("New York").as_deref(),
+            Some("America/New_York")
+        );
+        assert_eq!(nearest_time_zone(""), None);
+        assert_eq!(nearest_time_zone("Somewhere else entirely"), None);
+    }
+
+    // Regression: `slug = ""` was told `e.g. slug = ""`.
+    #[test]
+    fn an_empty_slug_gets_an_example_made_from_the_name() {
+        let text = MINIMAL.replace("slug = \"derby\"", "slug = \"\"");
+        let errors = parse(&text, &Overrides::default()).unwrap_err();
+        assert_eq!(errors[0].message, "this area's `slug` is empty");
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .ends_with("slug = \"derby\""),
+            "{:?}",
+            errors[0].hint
+        );
+    }
+
+    // Regression: a number past what a whole number holds was the parser's
+    // "invalid type: integer … as i128, expected i64", with a link to toml.io.
+    #[test]
+    fn a_wave_too_large_for_any_number_says_so() {
+        for wave in ["99999999999", "99999999999999999999999"] {
+            let text = format!("{MINIMAL}wave = {wave}\n");
+            let errors = parse(&text, &Overrides::default()).unwrap_err();
+            assert_eq!(errors[0].message, format!("`wave` is too large: {wave}"));
+            assert!(
+                errors[0].hint.as_deref().unwrap().contains("from 1 to 255"),
+                "{:?}",
+                errors[0].hint
+            );
+        }
     }
 
     // Regression: the parser's "recursion limit" was reported at 1:1.

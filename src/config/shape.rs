@@ -11,7 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostic, SourceText, did_you_mean, invisible_control};
+use crate::diagnostics::{Diagnostic, Location, SourceText, did_you_mean, invisible_control};
 
 /// What a key's value must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,25 +64,145 @@ pub const TOP: &[Key] = &[
     ("extra", Kind::AnyTable),
 ];
 
-/// Checks `table` (the whole document, or a table in it, named `within`
-/// in messages) against `keys`, removing what is wrong and reporting it.
-/// Returns the keys it removed.
+/// What `key` takes, wherever it is (a key of two tables takes text in both).
+pub fn kind_of(key: &str) -> Option<Kind> {
+    TOP.iter()
+        .chain(MARKDOWN)
+        .chain(AREA)
+        .chain(PRIORITY)
+        .find(|(k, _)| *k == key)
+        .map(|(_, kind)| *kind)
+}
+
+/// Every key of `site.toml`, in any table.
+pub fn every_key() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = TOP
+        .iter()
+        .chain(MARKDOWN)
+        .chain(AREA)
+        .chain(PRIORITY)
+        .map(|(k, _)| *k)
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Checks the whole document against [`TOP`], removing what is wrong and
+/// reporting it. Returns the site-wide keys it reported: those it removed,
+/// and those written inside a table by mistake (`per_page` after the last
+/// `[[priorities]]`), which are not reported again as missing.
 pub fn check(
+    document: &mut DeTable<'_>,
+    source: &SourceText,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut cx = Context::new(document, source);
+    let within = Within {
+        name: String::new(),
+        header_line: None,
+    };
+    let mut reported = check_table(document, TOP, &within, &mut cx, errors);
+    reported.append(&mut cx.misplaced);
+    reported
+}
+
+/// What the checks of every table share.
+struct Context<'s, 't> {
+    source: &'s SourceText<'t>,
+    /// The line number and text of the first `[table]` or `[[table]]` line:
+    /// site-wide settings go above it.
+    first_header: Option<(usize, String)>,
+    /// The line of each table's first header: `markdown` → 5.
+    headers: Vec<(String, usize)>,
+    /// Site-wide keys found inside a table.
+    misplaced: Vec<String>,
+}
+
+impl<'s, 't> Context<'s, 't> {
+    fn new(document: &DeTable<'_>, source: &'s SourceText<'t>) -> Self {
+        // Each table's header lines, as (line, text); inline tables
+        // (`markdown = { … }`) and dotted keys have none.
+        let mut headers: Vec<(String, usize, &str)> = Vec::new();
+        for (key, value) in document.iter() {
+            let starts: Vec<usize> = match value.get_ref() {
+                DeValue::Table(_) => vec![value.span().start],
+                DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_table()) => {
+                    items.iter().map(|i| i.span().start).collect()
+                }
+                _ => continue,
+            };
+            if let Some((line, text)) = starts
+                .into_iter()
+                .map(|start| source.line_at(start))
+                .filter(|(_, text)| text.trim_start().starts_with('['))
+                .min()
+            {
+                headers.push((key.get_ref().to_string(), line, text));
+            }
+        }
+        let first_header = headers
+            .iter()
+            .min_by_key(|(_, line, _)| *line)
+            .map(|(_, line, text)| (*line, text.trim().to_string()));
+        Context {
+            source,
+            first_header,
+            headers: headers
+                .into_iter()
+                .map(|(name, line, _)| (name, line))
+                .collect(),
+            misplaced: Vec::new(),
+        }
+    }
+
+    fn header_of(&self, table: &str) -> Option<usize> {
+        self.headers
+            .iter()
+            .find(|(name, _)| name == table)
+            .map(|(_, line)| *line)
+    }
+}
+
+/// The table whose keys are checked: `[[areas]]` in messages (empty for
+/// the site-wide settings), and the line of its header, if it has one.
+struct Within {
+    name: String,
+    header_line: Option<usize>,
+}
+
+/// The 1-based line of `offset` if that line is a `[table]` or `[[table]]` header.
+fn header_line(source: &SourceText, offset: usize) -> Option<usize> {
+    let (number, line) = source.line_at(offset);
+    line.trim_start().starts_with('[').then_some(number)
+}
+
+/// Checks `table` against `keys`, removing what is wrong and reporting it.
+/// Returns the keys it removed.
+fn check_table(
     table: &mut DeTable<'_>,
     keys: &[Key],
-    within: &str,
-    source: &SourceText,
+    within: &Within,
+    cx: &mut Context,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut wrong = Vec::new();
     for (key, value) in table.iter_mut() {
         let name = key.get_ref().as_ref();
         let Some(&(_, kind)) = keys.iter().find(|(k, _)| *k == name) else {
-            errors.push(unknown_key(key, keys, within, source));
+            let homes = homes(name, &within.name);
+            if homes.is_empty() {
+                errors.push(unknown_key(key, keys, &within.name, cx.source));
+            } else {
+                if homes.contains(&SITE_WIDE) {
+                    cx.misplaced.push(name.to_string());
+                }
+                errors.push(misplaced_key(key, &homes, within, cx));
+            }
             wrong.push(key.clone());
             continue;
         };
-        if let Some(problem) = check_value(name, kind, value, source, errors) {
+        if let Some(problem) = check_value(name, kind, value, cx, errors) {
             errors.push(problem);
             wrong.push(key.clone());
         }
@@ -96,6 +216,140 @@ pub fn check(
         .collect()
 }
 
+/// How the site-wide settings are named among the places a key belongs.
+const SITE_WIDE: &str = "";
+
+/// The places other than `within` where `name` is a key: [`SITE_WIDE`],
+/// `[markdown]`, `[[areas]]`, `[[priorities]]`. Tables themselves
+/// (`markdown`, `areas`…) are left out: a key of that name inside a table
+/// is something else.
+fn homes(name: &str, within: &str) -> Vec<&'static str> {
+    let mut homes = Vec::new();
+    if !within.is_empty()
+        && TOP.iter().any(|(k, kind)| {
+            *k == name && !matches!(kind, Kind::Table(_) | Kind::Tables(..) | Kind::AnyTable)
+        })
+    {
+        homes.push(SITE_WIDE);
+    }
+    for (table, kind) in TOP {
+        let (keys, shown) = match kind {
+            Kind::Table(keys) => (keys, table_name(table, false)),
+            Kind::Tables(keys, _) => (keys, table_name(table, true)),
+            _ => continue,
+        };
+        if shown != within && keys.iter().any(|(k, _)| *k == name) {
+            homes.push(shown);
+        }
+    }
+    homes
+}
+
+fn table_name(table: &str, list: bool) -> &'static str {
+    match (table, list) {
+        ("markdown", false) => "[markdown]",
+        ("areas", true) => "[[areas]]",
+        ("priorities", true) => "[[priorities]]",
+        _ => "a table",
+    }
+}
+
+/// A key written in the wrong place: a site-wide setting after a table's
+/// header (TOML reads it as part of that table), or a key of another table.
+fn misplaced_key(
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    homes: &[&str],
+    within: &Within,
+    cx: &Context,
+) -> Diagnostic {
+    let name = key.get_ref().as_ref();
+    let span = key.span();
+    let here = if within.name.is_empty() {
+        "among the site-wide settings".to_string()
+    } else {
+        format!("in {}", within.name)
+    };
+    let message = match homes {
+        [SITE_WIDE] => format!(
+            "`{name}` is a site-wide setting, but here it is inside {}",
+            within.name
+        ),
+        _ => {
+            let places: Vec<String> = homes
+                .iter()
+                .map(|home| {
+                    if *home == SITE_WIDE {
+                        "among the site-wide settings".to_string()
+                    } else {
+                        format!("in {home}")
+                    }
+                })
+                .collect();
+            format!("`{name}` belongs {}, not {here}", places.join(" or "))
+        }
+    };
+    let label = within.header_line.map(|line| {
+        format!(
+            "read as part of the {} that starts on line {line}",
+            within.name
+        )
+    });
+    let hint = match homes {
+        [SITE_WIDE] => match (&cx.first_header, within.header_line) {
+            (Some((line, text)), Some(_)) => format!(
+                "every line after a [table] or [[table]] line belongs to that table: move this line above line {line} ({text}), with the other site-wide settings"
+            ),
+            _ => format!(
+                "move it out of {}, to the top of site.toml with the other site-wide settings",
+                within.name
+            ),
+        },
+        ["[markdown]"] => match cx.header_of("markdown") {
+            Some(line) => {
+                format!("move this line to just below the [markdown] line (line {line})")
+            }
+            None => {
+                let line = cx
+                    .source
+                    .text()
+                    .get(span.start..)
+                    .and_then(|rest| rest.lines().next())
+                    .unwrap_or(name)
+                    .trim();
+                format!(
+                    "put it below a [markdown] line at the end of site.toml:\n[markdown]\n{line}"
+                )
+            }
+        },
+        ["[[areas]]"] => {
+            "move this line into the [[areas]] table of the area it describes".to_string()
+        }
+        ["[[priorities]]"] => {
+            "move this line into the [[priorities]] table of the priority it describes".to_string()
+        }
+        _ => {
+            let allowed = TOP
+                .iter()
+                .find_map(|(table, kind)| match kind {
+                    Kind::Table(keys) if table_name(table, false) == within.name => Some(*keys),
+                    Kind::Tables(keys, _) if table_name(table, true) == within.name => Some(*keys),
+                    _ => None,
+                })
+                .unwrap_or(TOP);
+            let names: Vec<&str> = allowed.iter().map(|(k, _)| *k).collect();
+            format!(
+                "move this line there, or delete it; the keys allowed {here} are: {}",
+                names.join(", ")
+            )
+        }
+    };
+    Diagnostic::error(message)
+        .at(cx.source.locate(span.start, span.end.max(span.start + 1)))
+        .field(name)
+        .maybe_label(label)
+        .hint(hint)
+}
+
 /// The diagnostic for a value of the wrong type, or `None` if it has the
 /// right one (a table or array of tables is checked inside, and its own
 /// problems go to `errors`).
@@ -103,9 +357,10 @@ fn check_value(
     key: &str,
     kind: Kind,
     value: &mut Spanned<DeValue<'_>>,
-    source: &SourceText,
+    cx: &mut Context,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Diagnostic> {
+    let source = cx.source;
     let span = value.span();
     let at = source.locate(span.start, span.end.max(span.start + 1));
     let found = describe(value.get_ref());
@@ -130,6 +385,19 @@ fn check_value(
             .hint("delete it (a `\\u` escape makes one): feeds and pages cannot carry it"),
         );
     }
+    if let (Kind::Integer, DeValue::Integer(n)) = (kind, value.get_ref())
+        && i64::from_str_radix(n.as_str(), n.radix()).is_err()
+    {
+        // Past what a whole number can hold: the typed read would fail.
+        let (message, hint) = super::number_out_of_range(key, n.as_str());
+        return Some(Diagnostic::error(message).at(at).field(key).hint(hint));
+    }
+    if let (Kind::Tables(..), DeValue::Table(_)) = (kind, value.get_ref())
+        && header_line(source, span.start).is_some()
+        && !source_text(source, span.clone()).starts_with("[[")
+    {
+        return Some(single_brackets(key, at));
+    }
     match (kind, value.get_mut()) {
         (Kind::Text, DeValue::String(_))
         | (Kind::Bool, DeValue::Boolean(_))
@@ -137,7 +405,11 @@ fn check_value(
         | (Kind::Date, DeValue::Datetime(_))
         | (Kind::AnyTable, DeValue::Table(_)) => None,
         (Kind::Table(keys), DeValue::Table(inner)) => {
-            check(inner, keys, &format!("[{key}]"), source, errors);
+            let within = Within {
+                name: format!("[{key}]"),
+                header_line: header_line(source, span.start),
+            };
+            check_table(inner, keys, &within, cx, errors);
             None
         }
         (Kind::Tables(keys, required), DeValue::Array(items))
@@ -154,7 +426,11 @@ fn check_value(
                             errors.push(missing(name, key, header.clone(), source));
                         }
                     }
-                    check(inner, keys, &format!("[[{key}]]"), source, errors);
+                    let within = Within {
+                        name: format!("[[{key}]]"),
+                        header_line: header_line(source, header.start),
+                    };
+                    check_table(inner, keys, &within, cx, errors);
                 }
             }
             None
@@ -178,24 +454,11 @@ fn check_value(
                 example_text(key)
             ),
         ),
-        (Kind::Text, _) => problem(
-            "text",
-            format!(
-                "put it in double quotes: {key} = \"{}\"",
-                source_text(source, span.clone())
-            ),
+        (Kind::Text, _) => problem("text", quote_hint(key, &source_text(source, span.clone()))),
+        (Kind::Bool, DeValue::String(text)) => problem(
+            "true or false",
+            format!("write {key} = {}, without quotes", bool_answer(text)),
         ),
-        (Kind::Bool, DeValue::String(text)) => {
-            let answer = match text.to_ascii_lowercase().as_str() {
-                "yes" | "true" | "on" | "1" => "true",
-                "no" | "false" | "off" | "0" => "false",
-                _ => "true or false",
-            };
-            problem(
-                "true or false",
-                format!("write {key} = {answer}, without quotes"),
-            )
-        }
         (Kind::Bool, _) => problem(
             "true or false",
             format!("write {key} = true or {key} = false"),
@@ -233,6 +496,51 @@ fn check_value(
             format!("declare each one in a table of its own, starting with a line [[{key}]]"),
         ),
     }
+}
+
+/// `true` or `false` for a word meaning yes or no (`Yes`, `off`), or
+/// "true or false".
+pub fn bool_answer(text: &str) -> &'static str {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "true" | "on" | "1" | "y" => "true",
+        "no" | "false" | "off" | "0" | "n" => "false",
+        _ => "true or false",
+    }
+}
+
+/// How to write `written` as text: in double quotes, when that gives a
+/// value the key takes; for a key that would still refuse it (`timezone =
+/// 5`), an example instead.
+pub fn quote_hint(key: &str, written: &str) -> String {
+    let written = written.trim();
+    if super::accepts_text(key, written) {
+        let escaped = written.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("put it in double quotes: {key} = \"{escaped}\"")
+    } else {
+        format!(
+            "write it in double quotes, e.g. {key} = \"{}\"",
+            example_text(key)
+        )
+    }
+}
+
+/// The error for `[areas]` written with one bracket on each side, located
+/// at that line.
+pub fn single_brackets(table: &str, at: Location) -> Diagnostic {
+    let one = match table {
+        "priorities" => "priority",
+        _ => "area",
+    };
+    let article = if one == "area" { "an" } else { "a" };
+    Diagnostic::error(format!(
+        "`[{table}]` has single square brackets: {article} {one} starts with `[[{table}]]`"
+    ))
+    .at(at)
+    .field(table)
+    .label(format!("write [[{table}]]"))
+    .hint(format!(
+        "every {one} in site.toml starts with its own [[{table}]] line, with two square brackets on each side; with one on each side, [{table}] is a single table, not one {one} of a list"
+    ))
 }
 
 /// Whether one of the `present` keys is an unknown one whose did-you-mean
@@ -291,7 +599,7 @@ fn source_text(source: &SourceText, span: Range<usize>) -> String {
     source.text().get(span).unwrap_or_default().to_string()
 }
 
-fn example_text(key: &str) -> &'static str {
+pub fn example_text(key: &str) -> &'static str {
     match key {
         "slug" => "derby",
         "title" => "Opportunity Areas",
@@ -325,7 +633,7 @@ fn missing(key: &str, within: &str, header: Range<usize>, source: &SourceText) -
         ))
 }
 
-fn example_number(key: &str) -> &'static str {
+pub fn example_number(key: &str) -> &'static str {
     match key {
         "wave" => "1",
         _ => "20",
@@ -333,7 +641,7 @@ fn example_number(key: &str) -> &'static str {
 }
 
 /// `2016-10-4` → `2016-10-04`, if the text is a date written loosely.
-fn padded_date(text: &str) -> Option<String> {
+pub fn padded_date(text: &str) -> Option<String> {
     let mut parts = text.trim().split('-');
     let year: u16 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next()?.parse().ok()?;
