@@ -989,10 +989,25 @@ impl Checker<'_> {
                         ).replace("an priority", "a priority"))
                         .in_file(self.file)
                         .maybe_label(suggestion.map(|s| format!("did you mean `{s}.md`?")))
-                        .hint(format!(
-                            "name the file after a declared {what} slug ({}), or declare `{stem}` in site.toml",
-                            declared.join(", ")
-                        )),
+                        .hint({
+                            let slug = crate::slug::slugify(stem);
+                            if slug != stem && !slug.is_empty() {
+                                // `Derby.md`: `Derby` is no slug to declare.
+                                format!(
+                                    "an introduction's file is named after its {what}'s slug, in lower case with hyphens: rename it `{slug}.md`{}",
+                                    if declared.contains(&slug.as_str()) {
+                                        String::new()
+                                    } else {
+                                        format!(", and declare `{slug}` in site.toml if it is a new {what}")
+                                    }
+                                )
+                            } else {
+                                format!(
+                                    "name the file after a declared {what} slug ({}), or declare `{stem}` in site.toml",
+                                    declared.join(", ")
+                                )
+                            }
+                        }),
                     );
                 }
                 return stem.to_string();
@@ -1125,6 +1140,25 @@ impl Checker<'_> {
                 file_type: file_type(&path),
                 size: info.size,
             }),
+            _ if relative.split('/').any(crate::files::is_ignored) => {
+                // `.plan.pdf`, `plan.pdf~`: such files are never read, so
+                // "does not exist" would be wrong if it is there.
+                let name = relative.rsplit('/').next().unwrap_or(relative);
+                let renamed = name
+                    .trim_start_matches(['.', '~', '$', '#'])
+                    .trim_end_matches(['~', '#']);
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "the plan's `document` file `content/{path}` is left out of the site: files named like `{name}` are not published"
+                    ))
+                    .at(self.at_value("document"))
+                    .field("document")
+                    .hint(format!(
+                        "names starting with `.` (hidden files) and editors' leftovers (`~`, `.swp`, `.tmp`) are left out: rename the file, e.g. to `{renamed}`, and write that name here"
+                    )),
+                );
+                None
+            }
             _ => {
                 let siblings: Vec<&str> = self
                     .cx

@@ -379,6 +379,36 @@ fn symlink_to_site_folder() {
     });
 }
 
+/// An introduction named with capitals: the hint is the file's right name,
+/// not "declare `Derby`", which is no slug.
+#[test]
+fn intro_named_with_capitals() {
+    fails("intro_named_with_capitals", |site| {
+        std::fs::rename(
+            site.path("content/areas/derby.md"),
+            site.path("content/areas/Derby.md"),
+        )
+        .expect("rename");
+    });
+}
+
+/// A plan's `document` that is a hidden file: it is there, but left out.
+#[test]
+fn plan_document_hidden_file() {
+    fails("plan_document_hidden_file", |site| {
+        std::fs::rename(
+            site.path("content/plans/derby-plan.pdf"),
+            site.path("content/plans/.derby-plan.pdf"),
+        )
+        .expect("rename");
+        let plan = std::fs::read_to_string(site.path("content/plans/derby.md")).expect("plan");
+        site.write(
+            "content/plans/derby.md",
+            &plan.replace("document: derby-plan.pdf", "document: .derby-plan.pdf"),
+        );
+    });
+}
+
 #[test]
 fn symlink_self_loop() {
     fails("symlink_self_loop", |site| {
