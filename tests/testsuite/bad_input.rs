@@ -404,7 +404,7 @@ fn plan_document_hidden_file() {
         let plan = std::fs::read_to_string(site.path("content/plans/derby.md")).expect("plan");
         site.write(
             "content/plans/derby.md",
-            &plan.replace("document: derby-plan.pdf", "document: .derby-plan.pdf"),
+            plan.replace("document: derby-plan.pdf", "document: .derby-plan.pdf"),
         );
     });
 }
