@@ -144,14 +144,7 @@ impl Staging {
         let state = Arc::clone(&self.state);
         interrupt::on_interrupt(move || {
             state.stopped.store(true, Ordering::SeqCst);
-            let undo = state
-                .undo
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            if let Some(undo) = undo {
-                undo.run();
-            }
+            state.undo();
         });
     }
 
@@ -266,8 +259,14 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        self.state.undo();
+    }
+}
+
+impl State {
+    /// Removes what an unfinished build made, once (nothing after the swap).
+    fn undo(&self) {
         let undo = self
-            .state
             .undo
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
