@@ -306,6 +306,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     // then the line it came on.
     let mut explicit_value_pending = false;
     let mut explicit_value_line: Option<usize> = None;
+    // After a `?` alone on its line, that line: the key is on the next line,
+    // indented.
+    let mut bare_explicit: Option<usize> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -382,6 +385,34 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     .or_else(|| explicit_key(line).map(|key| (key, true))),
                 _ => None,
             };
+            // `?` alone, then the key on the next line, indented: the key
+            // is read as if it followed the `? `.
+            let bare_key = match bare_explicit {
+                Some(_) if line.trim().is_empty() || line.trim_start().starts_with('#') => None,
+                Some(first) => {
+                    bare_explicit = None;
+                    (indent > 0)
+                        .then(|| explicit_key(&format!("? {}", &line[indent..])))
+                        .flatten()
+                        .map(|(name, range)| {
+                            (
+                                name,
+                                range.start - 2 + indent..range.end - 2 + indent,
+                                first,
+                            )
+                        })
+                }
+                None => None,
+            };
+            if key.is_none() && indent == 0 && is_bare_explicit(line) {
+                bare_explicit = Some(line_index);
+            }
+            let key = key.or_else(|| {
+                bare_key
+                    .as_ref()
+                    .map(|(name, range, _)| ((name.clone(), range.clone()), true))
+            });
+            let first_line = bare_key.as_ref().map_or(line_index, |(_, _, first)| *first);
             if let Some(((name, name_range), explicit)) = key {
                 if name == "<<" {
                     problems.push(Problem::new(
@@ -414,7 +445,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         name,
                         key: at(name_range.start, name_range.len()),
                         value: offset + line_start + value_start..offset + line_start + line.len(),
-                        lines: line_index..line_index + 1,
+                        lines: first_line..line_index + 1,
                         entry: None,
                     });
                 }
@@ -438,6 +469,8 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     )
                     .on_line(line_index),
                 );
+            } else if bare_explicit == Some(line_index) {
+                // `?` alone: its key is on the next line.
             } else if indent == 0
                 && !is_allowed_unkeyed(line)
                 // Front matter written as one `{…}` map, as JSON is.
@@ -1102,6 +1135,15 @@ fn indicator(line: &str, c: char) -> Option<usize> {
         return None;
     }
     Some(line.len() - rest.trim_start_matches([' ', '\t']).len())
+}
+
+/// Whether a line is YAML's `?` alone (an explicit key whose key is on the
+/// next line), perhaps with a comment.
+fn is_bare_explicit(line: &str) -> bool {
+    indicator(line, '?').is_some_and(|start| {
+        let rest = line[start..].trim_end();
+        rest.is_empty() || rest.starts_with('#')
+    })
 }
 
 /// The key of a line such as `? title` (YAML's explicit key, whose value is
