@@ -274,6 +274,7 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
     // Each round hides one broken key, so this ends after at most keys.len() + 1 rounds.
     for _ in 0..=keys.len() {
         let text = hidden.apply(yaml);
+        let text = super::syntax::join_surrogates(&text).unwrap_or(text);
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
