@@ -312,9 +312,12 @@ fn at_the_named_key(
     let Some(key) = keys.iter().find(|k| k.name == named && k.entry.is_none()) else {
         return position;
     };
-    let elsewhere = position
-        .and_then(|(line, _)| key_at_line(keys, line))
-        .is_some_and(|k| k.name != key.name);
+    // On another key's line, or past the last key (`? title` as the last
+    // line, where the parser stops at the end of the block).
+    let elsewhere = position.is_some_and(|(line, _)| match key_at_line(keys, line) {
+        Some(k) => k.name != key.name,
+        None => line > key.lines.end,
+    });
     match yaml.split('\n').nth(key.lines.start) {
         Some(text) if elsewhere => Some((key.lines.start + 1, text.trim_end().chars().count() + 1)),
         _ => position,
@@ -1321,6 +1324,16 @@ mod tests {
             .collect();
         assert_eq!(found, [("`title` is empty", Some((1, 8)))]);
         assert!(front_matter.date.is_some() && front_matter.draft.is_some());
+        // Regression: `? organisation` without its value as the last line
+        // was placed past the block, and every other key left unread.
+        let (front_matter, errors) = parse_all("title: T\ndate: 2018-03-01\n? organisation\n");
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.position))
+            .collect();
+        assert_eq!(found, [("`organisation` is empty", Some((3, 15)))]);
+        assert_eq!(front_matter.title.as_deref(), Some("T"));
+        assert!(front_matter.date.is_some());
         let (_, errors) = parse_all("? title\n: \"Careers fair\ndate: 2018-03-01\n");
         assert_eq!(
             errors[0].message,
