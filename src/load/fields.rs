@@ -282,6 +282,7 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
                 explain_quote_inside_quotes(&mut field_error, &text);
                 explain_unreadable(&mut field_error, &text);
                 super::syntax::explain(&mut field_error, &text);
+                indented_key_after_value(&mut field_error, &text, keys);
                 let key = key_at(
                     keys,
                     yaml,
@@ -297,6 +298,62 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
         }
     }
     (FrontMatter::default(), errors)
+}
+
+/// `date: 2018-03-01` with `  summary: S` indented below it: the parser
+/// reads `2018-03-01 summary` as the date (or `active funding` as the
+/// status, `true funder` as `draft`) and the value is refused before the
+/// colon is reached. The mistake is the indented key, as after text.
+fn indented_key_after_value(error: &mut FieldError, text: &str, keys: &[TopKey]) {
+    let Some(field) = error.field.as_deref() else {
+        return;
+    };
+    let Some(key) = keys.iter().find(|k| k.name == field && k.entry.is_none()) else {
+        return;
+    };
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let Some(first) = lines.get(key.lines.start) else {
+        return;
+    };
+    let Some((_, value)) = first.split_once(':') else {
+        return;
+    };
+    let value = value.trim();
+    if first.starts_with(['?', ' '])
+        || value.is_empty()
+        || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#'])
+    {
+        return;
+    }
+    for (index, line) in lines
+        .iter()
+        .enumerate()
+        .take(key.lines.end)
+        .skip(key.lines.start + 1)
+    {
+        let indent = line.len() - line.trim_start().len();
+        let entry = line.trim_start();
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        let Some((name, _)) = entry
+            .split_once(": ")
+            .or_else(|| entry.strip_suffix(':').map(|name| (name, "")))
+        else {
+            return;
+        };
+        let name = name.trim();
+        if indent == 0 || !ALL_KEYS.contains(&name) {
+            return;
+        }
+        error.position = Some((index + 1, indent + 1));
+        error.swallowed_key = Some(name.to_string());
+        error.message = format!("`{name}` is indented, so YAML reads it as part of the line above");
+        error.hint = Some(format!(
+            "remove the spaces before `{name}:` so that it starts at the left margin"
+        ));
+        return;
+    }
 }
 
 /// Where an error that names a key of `key: value` lines (`title` is
@@ -1299,6 +1356,37 @@ mod tests {
             vec!["*a"; 200].join(",")
         );
         assert!(expands_too_far(&tagged));
+    }
+
+    // Regression: a key indented by mistake after a date, a status, a
+    // number, `areas: all` or a yes/no was read into that value (`date`
+    // "must be a date without a time, not `2018-03-01 summary`", with a
+    // help that changed nothing).
+    #[test]
+    fn a_key_indented_after_a_value_that_is_not_text_is_named() {
+        for (yaml, key, line) in [
+            ("date: 2018-03-01\n  summary: S\ntitle: T\n", "summary", 2),
+            ("title: T\nstatus: active\n  funding: 1000\n", "funding", 3),
+            ("funding: 1000\n  funder: DfE\n", "funder", 2),
+            ("areas: all\n  priorities: [early-years]\n", "priorities", 2),
+            ("draft: true\n\n  date: 2018-03-01\n", "date", 3),
+        ] {
+            let (_, errors) = parse_all(yaml);
+            let found: Vec<_> = errors
+                .iter()
+                .map(|e| (e.message.as_str(), e.hint.as_deref(), e.position))
+                .collect();
+            let message =
+                format!("`{key}` is indented, so YAML reads it as part of the line above");
+            let hint =
+                format!("remove the spaces before `{key}:` so that it starts at the left margin");
+            assert_eq!(
+                found,
+                [(message.as_str(), Some(hint.as_str()), Some((line, 3)))],
+                "{yaml}"
+            );
+            assert_eq!(errors[0].swallowed_key.as_deref(), Some(key));
+        }
     }
 
     fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
