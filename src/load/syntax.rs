@@ -311,6 +311,32 @@ fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
     } else {
         name.to_string()
     };
+    if text[slash + 1..].starts_with('\'') {
+        // `"Derby\'s fair"`: the backslash of other languages, which
+        // double quotes do not need (doubling it would show it).
+        error.message = format!(
+            "{shown} has a backslash before an apostrophe (\\'), which YAML does not accept in double quotes"
+        );
+        let example = quoted_around(text, slash).map(|(start, end)| {
+            let fixed = text[start..end].replace("\\'", "'");
+            let before = text[..start].trim_end();
+            let key = if before.ends_with(':') && !before.trim_start().starts_with(['{', '"']) {
+                key_and_value(text).map(|(key, _)| key.to_string())
+            } else {
+                None
+            };
+            match (key, error.field.as_deref()) {
+                (Some(key), _) => format!(": {key}: {fixed}"),
+                (None, Some(field)) if before.ends_with(':') => format!(": \"{field}\": {fixed}"),
+                _ => format!(": {fixed}"),
+            }
+        });
+        error.hint = Some(format!(
+            "remove the backslash, as an apostrophe needs none in double quotes{}",
+            example.unwrap_or_default()
+        ));
+        return true;
+    }
     error.message = format!(
         "{shown} has a backslash (\\) in double quotes, where it starts an escape such as \\n"
     );
@@ -325,6 +351,22 @@ fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
         example.unwrap_or_default()
     ));
     true
+}
+
+/// The double-quoted text around byte `at` of `line`: from its opening
+/// quotation mark to just after its closing one.
+fn quoted_around(line: &str, at: usize) -> Option<(usize, usize)> {
+    let start = line[..at].rfind('"')?;
+    let bytes = line.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some((start, i + 1)),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A value that starts with a character YAML reserves: `*` (an alias), `&`
@@ -671,6 +713,29 @@ mod tests {
         );
         assert!(hint.contains("write the character itself"), "{hint}");
         assert_eq!(position, (1, 15));
+    }
+
+    // Regression: `"Derby\'s fair"` was told to write `'Derby\''s fair'`
+    // or `"Derby\\'s fair"`, both of which show the backslash.
+    #[test]
+    fn a_backslash_before_an_apostrophe_is_to_be_removed() {
+        let (message, hint, position) = first_error("title: \"Derby\\'s fair\"\n");
+        assert_eq!(
+            message,
+            "`title` has a backslash before an apostrophe (\\'), which YAML does not accept in double quotes"
+        );
+        assert_eq!(
+            hint,
+            "remove the backslash, as an apostrophe needs none in double quotes: title: \"Derby's fair\""
+        );
+        assert_eq!(position, (1, 14));
+        let (_, hint, position) =
+            first_error("{\"title\": \"Derby\\'s fair\", \"date\": \"2018-03-01\"}\n");
+        assert_eq!(
+            hint,
+            "remove the backslash, as an apostrophe needs none in double quotes: \"title\": \"Derby's fair\""
+        );
+        assert_eq!(position, (1, 17));
     }
 
     /// The message, hint and (line, column) of the first error of `yaml`.
