@@ -71,6 +71,7 @@ pub fn explain(error: &mut FieldError, yaml: &str) {
     let context_line = parsed.context_mark.filter(|_| same_lines);
     let explained = match parsed.problem {
         p if p.starts_with("found a tab character") => tab(error, &lines),
+        "unknown anchor" => unknown_anchor(error, &lines),
         "found invalid Unicode character escape code" => lone_surrogate(error, &lines),
         "did not find expected hexadecimal number" | "found unknown escape character" => {
             backslash(error, &lines)
@@ -249,6 +250,78 @@ fn lone_surrogate(error: &mut FieldError, lines: &[&str]) -> bool {
     error.hint = Some(format!(
         "write the character itself in place of `{escape}` (e.g. 😀 or é, typed or pasted in)"
     ));
+    true
+}
+
+/// `*contcat` where no `&contcat` above defines it: a typo of an anchor's
+/// name, an alias before its anchor, or text that starts with `*`.
+fn unknown_anchor(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let start = text
+        .char_indices()
+        .nth(column - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let Some(star) = text[..(start + 1).min(text.len())]
+        .rfind('*')
+        .or_else(|| text[start..].find('*').map(|i| start + i))
+    else {
+        return false;
+    };
+    let name_of = |rest: &str| -> String {
+        rest.chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect()
+    };
+    let name = name_of(&text[star + 1..]);
+    if name.is_empty() {
+        return false;
+    }
+    // The anchors (`&name`) in the block, with their 0-based lines.
+    let mut anchors: Vec<(String, usize)> = Vec::new();
+    for (index, l) in lines.iter().enumerate() {
+        for (i, _) in l.match_indices('&') {
+            let starts_token = i == 0 || l[..i].ends_with([' ', '\t', '[', '{', ',']);
+            let anchor = name_of(&l[i + 1..]);
+            if starts_token && !anchor.is_empty() {
+                anchors.push((anchor, index));
+            }
+        }
+    }
+    let above: Vec<&str> = anchors
+        .iter()
+        .filter(|(_, index)| *index < line - 1)
+        .map(|(anchor, _)| anchor.as_str())
+        .collect();
+    error.position = Some((line, column_of(text, star)));
+    error.message =
+        format!("`*{name}` repeats a value marked `&{name}`, but no `&{name}` above defines it");
+    let mut hint = match anchors
+        .iter()
+        .find(|(anchor, index)| *anchor == name && *index >= line - 1)
+    {
+        Some((_, index)) => format!(
+            "`&{name}` is on line {}, below it: a value can only be repeated after it is marked, so move the line with `&{name}` above this one",
+            super::frontmatter::file_line(*index)
+        ),
+        None => match crate::diagnostics::did_you_mean(&name, above.iter().copied()) {
+            Some(near) => format!("if you meant the value marked `&{near}`, write *{near}"),
+            None => String::new(),
+        },
+    };
+    if !hint.is_empty() {
+        hint.push_str("; ");
+    }
+    let value = text[star..].trim_end();
+    let value = value
+        .find([',', ']', '}'])
+        .filter(|_| text[..star].contains(['[', '{']))
+        .map_or(value, |end| value[..end].trim_end());
+    hint.push_str(&format!(
+        "text that starts with `*` must be in quotation marks: \"{value}\""
+    ));
+    error.hint = Some(hint);
     true
 }
 
@@ -736,6 +809,37 @@ mod tests {
             "remove the backslash, as an apostrophe needs none in double quotes: \"title\": \"Derby's fair\""
         );
         assert_eq!(position, (1, 17));
+    }
+
+    // Regression: an alias to an anchor not defined (a typo, an alias
+    // above its anchor, text starting with `*`) was "the front matter is
+    // not valid YAML: unknown anchor" with a help about colons.
+    #[test]
+    fn an_alias_without_its_anchor_is_named() {
+        let (message, hint, position) =
+            first_error("extra:\n  contact: &contact a@b.c\n  again: *contcat\n");
+        assert_eq!(
+            message,
+            "`*contcat` repeats a value marked `&contcat`, but no `&contcat` above defines it"
+        );
+        assert_eq!(
+            hint,
+            "if you meant the value marked `&contact`, write *contact; text that starts with `*` must be in quotation marks: \"*contcat\""
+        );
+        assert_eq!(position, (3, 10));
+        let (_, hint, position) = first_error("title: T\npriorities: [*ey, b]\n");
+        assert_eq!(
+            hint,
+            "text that starts with `*` must be in quotation marks: \"*ey\""
+        );
+        assert_eq!(position, (2, 14));
+        let (_, hint, _) = first_error("extra:\n  b: *ey\n  a: &ey 1\n");
+        assert!(
+            hint.starts_with(
+                "`&ey` is on line 4, below it: a value can only be repeated after it is marked"
+            ),
+            "{hint}"
+        );
     }
 
     /// The message, hint and (line, column) of the first error of `yaml`.
