@@ -682,12 +682,14 @@ fn entry_key(text: &str) -> Option<&str> {
 fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
     let error_line = error.position.map_or(lines.len(), |(line, _)| line);
     for (i, line) in lines.iter().enumerate().take(error_line) {
-        if leading_spaces(line) != 0 {
-            continue;
-        }
-        let Some((key, value)) = line.split_once(": ") else {
+        // A key of a map under a key (`extra:`) is at its own indentation.
+        let indent = leading_spaces(line);
+        let Some((key, value)) = line[indent..].split_once(": ") else {
             continue;
         };
+        if indent > 0 && (key.is_empty() || key.starts_with(['-', '#', '"', '\'', '?'])) {
+            continue;
+        }
         // `: value` after `? key` (an explicit key) is that key's value.
         let name = match key {
             "" => match lines[..i]
@@ -703,11 +705,12 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let next_is_key = lines[i + 1..]
             .iter()
             .find(|l| !l.trim().is_empty())
-            .is_none_or(|l| leading_spaces(l) == 0);
+            .is_none_or(|l| leading_spaces(l) <= indent);
         if !next_is_key {
             continue;
         }
-        let value_column = key.chars().count() + 2 + (value.len() - value.trim_start().len());
+        let value_column =
+            indent + key.chars().count() + 2 + (value.len() - value.trim_start().len());
         let value = value.trim_start();
         let (message, hint) = match value.chars().next() {
             Some(q @ ('"' | '\'')) if !closes_quote(&value[1..], q) => (
@@ -1387,6 +1390,22 @@ mod tests {
             );
             assert_eq!(errors[0].swallowed_key.as_deref(), Some(key));
         }
+    }
+
+    // Regression: `tags: [a, b` left open under `extra:` was "the list of
+    // `extra` has an entry that is not followed by a comma", with an
+    // `areas:` example.
+    #[test]
+    fn a_list_left_open_under_a_key_is_named_by_its_own_key() {
+        let (_, errors) = parse_all("title: T\nextra:\n  tags: [a, b\n  other: 1\n");
+        assert_eq!(errors[0].message, "the list of `tags` is never closed");
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("end it with `]` on the same line: tags: [a, b]")
+        );
+        assert_eq!(errors[0].position, Some((3, 9)));
+        let (_, errors) = parse_all("extra:\n  tags: {a: 1\n  other: 1\n");
+        assert_eq!(errors[0].message, "the map of `tags` is never closed");
     }
 
     fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
