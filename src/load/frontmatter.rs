@@ -309,6 +309,9 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     // After a `?` alone on its line, that line: the key is on the next line,
     // indented.
     let mut bare_explicit: Option<usize> = None;
+    // The latest line of a list entry of plain text (`  - derby`): the
+    // column of its `-`, its text and its line.
+    let mut plain_entry: Option<(usize, String, usize)> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -377,6 +380,31 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                 indentation.skip();
             } else if let Some(misaligned) = indentation.line(line, line_index) {
                 problems.push(misaligned_key(misaligned, at).on_line(line_index));
+            }
+            if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                let entry = list_entry_text(&line[indent..]);
+                if let (Some((column, above, above_line)), Some(text)) = (&plain_entry, entry)
+                    && indent > *column
+                {
+                    // `   - oldham` under `  - derby`: YAML reads
+                    // `derby - oldham`, one entry.
+                    problems.push(
+                        misindented_entry(
+                            indent - column,
+                            text,
+                            above,
+                            *above_line,
+                            line_index,
+                            at(indent, line.len() - indent),
+                        )
+                        .on_line(line_index),
+                    );
+                    plain_entry = None;
+                } else {
+                    plain_entry = entry
+                        .filter(|text| is_plain_text(text))
+                        .map(|text| (indent, text.to_string(), line_index));
+                }
             }
             // The line's key, and whether it is explicit (`? key`).
             let key = match indent {
@@ -767,6 +795,51 @@ fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usi
         message,
         format!(
             "start the line with {spaces} spaces, so that `{name}` is exactly under `{under}`: YAML reads what belongs together from the indentation"
+        ),
+    )
+}
+
+/// The text of a list entry (`- derby` gives `derby`), without a comment.
+fn list_entry_text(line: &str) -> Option<&str> {
+    let text = line.strip_prefix("- ")?.trim_start();
+    let text = match text.find(" #") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    Some(text.trim_end()).filter(|text| !text.is_empty())
+}
+
+/// Whether a list entry's text is plain text, which YAML continues on a
+/// line indented further (not quoted, not a list, a map or a `key: value`).
+fn is_plain_text(text: &str) -> bool {
+    !text.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '-', '?', ':'])
+        && !text.contains(": ")
+        && !text.ends_with(':')
+}
+
+/// A list entry indented further than the entry of plain text above it.
+fn misindented_entry(
+    spaces: usize,
+    text: &str,
+    above: &str,
+    above_line: usize,
+    line_index: usize,
+    range: Range<usize>,
+) -> Problem {
+    let (more, the_spaces) = if spaces == 1 {
+        ("one space".to_string(), "the space".to_string())
+    } else {
+        (format!("{spaces} spaces"), format!("{spaces} spaces"))
+    };
+    Problem::new(
+        range,
+        format!(
+            "line {} is indented {more} more than the entry above it (line {}), so YAML reads `{above} - {text}` as one entry",
+            file_line(line_index),
+            file_line(above_line)
+        ),
+        format!(
+            "remove {the_spaces} before `- {text}`, so that its `-` is exactly under the `-` above it"
         ),
     )
 }
@@ -1297,6 +1370,42 @@ mod tests {
     }
 
     /// The messages of the problems `scan` finds in `yaml`.
+    // Regression: `   - oldham` one space further than `  - derby` above
+    // it was "unknown area `derby - oldham`".
+    #[test]
+    fn a_list_entry_indented_further_than_the_one_above_is_named() {
+        let (_, problems) = scan("areas:\n  - derby\n   - oldham\n", 0);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "line 4 is indented one space more than the entry above it (line 3), so YAML reads `derby - oldham` as one entry"
+        );
+        assert_eq!(
+            problems[0].hint,
+            "remove the space before `- oldham`, so that its `-` is exactly under the `-` above it"
+        );
+        assert_eq!(problems[0].range, 20..28);
+        assert_eq!(problems[0].skip, Some(0..3));
+        assert_eq!(
+            messages("priorities:\n- early-years # first\n   - maths\n")[0],
+            "line 4 is indented 3 spaces more than the entry above it (line 3), so YAML reads `early-years - maths` as one entry"
+        );
+        // Entries that line up, and lists under a map entry, are fine.
+        for yaml in [
+            "areas:\n  - derby\n  - oldham\n",
+            "extra:\n  people:\n    - name: A\n      - x\n",
+            "extra:\n  - \"a\"\n  - b\n",
+            "areas:\n  - derby\n  -   oldham\n",
+        ] {
+            assert!(
+                !messages(yaml)
+                    .iter()
+                    .any(|m| m.contains("more than the entry")),
+                "{yaml}"
+            );
+        }
+    }
+
     fn messages(yaml: &str) -> Vec<String> {
         scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
     }
