@@ -274,6 +274,7 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
     // Each round hides one broken key, so this ends after at most keys.len() + 1 rounds.
     for _ in 0..=keys.len() {
         let text = hidden.apply(yaml);
+        let text = super::syntax::join_surrogates(&text).unwrap_or(text);
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
             Ok(front_matter) => return (front_matter.unwrap_or_default(), errors),
             Err(error) => {
@@ -281,6 +282,7 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
                 explain_quote_inside_quotes(&mut field_error, &text);
                 explain_unreadable(&mut field_error, &text);
                 super::syntax::explain(&mut field_error, &text);
+                indented_key_after_value(&mut field_error, &text, keys);
                 let key = key_at(
                     keys,
                     yaml,
@@ -298,6 +300,62 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
     (FrontMatter::default(), errors)
 }
 
+/// `date: 2018-03-01` with `  summary: S` indented below it: the parser
+/// reads `2018-03-01 summary` as the date (or `active funding` as the
+/// status, `true funder` as `draft`) and the value is refused before the
+/// colon is reached. The mistake is the indented key, as after text.
+fn indented_key_after_value(error: &mut FieldError, text: &str, keys: &[TopKey]) {
+    let Some(field) = error.field.as_deref() else {
+        return;
+    };
+    let Some(key) = keys.iter().find(|k| k.name == field && k.entry.is_none()) else {
+        return;
+    };
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let Some(first) = lines.get(key.lines.start) else {
+        return;
+    };
+    let Some((_, value)) = first.split_once(':') else {
+        return;
+    };
+    let value = value.trim();
+    if first.starts_with(['?', ' '])
+        || value.is_empty()
+        || value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#'])
+    {
+        return;
+    }
+    for (index, line) in lines
+        .iter()
+        .enumerate()
+        .take(key.lines.end)
+        .skip(key.lines.start + 1)
+    {
+        let indent = line.len() - line.trim_start().len();
+        let entry = line.trim_start();
+        if entry.is_empty() || entry.starts_with('#') {
+            continue;
+        }
+        let Some((name, _)) = entry
+            .split_once(": ")
+            .or_else(|| entry.strip_suffix(':').map(|name| (name, "")))
+        else {
+            return;
+        };
+        let name = name.trim();
+        if indent == 0 || !ALL_KEYS.contains(&name) {
+            return;
+        }
+        error.position = Some((index + 1, indent + 1));
+        error.swallowed_key = Some(name.to_string());
+        error.message = format!("`{name}` is indented, so YAML reads it as part of the line above");
+        error.hint = Some(format!(
+            "remove the spaces before `{name}:` so that it starts at the left margin"
+        ));
+        return;
+    }
+}
+
 /// Where an error that names a key of `key: value` lines (`title` is
 /// empty) is, when the parser places it on another key's line: where it
 /// found the next token, after `? title` without its `: ` line. It is then
@@ -311,9 +369,12 @@ fn at_the_named_key(
     let Some(key) = keys.iter().find(|k| k.name == named && k.entry.is_none()) else {
         return position;
     };
-    let elsewhere = position
-        .and_then(|(line, _)| key_at_line(keys, line))
-        .is_some_and(|k| k.name != key.name);
+    // On another key's line, or past the last key (`? title` as the last
+    // line, where the parser stops at the end of the block).
+    let elsewhere = position.is_some_and(|(line, _)| match key_at_line(keys, line) {
+        Some(k) => k.name != key.name,
+        None => line > key.lines.end,
+    });
     match yaml.split('\n').nth(key.lines.start) {
         Some(text) if elsewhere => Some((key.lines.start + 1, text.trim_end().chars().count() + 1)),
         _ => position,
@@ -621,12 +682,14 @@ fn entry_key(text: &str) -> Option<&str> {
 fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
     let error_line = error.position.map_or(lines.len(), |(line, _)| line);
     for (i, line) in lines.iter().enumerate().take(error_line) {
-        if leading_spaces(line) != 0 {
-            continue;
-        }
-        let Some((key, value)) = line.split_once(": ") else {
+        // A key of a map under a key (`extra:`) is at its own indentation.
+        let indent = leading_spaces(line);
+        let Some((key, value)) = line[indent..].split_once(": ") else {
             continue;
         };
+        if indent > 0 && (key.is_empty() || key.starts_with(['-', '#', '"', '\'', '?'])) {
+            continue;
+        }
         // `: value` after `? key` (an explicit key) is that key's value.
         let name = match key {
             "" => match lines[..i]
@@ -642,11 +705,12 @@ fn explain_left_open(error: &mut FieldError, lines: &[&str]) {
         let next_is_key = lines[i + 1..]
             .iter()
             .find(|l| !l.trim().is_empty())
-            .is_none_or(|l| leading_spaces(l) == 0);
+            .is_none_or(|l| leading_spaces(l) <= indent);
         if !next_is_key {
             continue;
         }
-        let value_column = key.chars().count() + 2 + (value.len() - value.trim_start().len());
+        let value_column =
+            indent + key.chars().count() + 2 + (value.len() - value.trim_start().len());
         let value = value.trim_start();
         let (message, hint) = match value.chars().next() {
             Some(q @ ('"' | '\'')) if !closes_quote(&value[1..], q) => (
@@ -1297,6 +1361,53 @@ mod tests {
         assert!(expands_too_far(&tagged));
     }
 
+    // Regression: a key indented by mistake after a date, a status, a
+    // number, `areas: all` or a yes/no was read into that value (`date`
+    // "must be a date without a time, not `2018-03-01 summary`", with a
+    // help that changed nothing).
+    #[test]
+    fn a_key_indented_after_a_value_that_is_not_text_is_named() {
+        for (yaml, key, line) in [
+            ("date: 2018-03-01\n  summary: S\ntitle: T\n", "summary", 2),
+            ("title: T\nstatus: active\n  funding: 1000\n", "funding", 3),
+            ("funding: 1000\n  funder: DfE\n", "funder", 2),
+            ("areas: all\n  priorities: [early-years]\n", "priorities", 2),
+            ("draft: true\n\n  date: 2018-03-01\n", "date", 3),
+        ] {
+            let (_, errors) = parse_all(yaml);
+            let found: Vec<_> = errors
+                .iter()
+                .map(|e| (e.message.as_str(), e.hint.as_deref(), e.position))
+                .collect();
+            let message =
+                format!("`{key}` is indented, so YAML reads it as part of the line above");
+            let hint =
+                format!("remove the spaces before `{key}:` so that it starts at the left margin");
+            assert_eq!(
+                found,
+                [(message.as_str(), Some(hint.as_str()), Some((line, 3)))],
+                "{yaml}"
+            );
+            assert_eq!(errors[0].swallowed_key.as_deref(), Some(key));
+        }
+    }
+
+    // Regression: `tags: [a, b` left open under `extra:` was "the list of
+    // `extra` has an entry that is not followed by a comma", with an
+    // `areas:` example.
+    #[test]
+    fn a_list_left_open_under_a_key_is_named_by_its_own_key() {
+        let (_, errors) = parse_all("title: T\nextra:\n  tags: [a, b\n  other: 1\n");
+        assert_eq!(errors[0].message, "the list of `tags` is never closed");
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("end it with `]` on the same line: tags: [a, b]")
+        );
+        assert_eq!(errors[0].position, Some((3, 9)));
+        let (_, errors) = parse_all("extra:\n  tags: {a: 1\n  other: 1\n");
+        assert_eq!(errors[0].message, "the map of `tags` is never closed");
+    }
+
     fn parse_all(yaml: &str) -> (FrontMatter, Vec<FieldError>) {
         let (keys, problems) = scan(yaml, 0);
         assert!(problems.is_empty(), "{problems:?}");
@@ -1320,6 +1431,16 @@ mod tests {
             .collect();
         assert_eq!(found, [("`title` is empty", Some((1, 8)))]);
         assert!(front_matter.date.is_some() && front_matter.draft.is_some());
+        // Regression: `? organisation` without its value as the last line
+        // was placed past the block, and every other key left unread.
+        let (front_matter, errors) = parse_all("title: T\ndate: 2018-03-01\n? organisation\n");
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| (e.message.as_str(), e.position))
+            .collect();
+        assert_eq!(found, [("`organisation` is empty", Some((3, 15)))]);
+        assert_eq!(front_matter.title.as_deref(), Some("T"));
+        assert!(front_matter.date.is_some());
         let (_, errors) = parse_all("? title\n: \"Careers fair\ndate: 2018-03-01\n");
         assert_eq!(
             errors[0].message,

@@ -306,6 +306,12 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
     // then the line it came on.
     let mut explicit_value_pending = false;
     let mut explicit_value_line: Option<usize> = None;
+    // After a `?` alone on its line, that line: the key is on the next line,
+    // indented.
+    let mut bare_explicit: Option<usize> = None;
+    // The latest line of a list entry of plain text (`  - derby`): the
+    // column of its `-`, its text and its line.
+    let mut plain_entry: Option<(usize, String, usize)> = None;
 
     for (line_index, (line_start, raw_line)) in LineIter::new(yaml, 0).enumerate() {
         let line = raw_line.trim_end_matches('\r');
@@ -375,6 +381,31 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
             } else if let Some(misaligned) = indentation.line(line, line_index) {
                 problems.push(misaligned_key(misaligned, at).on_line(line_index));
             }
+            if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                let entry = list_entry_text(&line[indent..]);
+                if let (Some((column, above, above_line)), Some(text)) = (&plain_entry, entry)
+                    && indent > *column
+                {
+                    // `   - oldham` under `  - derby`: YAML reads
+                    // `derby - oldham`, one entry.
+                    problems.push(
+                        misindented_entry(
+                            indent - column,
+                            text,
+                            above,
+                            *above_line,
+                            line_index,
+                            at(indent, line.len() - indent),
+                        )
+                        .on_line(line_index),
+                    );
+                    plain_entry = None;
+                } else {
+                    plain_entry = entry
+                        .filter(|text| is_plain_text(text))
+                        .map(|text| (indent, text.to_string(), line_index));
+                }
+            }
             // The line's key, and whether it is explicit (`? key`).
             let key = match indent {
                 0 => top_level_key(line)
@@ -382,6 +413,34 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     .or_else(|| explicit_key(line).map(|key| (key, true))),
                 _ => None,
             };
+            // `?` alone, then the key on the next line, indented: the key
+            // is read as if it followed the `? `.
+            let bare_key = match bare_explicit {
+                Some(_) if line.trim().is_empty() || line.trim_start().starts_with('#') => None,
+                Some(first) => {
+                    bare_explicit = None;
+                    (indent > 0)
+                        .then(|| explicit_key(&format!("? {}", &line[indent..])))
+                        .flatten()
+                        .map(|(name, range)| {
+                            (
+                                name,
+                                range.start - 2 + indent..range.end - 2 + indent,
+                                first,
+                            )
+                        })
+                }
+                None => None,
+            };
+            if key.is_none() && indent == 0 && is_bare_explicit(line) {
+                bare_explicit = Some(line_index);
+            }
+            let key = key.or_else(|| {
+                bare_key
+                    .as_ref()
+                    .map(|(name, range, _)| ((name.clone(), range.clone()), true))
+            });
+            let first_line = bare_key.as_ref().map_or(line_index, |(_, _, first)| *first);
             if let Some(((name, name_range), explicit)) = key {
                 if name == "<<" {
                     problems.push(Problem::new(
@@ -414,7 +473,7 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                         name,
                         key: at(name_range.start, name_range.len()),
                         value: offset + line_start + value_start..offset + line_start + line.len(),
-                        lines: line_index..line_index + 1,
+                        lines: first_line..line_index + 1,
                         entry: None,
                     });
                 }
@@ -438,6 +497,8 @@ pub fn scan(yaml: &str, offset: usize) -> (Vec<TopKey>, Vec<Problem>) {
                     )
                     .on_line(line_index),
                 );
+            } else if bare_explicit == Some(line_index) {
+                // `?` alone: its key is on the next line.
             } else if indent == 0
                 && !is_allowed_unkeyed(line)
                 // Front matter written as one `{…}` map, as JSON is.
@@ -734,6 +795,51 @@ fn misaligned_key(misaligned: Misaligned, at: impl Fn(usize, usize) -> Range<usi
         message,
         format!(
             "start the line with {spaces} spaces, so that `{name}` is exactly under `{under}`: YAML reads what belongs together from the indentation"
+        ),
+    )
+}
+
+/// The text of a list entry (`- derby` gives `derby`), without a comment.
+fn list_entry_text(line: &str) -> Option<&str> {
+    let text = line.strip_prefix("- ")?.trim_start();
+    let text = match text.find(" #") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    Some(text.trim_end()).filter(|text| !text.is_empty())
+}
+
+/// Whether a list entry's text is plain text, which YAML continues on a
+/// line indented further (not quoted, not a list, a map or a `key: value`).
+fn is_plain_text(text: &str) -> bool {
+    !text.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '-', '?', ':'])
+        && !text.contains(": ")
+        && !text.ends_with(':')
+}
+
+/// A list entry indented further than the entry of plain text above it.
+fn misindented_entry(
+    spaces: usize,
+    text: &str,
+    above: &str,
+    above_line: usize,
+    line_index: usize,
+    range: Range<usize>,
+) -> Problem {
+    let (more, the_spaces) = if spaces == 1 {
+        ("one space".to_string(), "the space".to_string())
+    } else {
+        (format!("{spaces} spaces"), format!("{spaces} spaces"))
+    };
+    Problem::new(
+        range,
+        format!(
+            "line {} is indented {more} more than the entry above it (line {}), so YAML reads `{above} - {text}` as one entry",
+            file_line(line_index),
+            file_line(above_line)
+        ),
+        format!(
+            "remove {the_spaces} before `- {text}`, so that its `-` is exactly under the `-` above it"
         ),
     )
 }
@@ -1104,6 +1210,15 @@ fn indicator(line: &str, c: char) -> Option<usize> {
     Some(line.len() - rest.trim_start_matches([' ', '\t']).len())
 }
 
+/// Whether a line is YAML's `?` alone (an explicit key whose key is on the
+/// next line), perhaps with a comment.
+fn is_bare_explicit(line: &str) -> bool {
+    indicator(line, '?').is_some_and(|start| {
+        let rest = line[start..].trim_end();
+        rest.is_empty() || rest.starts_with('#')
+    })
+}
+
 /// The key of a line such as `? title` (YAML's explicit key, whose value is
 /// on the next line, `: "Careers fair"`), with its byte range; `None` for a
 /// key that is not plain text or quoted text (a list, a map, a block).
@@ -1255,6 +1370,42 @@ mod tests {
     }
 
     /// The messages of the problems `scan` finds in `yaml`.
+    // Regression: `   - oldham` one space further than `  - derby` above
+    // it was "unknown area `derby - oldham`".
+    #[test]
+    fn a_list_entry_indented_further_than_the_one_above_is_named() {
+        let (_, problems) = scan("areas:\n  - derby\n   - oldham\n", 0);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "line 4 is indented one space more than the entry above it (line 3), so YAML reads `derby - oldham` as one entry"
+        );
+        assert_eq!(
+            problems[0].hint,
+            "remove the space before `- oldham`, so that its `-` is exactly under the `-` above it"
+        );
+        assert_eq!(problems[0].range, 20..28);
+        assert_eq!(problems[0].skip, Some(0..3));
+        assert_eq!(
+            messages("priorities:\n- early-years # first\n   - maths\n")[0],
+            "line 4 is indented 3 spaces more than the entry above it (line 3), so YAML reads `early-years - maths` as one entry"
+        );
+        // Entries that line up, and lists under a map entry, are fine.
+        for yaml in [
+            "areas:\n  - derby\n  - oldham\n",
+            "extra:\n  people:\n    - name: A\n      - x\n",
+            "extra:\n  - \"a\"\n  - b\n",
+            "areas:\n  - derby\n  -   oldham\n",
+        ] {
+            assert!(
+                !messages(yaml)
+                    .iter()
+                    .any(|m| m.contains("more than the entry")),
+                "{yaml}"
+            );
+        }
+    }
+
     fn messages(yaml: &str) -> Vec<String> {
         scan(yaml, 0).1.into_iter().map(|p| p.message).collect()
     }

@@ -71,6 +71,8 @@ pub fn explain(error: &mut FieldError, yaml: &str) {
     let context_line = parsed.context_mark.filter(|_| same_lines);
     let explained = match parsed.problem {
         p if p.starts_with("found a tab character") => tab(error, &lines),
+        "unknown anchor" => unknown_anchor(error, &lines),
+        "found invalid Unicode character escape code" => lone_surrogate(error, &lines),
         "did not find expected hexadecimal number" | "found unknown escape character" => {
             backslash(error, &lines)
         }
@@ -106,6 +108,221 @@ pub fn explain(error: &mut FieldError, yaml: &str) {
         error.message = format!("{UNREADABLE}{}", parsed.problem);
         error.hint = Some(GENERIC_HINT.to_string());
     }
+}
+
+/// The block with each surrogate pair written as two escapes in double
+/// quotes (`"\ud83d\ude00"`, as JSON writers write a character beyond
+/// U+FFFF) rewritten as the one escape YAML reads (`"\U0001F600"`). Each
+/// pair is two characters shorter: as many spaces are added after the
+/// closing quotation mark (or at the end of the line), so the columns of
+/// what follows stay as written. `None` when there is nothing to rewrite.
+pub fn join_surrogates(yaml: &str) -> Option<String> {
+    if !yaml.contains("\\u") {
+        return None;
+    }
+    let mut out = String::with_capacity(yaml.len());
+    let mut changed = false;
+    let mut double = false;
+    let mut single = false;
+    for raw in yaml.split_inclusive('\n') {
+        let body = raw.trim_end_matches(['\n', '\r']);
+        let ending = &raw[body.len()..];
+        let mut deficit = 0;
+        // Whether a quotation mark here would start a quoted value: only
+        // indicators (`- `, `? `, `: `, `[`, `{`, `,`) are before it.
+        let mut token_start = true;
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if double {
+                match c {
+                    '\\' => {
+                        if let Some(pair) = surrogate_pair(&body[i..]) {
+                            out.push_str(&format!("\\U{pair:08X}"));
+                            deficit += 2;
+                            changed = true;
+                            for _ in 0..11 {
+                                chars.next();
+                            }
+                            continue;
+                        }
+                        out.push('\\');
+                        if let Some((_, next)) = chars.next() {
+                            out.push(next);
+                        }
+                        continue;
+                    }
+                    '"' => {
+                        double = false;
+                        out.push('"');
+                        out.extend(std::iter::repeat_n(' ', deficit));
+                        deficit = 0;
+                        token_start = false;
+                        continue;
+                    }
+                    _ => {}
+                }
+                out.push(c);
+                continue;
+            }
+            if single {
+                if c == '\'' {
+                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                        out.push_str("''");
+                        continue;
+                    }
+                    single = false;
+                    token_start = false;
+                }
+                out.push(c);
+                continue;
+            }
+            let after_space = i == 0 || body[..i].ends_with([' ', '\t']);
+            let next_blank = body[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_none_or(|n| n == ' ' || n == '\t');
+            match c {
+                '#' if after_space => {
+                    out.push_str(&body[i..]);
+                    break;
+                }
+                '"' if token_start => double = true,
+                '\'' if token_start => single = true,
+                ' ' | '\t' => {}
+                '[' | '{' | ',' => token_start = true,
+                '-' | '?' | ':' if next_blank && (token_start || c == ':') => token_start = true,
+                _ => token_start = false,
+            }
+            out.push(c);
+        }
+        if deficit > 0 && !out.ends_with('\\') {
+            // Spaces at the end of a line of quoted text are not part of it.
+            out.extend(std::iter::repeat_n(' ', deficit));
+        }
+        out.push_str(ending);
+    }
+    changed.then_some(out)
+}
+
+/// The character of a surrogate pair written as two escapes at the start
+/// of `text` (`\ud83d\ude00`).
+fn surrogate_pair(text: &str) -> Option<u32> {
+    let unit = |at: usize| -> Option<u32> {
+        let escape = text.get(at..at + 6)?;
+        let hex = escape.strip_prefix("\\u")?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let high = unit(0).filter(|u| (0xD800..0xDC00).contains(u))?;
+    let low = unit(6).filter(|u| (0xDC00..0xE000).contains(u))?;
+    Some(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+}
+
+/// `\ud83d` alone: half of a character beyond U+FFFF, without its other
+/// half (a pair is joined by [`join_surrogates`]).
+fn lone_surrogate(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let before: String = text.chars().take(column + 1).collect();
+    let Some(slash) = before.rfind("\\u") else {
+        return false;
+    };
+    let Some(escape) = text.get(slash..slash + 6) else {
+        return false;
+    };
+    let Ok(unit) = u32::from_str_radix(&escape[2..], 16) else {
+        return false;
+    };
+    if !(0xD800..0xE000).contains(&unit) {
+        return false;
+    }
+    error.position = Some((line, column_of(text, slash)));
+    let name = match error.field.as_deref() {
+        Some(name) => format!("`{name}`"),
+        None => "the value".to_string(),
+    };
+    error.message =
+        format!("{name} has `{escape}`, half of a character's code without the other half");
+    error.hint = Some(format!(
+        "write the character itself in place of `{escape}` (e.g. 😀 or é, typed or pasted in)"
+    ));
+    true
+}
+
+/// `*contcat` where no `&contcat` above defines it: a typo of an anchor's
+/// name, an alias before its anchor, or text that starts with `*`.
+fn unknown_anchor(error: &mut FieldError, lines: &[&str]) -> bool {
+    let Some((line, column, text)) = error_line(error, lines) else {
+        return false;
+    };
+    let start = text
+        .char_indices()
+        .nth(column - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let Some(star) = text[..(start + 1).min(text.len())]
+        .rfind('*')
+        .or_else(|| text[start..].find('*').map(|i| start + i))
+    else {
+        return false;
+    };
+    let name_of = |rest: &str| -> String {
+        rest.chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect()
+    };
+    let name = name_of(&text[star + 1..]);
+    if name.is_empty() {
+        return false;
+    }
+    // The anchors (`&name`) in the block, with their 0-based lines.
+    let mut anchors: Vec<(String, usize)> = Vec::new();
+    for (index, l) in lines.iter().enumerate() {
+        for (i, _) in l.match_indices('&') {
+            let starts_token = i == 0 || l[..i].ends_with([' ', '\t', '[', '{', ',']);
+            let anchor = name_of(&l[i + 1..]);
+            if starts_token && !anchor.is_empty() {
+                anchors.push((anchor, index));
+            }
+        }
+    }
+    let above: Vec<&str> = anchors
+        .iter()
+        .filter(|(_, index)| *index < line - 1)
+        .map(|(anchor, _)| anchor.as_str())
+        .collect();
+    error.position = Some((line, column_of(text, star)));
+    error.message =
+        format!("`*{name}` repeats a value marked `&{name}`, but no `&{name}` above defines it");
+    let mut hint = match anchors
+        .iter()
+        .find(|(anchor, index)| *anchor == name && *index >= line - 1)
+    {
+        Some((_, index)) => format!(
+            "`&{name}` is on line {}, below it: a value can only be repeated after it is marked, so move the line with `&{name}` above this one",
+            super::frontmatter::file_line(*index)
+        ),
+        None => match crate::diagnostics::did_you_mean(&name, above.iter().copied()) {
+            Some(near) => format!("if you meant the value marked `&{near}`, write *{near}"),
+            None => String::new(),
+        },
+    };
+    if !hint.is_empty() {
+        hint.push_str("; ");
+    }
+    let value = text[star..].trim_end();
+    let value = value
+        .find([',', ']', '}'])
+        .filter(|_| text[..star].contains(['[', '{']))
+        .map_or(value, |end| value[..end].trim_end());
+    hint.push_str(&format!(
+        "text that starts with `*` must be in quotation marks: \"{value}\""
+    ));
+    error.hint = Some(hint);
+    true
 }
 
 /// The 0-based line the error is on, and its text.
@@ -167,6 +384,32 @@ fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
     } else {
         name.to_string()
     };
+    if text[slash + 1..].starts_with('\'') {
+        // `"Derby\'s fair"`: the backslash of other languages, which
+        // double quotes do not need (doubling it would show it).
+        error.message = format!(
+            "{shown} has a backslash before an apostrophe (\\'), which YAML does not accept in double quotes"
+        );
+        let example = quoted_around(text, slash).map(|(start, end)| {
+            let fixed = text[start..end].replace("\\'", "'");
+            let before = text[..start].trim_end();
+            let key = if before.ends_with(':') && !before.trim_start().starts_with(['{', '"']) {
+                key_and_value(text).map(|(key, _)| key.to_string())
+            } else {
+                None
+            };
+            match (key, error.field.as_deref()) {
+                (Some(key), _) => format!(": {key}: {fixed}"),
+                (None, Some(field)) if before.ends_with(':') => format!(": \"{field}\": {fixed}"),
+                _ => format!(": {fixed}"),
+            }
+        });
+        error.hint = Some(format!(
+            "remove the backslash, as an apostrophe needs none in double quotes{}",
+            example.unwrap_or_default()
+        ));
+        return true;
+    }
     error.message = format!(
         "{shown} has a backslash (\\) in double quotes, where it starts an escape such as \\n"
     );
@@ -181,6 +424,22 @@ fn backslash(error: &mut FieldError, lines: &[&str]) -> bool {
         example.unwrap_or_default()
     ));
     true
+}
+
+/// The double-quoted text around byte `at` of `line`: from its opening
+/// quotation mark to just after its closing one.
+fn quoted_around(line: &str, at: usize) -> Option<(usize, usize)> {
+    let start = line[..at].rfind('"')?;
+    let bytes = line.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some((start, i + 1)),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A value that starts with a character YAML reserves: `*` (an alias), `&`
@@ -494,6 +753,93 @@ mod tests {
         ] {
             assert_eq!(super::curly_quoted(quotations), None, "{quotations}");
         }
+    }
+
+    // Regression: JSON written by tools (Python's json.dumps, PHP) gives a
+    // character beyond U+FFFF as two escapes, a surrogate pair, which YAML
+    // refused ("found invalid Unicode character escape code").
+    #[test]
+    fn surrogate_pairs_are_read_as_the_one_character() {
+        let yaml = "{\"title\": \"Emoji \\ud83d\\uDE00 and \\ud83c\\udf89\", \"summary\": 'a \\ud83d\\ude00'}\n";
+        let (keys, problems) = scan(yaml, 0);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (front_matter, errors) = parse(yaml, &keys, Default::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(front_matter.title.as_deref(), Some("Emoji 😀 and 🎉"));
+        // Single quotes have no escapes: left as written.
+        assert_eq!(front_matter.summary.as_deref(), Some("a \\ud83d\\ude00"));
+        // Columns after a pair stay as written.
+        let (message, _, position) = first_error("title: \"\\ud83d\\ude00\" x\n");
+        assert!(message.contains("after"), "{message}");
+        assert_eq!(position.0, 1);
+        let (_, _, position) =
+            first_error("{\"title\": \"\\ud83d\\ude00\", \"summary\": \"\\q\"}\n");
+        assert_eq!(position, (1, 39));
+    }
+
+    #[test]
+    fn a_lone_surrogate_says_to_write_the_character() {
+        let (message, hint, position) = first_error("title: \"Emoji \\ud83d!\"\n");
+        assert_eq!(
+            message,
+            "`title` has `\\ud83d`, half of a character's code without the other half"
+        );
+        assert!(hint.contains("write the character itself"), "{hint}");
+        assert_eq!(position, (1, 15));
+    }
+
+    // Regression: `"Derby\'s fair"` was told to write `'Derby\''s fair'`
+    // or `"Derby\\'s fair"`, both of which show the backslash.
+    #[test]
+    fn a_backslash_before_an_apostrophe_is_to_be_removed() {
+        let (message, hint, position) = first_error("title: \"Derby\\'s fair\"\n");
+        assert_eq!(
+            message,
+            "`title` has a backslash before an apostrophe (\\'), which YAML does not accept in double quotes"
+        );
+        assert_eq!(
+            hint,
+            "remove the backslash, as an apostrophe needs none in double quotes: title: \"Derby's fair\""
+        );
+        assert_eq!(position, (1, 14));
+        let (_, hint, position) =
+            first_error("{\"title\": \"Derby\\'s fair\", \"date\": \"2018-03-01\"}\n");
+        assert_eq!(
+            hint,
+            "remove the backslash, as an apostrophe needs none in double quotes: \"title\": \"Derby's fair\""
+        );
+        assert_eq!(position, (1, 17));
+    }
+
+    // Regression: an alias to an anchor not defined (a typo, an alias
+    // above its anchor, text starting with `*`) was "the front matter is
+    // not valid YAML: unknown anchor" with a help about colons.
+    #[test]
+    fn an_alias_without_its_anchor_is_named() {
+        let (message, hint, position) =
+            first_error("extra:\n  contact: &contact a@b.c\n  again: *contcat\n");
+        assert_eq!(
+            message,
+            "`*contcat` repeats a value marked `&contcat`, but no `&contcat` above defines it"
+        );
+        assert_eq!(
+            hint,
+            "if you meant the value marked `&contact`, write *contact; text that starts with `*` must be in quotation marks: \"*contcat\""
+        );
+        assert_eq!(position, (3, 10));
+        let (_, hint, position) = first_error("title: T\npriorities: [*ey, b]\n");
+        assert_eq!(
+            hint,
+            "text that starts with `*` must be in quotation marks: \"*ey\""
+        );
+        assert_eq!(position, (2, 14));
+        let (_, hint, _) = first_error("extra:\n  b: *ey\n  a: &ey 1\n");
+        assert!(
+            hint.starts_with(
+                "`&ey` is on line 4, below it: a value can only be repeated after it is marked"
+            ),
+            "{hint}"
+        );
     }
 
     /// The message, hint and (line, column) of the first error of `yaml`.

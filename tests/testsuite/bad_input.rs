@@ -125,6 +125,7 @@ overlay_cases!(
     link_to_draft,
     merge_key,
     misindented_nested_key,
+    misread_lines_and_escapes,
     missing_anchor,
     missing_link_target,
     missing_required,

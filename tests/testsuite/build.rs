@@ -212,6 +212,22 @@ fn explicit_keys_are_read_as_yaml_reads_them() {
     assert!(page.contains("1 January 2018"));
 }
 
+// Regression: `?` alone on its line, with the key on the next line
+// indented, was refused as a line with no key and a title left empty.
+#[test]
+fn an_explicit_key_on_the_line_after_its_question_mark_is_read() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/explicit.md",
+        "---\n?\n  title\n: \"Careers fair, key below\"\ndate: 2018-03-01\n? # the summary\n  'summary'\n: S\nareas: [derby]\n---\n\nText.\n",
+    );
+    let build = site.expect(&["build"], 0);
+    assert!(!build.stderr.contains("warning"), "{}", build.stderr);
+    let page = site.read("public/announcements/explicit/index.html");
+    assert!(page.contains("<title>Careers fair, key below"), "{page}");
+    assert!(page.contains("1 March 2018"));
+}
+
 // What YAML reads in front matter written as JSON, the way a writer used
 // to JSON or a tool writes it, is read as meant.
 #[test]
