@@ -212,6 +212,12 @@ impl Scanner<'_> {
                     let yaml = self.yaml;
                     let start = self.pos;
                     let key = self.key(owner)?;
+                    if self.pos == start {
+                        // Nothing read: step over the character, so that
+                        // this always ends.
+                        self.pos += yaml[self.pos..].chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
                     if !expecting && let Some((previous_key, previous_range)) = &previous {
                         self.missing_comma(previous_key, previous_range.clone(), &key.name, owner);
                     }
@@ -477,7 +483,14 @@ impl Scanner<'_> {
                     expecting = true;
                 }
                 Some(_) => {
+                    let before = self.pos;
                     let item = self.value(owner, "", true)?;
+                    if self.pos == before {
+                        // Nothing read: step over the character, so that
+                        // this always ends.
+                        self.pos += yaml[self.pos..].chars().next().map_or(1, char::len_utf8);
+                        continue;
+                    }
                     if !expecting && let Some(previous) = &previous {
                         let before = &yaml[previous.clone()];
                         let after = yaml[item.clone()].lines().next().unwrap_or("");
@@ -652,7 +665,9 @@ impl Scanner<'_> {
             }
         }
         let end = start + yaml[start..i].trim_end().len();
-        self.pos = end;
+        // Only blanks YAML does not skip (a no-break space): read past
+        // them, or the list or map reading this would never move on.
+        self.pos = if end > start { end } else { i };
         if let Some(colon) = colon {
             let (quoted, quotes) = quote(&yaml[start..end]);
             self.report(
@@ -982,6 +997,27 @@ mod tests {
 
     // Any text cut short, or with a character left out or doubled, gives
     // problems or none, never a panic or a scan that does not end.
+    /// Regression (found by fuzzing): a no-break space after the last
+    /// comma of a list left open made the reading of the list loop, each
+    /// round reporting a missing comma, until memory ran out.
+    #[test]
+    fn blanks_yaml_does_not_skip_end_the_reading() {
+        for yaml in [
+            "{\n  \"areas\": [\n    \"derby\",\u{a0}\n",
+            "{\n  \"areas\": [\"derby\", \u{a0}\u{2003}]\n}\n",
+            "{\u{a0}\n",
+            "{\"title\": \"T\", \u{a0}}\n",
+            "{\"areas\": [ : ]}\n",
+        ] {
+            let found = messages(yaml);
+            assert!(found.len() < 5, "{yaml:?}: {found:?}");
+        }
+        assert_eq!(
+            messages("{\n  \"areas\": [\n    \"derby\",\u{a0}\n"),
+            ["the list of `areas` is never closed"]
+        );
+    }
+
     #[test]
     fn no_mistake_makes_it_panic() {
         let json = "# x\n{\"title\": \"Café \\\" ‘a’\", 'b': 'it''s', c: d #e, f\n, \"g\": [1, {h: [“i”]}, j: k], “l”: m:n, o:\"p\"}\n...\n";
