@@ -511,3 +511,156 @@ fn the_quick_reader_reads_rendered_documents_as_pagefinds_parser_does() {
     );
     assert!(parsed == quick, "same names, different contents");
 }
+
+/// The quick reader against lol_html on random pages made of the pieces
+/// writers' Markdown and raw HTML give (well and badly nested tags, ids,
+/// entities, comments, ignored and excluded elements, meta and filters):
+/// the bundles of the two paths must be the same. (pagefind's own tests,
+/// which CI does not run, compare the readers' results page by page.)
+#[test]
+fn the_quick_reader_reads_random_pages_as_pagefinds_parser_does() {
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    let opening = [
+        "<p>",
+        "<h1>",
+        "<h2 id=\"a\">",
+        "<h3 id='b c'>",
+        "<div>",
+        "<div data-pagefind-ignore>",
+        "<span>",
+        "<em>",
+        "<strong>",
+        "<a href=\"/x/?a=1&amp;b=2\">",
+        "<code>",
+        "<li>",
+        "<ul>",
+        "<table>",
+        "<td>",
+        "<th>",
+        "<blockquote>",
+        "<pre>",
+        "<section>",
+        "<span data-pagefind-meta=\"m\">",
+        "<span data-pagefind-filter=\"f\">",
+        "<a class=\"heading-anchor\" href=\"#a\">",
+        "<nav>",
+        "<label>",
+        "<sup id=fn-1>",
+        "<b id=\"x\">",
+        "<div class=\"x footnote-back\">",
+    ];
+    let single = [
+        "<br>",
+        "<hr>",
+        "<img src=\"/a.png\" alt=\"An image\">",
+        "<!-- note -->",
+        "text",
+        " ",
+        "\n",
+        "Word.",
+        "?",
+        "&amp;",
+        "&lt;b&gt;",
+        "&nbsp;",
+        "£22",
+        "café",
+        "“quoted”",
+        "a < b",
+        "x)",
+        "schools",
+        "Derby",
+        "<P>",
+        "</p>",
+        "<script>x</script>",
+    ];
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let pages: Vec<(String, String)> = (0..1500)
+        .map(|i| {
+            let mut body = String::new();
+            let mut open: Vec<&str> = Vec::new();
+            for _ in 0..next(40) {
+                match next(3) {
+                    0 => {
+                        let tag = opening[next(opening.len())];
+                        body.push_str(tag);
+                        open.push(tag[1..].split([' ', '>']).next().expect("a name"));
+                    }
+                    1 if !open.is_empty() => {
+                        body.push_str(&format!("</{}>", open.pop().expect("open")));
+                    }
+                    _ => body.push_str(single[next(single.len())]),
+                }
+            }
+            while let Some(name) = open.pop() {
+                body.push_str(&format!("</{name}>"));
+            }
+            let html = format!(
+                "<!DOCTYPE html><html lang=\"en\"><body><h1 data-pagefind-meta=\"title\">Page {i}</h1>{body}</body></html>"
+            );
+            (format!("/random/{i}/"), html)
+        })
+        .collect();
+    let options = || {
+        PagefindServiceConfig::builder()
+            .force_language("en".to_string())
+            .exclude_selectors(vec![
+                ".heading-anchor".to_string(),
+                ".footnote-back".to_string(),
+            ])
+            .build()
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let mut one_by_one = PagefindIndex::new(Some(options())).expect("an index");
+    let quickly = pages
+        .iter()
+        .filter(|(_, html)| one_by_one.reads_quickly(html))
+        .count();
+    assert!(
+        quickly > 500,
+        "the quick reader reads {quickly} of 1,500 pages"
+    );
+    let parsed = runtime.block_on(async {
+        for (url, html) in pages.clone() {
+            one_by_one
+                .add_html_file(None, Some(url), html)
+                .await
+                .expect("a page indexed");
+        }
+        one_by_one.get_files().await.expect("the files")
+    });
+    let mut batch = PagefindIndex::new(Some(options())).expect("an index");
+    batch.add_html_files(pages).expect("pages indexed");
+    let quick = runtime.block_on(batch.take_files()).expect("the files");
+    let unpacked = |files: Vec<pagefind::api::SyntheticFile>| -> BTreeMap<String, Vec<u8>> {
+        files
+            .into_iter()
+            .filter(|file| {
+                file.filename
+                    .extension()
+                    .is_some_and(|e| e.to_string_lossy().starts_with("pf_"))
+            })
+            .map(|file| {
+                (
+                    file.filename.to_string_lossy().into_owned(),
+                    unpack(&file.contents),
+                )
+            })
+            .collect()
+    };
+    let (parsed, quick) = (unpacked(parsed), unpacked(quick));
+    assert_eq!(
+        parsed.keys().collect::<Vec<_>>(),
+        quick.keys().collect::<Vec<_>>()
+    );
+    assert!(parsed == quick, "same names, different contents");
+}
