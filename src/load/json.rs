@@ -153,6 +153,30 @@ impl Scanner<'_> {
         self.problems.len() - 1
     }
 
+    /// A `//` or `/* */` comment, which some tools write in JSON: YAML
+    /// reads it as text (a key). Reported and hidden from the parser, and
+    /// the entries after it read on.
+    fn js_comment(&mut self) {
+        let start = self.pos;
+        let rest = &self.yaml[start..];
+        let (mark, end) = if rest.starts_with("//") {
+            ("//", rest.find('\n').map_or(self.yaml.len(), |n| start + n))
+        } else {
+            (
+                "/* */",
+                rest.find("*/").map_or(self.yaml.len(), |n| start + n + 2),
+            )
+        };
+        let mut problem = Problem::new(
+            self.offset + start..self.offset + end,
+            format!("front matter has no `{mark}` comments: YAML reads this as text"),
+            "start a comment with `#` instead, on a line of its own or after a space, or remove it",
+        );
+        problem.entry = Some(start..end);
+        self.problems.push(problem);
+        self.pos = end;
+    }
+
     /// Reads a map's entries up to its `}`; `open` is its `{`, `owner` the
     /// top-level key it is the value of (`None` for the front matter).
     fn map(&mut self, open: usize, owner: Option<&str>) -> Result<(), Stop> {
@@ -207,6 +231,11 @@ impl Scanner<'_> {
                     }
                     self.pos += 1;
                     expecting = true;
+                }
+                b'/' if self.yaml[self.pos..].starts_with("//")
+                    || self.yaml[self.pos..].starts_with("/*") =>
+                {
+                    self.js_comment();
                 }
                 _ => {
                     let yaml = self.yaml;
@@ -997,6 +1026,21 @@ mod tests {
 
     // Any text cut short, or with a character left out or doubled, gives
     // problems or none, never a panic or a scan that does not end.
+    #[test]
+    fn comments_in_the_manner_of_javascript_are_named() {
+        let yaml = "{\n  // written by the CMS\n  \"title\": \"T\", /* the date */ \"date\": \"2018-03-01\"\n}\n";
+        assert_eq!(
+            messages(yaml),
+            [
+                "front matter has no `//` comments: YAML reads this as text",
+                "front matter has no `/* */` comments: YAML reads this as text",
+            ]
+        );
+        let (keys, _) = scan(yaml, 0);
+        let names: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names, ["title", "date"]);
+    }
+
     /// Regression (found by fuzzing): a no-break space after the last
     /// comma of a list left open made the reading of the list loop, each
     /// round reporting a missing comma, until memory ran out.
