@@ -596,6 +596,36 @@ impl Scanner<'_> {
         {
             return Ok(content);
         }
+        // `"title": "T"; "date": …`: a semicolon (or a full stop) where a
+        // comma goes, not a quotation mark inside the text.
+        if let Some(c @ (b';' | b'.')) = self.peek()
+            && bytes
+                .get(self.pos + 1)
+                .is_none_or(|n| n.is_ascii_whitespace() || matches!(n, b'"' | b'\''))
+            && !is_key
+        {
+            let written = &yaml[open..self.pos];
+            let (message, hint) = if c == b';' {
+                (
+                    format!(
+                        "there is a `;` after {}, where entries are separated by commas",
+                        shown(owner)
+                    ),
+                    format!("replace it with a comma: {prefix}{written},"),
+                )
+            } else {
+                let (text, mark) = written.split_at(written.len() - 1);
+                (
+                    format!(
+                        "there is a full stop after the closing quotation mark of {}",
+                        shown(owner)
+                    ),
+                    format!("put it inside the quotation marks: {prefix}{text}.{mark},"),
+                )
+            };
+            self.report(self.pos..self.pos + 1, message, hint, owner);
+            return Err(Stop);
+        }
         let inner = &yaml[content];
         let (message, hint) = if inner.contains('\n') || inner.trim_end().ends_with(',') {
             // The mark was the opening one of the next text: this one is open.
@@ -1026,6 +1056,26 @@ mod tests {
 
     // Any text cut short, or with a character left out or doubled, gives
     // problems or none, never a panic or a scan that does not end.
+    #[test]
+    fn a_semicolon_for_a_comma_is_named() {
+        let (message, hint, at) = first("{\"title\": \"T\"; \"date\": \"2018-03-01\"}\n");
+        assert_eq!(
+            message,
+            "there is a `;` after `title`, where entries are separated by commas"
+        );
+        assert_eq!(hint, "replace it with a comma: \"title\": \"T\",");
+        assert_eq!(at, ";");
+        let (message, hint, _) = first("{\"summary\": \"A fair\". \"date\": \"2018-03-01\"}\n");
+        assert_eq!(
+            message,
+            "there is a full stop after the closing quotation mark of `summary`"
+        );
+        assert_eq!(
+            hint,
+            "put it inside the quotation marks: \"summary\": \"A fair.\","
+        );
+    }
+
     #[test]
     fn comments_in_the_manner_of_javascript_are_named() {
         let yaml = "{\n  // written by the CMS\n  \"title\": \"T\", /* the date */ \"date\": \"2018-03-01\"\n}\n";
