@@ -441,11 +441,7 @@ fn the_quick_reader_reads_rendered_documents_as_pagefinds_parser_does() {
         .unwrap_or_else(|| panic!("the fixture builds: {diagnostics:?}"))
         .site;
     let records = oasis::search::records(&site);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
-
-    let mut one_by_one = PagefindIndex::new(Some(records.config())).expect("an index");
+    let one_by_one = PagefindIndex::new(Some(records.config())).expect("an index");
     let read_quickly: Vec<&str> = records
         .pages()
         .iter()
@@ -469,37 +465,7 @@ fn the_quick_reader_reads_rendered_documents_as_pagefinds_parser_does() {
         assert!(tidy.contains(markup), "the tidy page has {markup}: {tidy}");
     }
 
-    let parsed = runtime.block_on(async {
-        for (url, html) in records.pages().to_vec() {
-            one_by_one
-                .add_html_file(None, Some(url), html)
-                .await
-                .expect("a page indexed");
-        }
-        one_by_one.get_files().await.expect("the files")
-    });
-    let mut batch = PagefindIndex::new(Some(records.config())).expect("an index");
-    batch
-        .add_html_files(records.pages().to_vec())
-        .expect("pages indexed");
-    let quick = runtime.block_on(batch.take_files()).expect("the files");
-    let unpacked = |files: Vec<pagefind::api::SyntheticFile>| -> BTreeMap<String, Vec<u8>> {
-        files
-            .into_iter()
-            .filter(|file| {
-                file.filename
-                    .extension()
-                    .is_some_and(|e| e.to_string_lossy().starts_with("pf_"))
-            })
-            .map(|file| {
-                (
-                    file.filename.to_string_lossy().into_owned(),
-                    unpack(&file.contents),
-                )
-            })
-            .collect()
-    };
-    let (parsed, quick) = (unpacked(parsed), unpacked(quick));
+    let (parsed, quick) = both_ways(records.pages(), &|| records.config());
     assert!(
         parsed.len() > 5,
         "the bundle has chunks: {:?}",
@@ -617,10 +583,7 @@ fn the_quick_reader_reads_random_pages_as_pagefinds_parser_does() {
             ])
             .build()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
-    let mut one_by_one = PagefindIndex::new(Some(options())).expect("an index");
+    let one_by_one = PagefindIndex::new(Some(options())).expect("an index");
     let quickly = pages
         .iter()
         .filter(|(_, html)| one_by_one.reads_quickly(html))
@@ -629,8 +592,29 @@ fn the_quick_reader_reads_random_pages_as_pagefinds_parser_does() {
         quickly > 500,
         "the quick reader reads {quickly} of 1,500 pages"
     );
+    let (parsed, quick) = both_ways(&pages, &options);
+    assert_eq!(
+        parsed.keys().collect::<Vec<_>>(),
+        quick.keys().collect::<Vec<_>>()
+    );
+    assert!(parsed == quick, "same names, different contents");
+}
+
+/// The unpacked bundles of `pages` indexed one page at a time (lol_html) and
+/// in one batch (the quick reader where it can), with pagefind set up by
+/// `config`.
+fn both_ways(
+    pages: &[(String, String)],
+    config: &dyn Fn() -> pagefind::options::PagefindServiceConfig,
+) -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    use pagefind::api::PagefindIndex;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let mut one_by_one = PagefindIndex::new(Some(config())).expect("an index");
     let parsed = runtime.block_on(async {
-        for (url, html) in pages.clone() {
+        for (url, html) in pages.to_vec() {
             one_by_one
                 .add_html_file(None, Some(url), html)
                 .await
@@ -638,8 +622,8 @@ fn the_quick_reader_reads_random_pages_as_pagefinds_parser_does() {
         }
         one_by_one.get_files().await.expect("the files")
     });
-    let mut batch = PagefindIndex::new(Some(options())).expect("an index");
-    batch.add_html_files(pages).expect("pages indexed");
+    let mut batch = PagefindIndex::new(Some(config())).expect("an index");
+    batch.add_html_files(pages.to_vec()).expect("pages indexed");
     let quick = runtime.block_on(batch.take_files()).expect("the files");
     let unpacked = |files: Vec<pagefind::api::SyntheticFile>| -> BTreeMap<String, Vec<u8>> {
         files
@@ -657,10 +641,5 @@ fn the_quick_reader_reads_random_pages_as_pagefinds_parser_does() {
             })
             .collect()
     };
-    let (parsed, quick) = (unpacked(parsed), unpacked(quick));
-    assert_eq!(
-        parsed.keys().collect::<Vec<_>>(),
-        quick.keys().collect::<Vec<_>>()
-    );
-    assert!(parsed == quick, "same names, different contents");
+    (unpacked(parsed), unpacked(quick))
 }
