@@ -614,7 +614,7 @@ fn both_ways(
         .expect("a runtime");
     let mut one_by_one = PagefindIndex::new(Some(config())).expect("an index");
     let parsed = runtime.block_on(async {
-        for (url, html) in pages.to_vec() {
+        for (url, html) in pages.iter().cloned() {
             one_by_one
                 .add_html_file(None, Some(url), html)
                 .await
