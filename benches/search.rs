@@ -46,6 +46,7 @@ struct Settings {
     runs: usize,
     site: Option<PathBuf>,
     out: Option<PathBuf>,
+    index_only: bool,
 }
 
 fn main() -> ExitCode {
@@ -58,8 +59,12 @@ fn main() -> ExitCode {
         runs: 3,
         site: None,
         out: None,
+        // The index alone, `--runs` times: for a profiler.
+        index_only: args.iter().any(|a| a == "--index-only"),
     };
-    let mut rest = args.iter().filter(|a| *a != "--bench");
+    let mut rest = args
+        .iter()
+        .filter(|a| *a != "--bench" && *a != "--index-only");
     while let Some(arg) = rest.next() {
         let value = rest.next();
         match (arg.as_str(), value) {
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
             ("--out", Some(v)) => settings.out = Some(PathBuf::from(v)),
             _ => {
                 eprintln!(
-                    "usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR] [--out DIR]"
+                    "usage: cargo bench --bench search -- [--pages N] [--runs R] [--site DIR] [--out DIR] [--index-only]"
                 );
                 return ExitCode::from(2);
             }
@@ -101,6 +106,30 @@ fn bench(settings: &Settings) -> ExitCode {
             }
         },
     };
+    if settings.index_only {
+        let compiled = compiled(&site, false, &Ok);
+        for _ in 0..settings.runs {
+            let (wall, cpu, files) = index_of(&compiled.site);
+            let bytes = |folder: &str| -> usize {
+                files
+                    .iter()
+                    .filter(|f| f.path.starts_with(folder))
+                    .map(|f| match &f.content {
+                        oasis::render::OutputContent::Bytes(b) => b.len(),
+                        _ => 0,
+                    })
+                    .sum()
+            };
+            println!(
+                "the index alone: {:.2} s wall, {:.2} s CPU; index chunks {} bytes, fragments {} bytes",
+                wall.as_secs_f64(),
+                cpu.map_or(f64::NAN, |c| c.as_secs_f64()),
+                bytes("pagefind/index/"),
+                bytes("pagefind/fragment/"),
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
     let parent = settings
         .out
         .clone()
@@ -240,16 +269,20 @@ fn compiled(root: &Path, searchable: bool, emit: &oasis::render::Emit) -> oasis:
 
 /// [`search::index`] on its own, after the rest: its time and CPU time.
 fn index_alone(root: &Path) -> (Duration, Option<Duration>) {
-    let compiled = compiled(root, false, &Ok);
+    let (wall, cpu, _) = index_of(&compiled(root, false, &Ok).site);
+    (wall, cpu)
+}
+
+fn index_of(site: &oasis::link::Site) -> (Duration, Option<Duration>, Vec<OutputFile>) {
     let cpu_before = cpu_time();
     let started = Instant::now();
-    let files: Vec<OutputFile> = search::index(&compiled.site).expect("the index builds");
+    let files: Vec<OutputFile> = search::index(site).expect("the index builds");
     let wall = started.elapsed();
     assert!(!files.is_empty());
     let cpu = cpu_time()
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
-    (wall, cpu)
+    (wall, cpu, files)
 }
 
 /// User and system time of this process, all threads (Linux only).
