@@ -139,12 +139,22 @@ impl Staging {
 
     /// Removes the staging folder (and the folders made for it) if the
     /// build is stopped by Ctrl+C or SIGTERM before the new site is in
-    /// place. Call it before the build starts its threads.
+    /// place, then says so: the writer learns that nothing was published
+    /// and the output is as it was. Call it before the build starts its
+    /// threads.
     pub fn remove_on_interrupt(&self) {
         let state = Arc::clone(&self.state);
+        let output = self.output.clone();
         interrupt::on_interrupt(move || {
             state.stopped.store(true, Ordering::SeqCst);
-            state.undo();
+            if state.undo() {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: the site was not built: the build was stopped (Ctrl+C or SIGTERM) before it finished; `{}` is as it was",
+                    output.display()
+                );
+            }
         });
     }
 
@@ -264,16 +274,15 @@ impl Drop for Staging {
 }
 
 impl State {
-    /// Removes what an unfinished build made, once (nothing after the swap).
-    fn undo(&self) {
+    /// Removes what an unfinished build made, once (nothing after the
+    /// swap); whether there was anything to remove.
+    fn undo(&self) -> bool {
         let undo = self
             .undo
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(undo) = undo {
-            undo.run();
-        }
+        undo.map(|undo| undo.run()).is_some()
     }
 }
 

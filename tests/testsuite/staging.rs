@@ -31,7 +31,7 @@ fn a_build_stopped_with_ctrl_c_leaves_no_staging_folder() {
             .arg(site.root())
             .env("OASIS_TODAY", crate::support::TODAY)
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("run oasis");
         let staging = site.path(&format!(".public.oasis-new-{}", child.id()));
@@ -51,8 +51,15 @@ fn a_build_stopped_with_ctrl_c_leaves_no_staging_folder() {
             .status()
             .expect("run kill");
         assert!(sent.success());
-        let status = child.wait().expect("wait for oasis");
+        let run = child.wait_with_output().expect("wait for oasis");
+        let status = run.status;
         assert_eq!(status.signal(), Some(signal), "{status:?}");
+        // The writer is told that nothing was published.
+        assert_eq!(
+            site.redact(&String::from_utf8_lossy(&run.stderr)),
+            "error: the site was not built: the build was stopped (Ctrl+C or SIGTERM) before it finished; `[ROOT]/public` is as it was\n",
+            "SIG{name}"
+        );
         assert_eq!(staging_folders(&site), Vec::<String>::new(), "SIG{name}");
         assert!(site.snapshot_dir("public") == before, "SIG{name}");
     }
