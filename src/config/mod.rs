@@ -111,7 +111,7 @@ pub struct Overrides {
 /// Parses `site.toml`. `text` is the file's content.
 pub fn parse(text: &str, overrides: &Overrides) -> Result<Config, Vec<Diagnostic>> {
     match parse_partial(text, overrides) {
-        (Some(config), errors) if errors.is_empty() => Ok(config),
+        (Some(config), errors) if !errors.iter().any(Diagnostic::is_error) => Ok(config),
         (_, errors) => Err(errors),
     }
 }

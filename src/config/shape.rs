@@ -103,8 +103,65 @@ pub fn check(
         header_line: None,
     };
     let mut reported = check_table(document, TOP, &within, &mut cx, errors);
+    settings_in_extra(document, &mut cx, errors);
     reported.append(&mut cx.misplaced);
     reported
+}
+
+/// Site-wide settings written after the `[extra]` line, which TOML reads
+/// as part of `[extra]`: templates would see `extra.minify` and the site
+/// would keep its default. A setting missing from the top that is required
+/// is an error there (and not reported again as missing); one that has a
+/// default, a warning. One that is also set at the top is left alone: it
+/// may well be meant for templates.
+fn settings_in_extra(document: &DeTable<'_>, cx: &mut Context, errors: &mut Vec<Diagnostic>) {
+    let Some(extra) = document.get("extra") else {
+        return;
+    };
+    let DeValue::Table(extra) = extra.get_ref() else {
+        return;
+    };
+    let Some(header) = cx.header_of("extra") else {
+        return;
+    };
+    for (key, _) in extra.iter() {
+        let name = key.get_ref().as_ref();
+        let setting = TOP.iter().any(|(k, kind)| {
+            *k == name && !matches!(kind, Kind::Table(_) | Kind::Tables(..) | Kind::AnyTable)
+        });
+        if !setting || document.contains_key(name) {
+            continue;
+        }
+        let required = matches!(name, "title" | "base_url");
+        let message = if required {
+            format!("`{name}` is a site-wide setting, but here it is inside [extra]")
+        } else {
+            format!(
+                "`{name}` is a site-wide setting, but here it is inside [extra], so it does not set the site's `{name}`"
+            )
+        };
+        let diagnostic = if required {
+            cx.misplaced.push(name.to_string());
+            Diagnostic::error(message)
+        } else {
+            Diagnostic::warning(message)
+        };
+        let span = key.span();
+        errors.push(
+            diagnostic
+                .at(cx.source.locate(span.start, span.end.max(span.start + 1)))
+                .field(name)
+                .label(format!(
+                    "read as part of the [extra] that starts on line {header}: templates see it as `extra.{name}`"
+                ))
+                .hint(match &cx.first_header {
+                    Some((line, text)) => format!(
+                        "every line after a [table] or [[table]] line belongs to that table: move this line above line {line} ({text}), with the other site-wide settings"
+                    ),
+                    None => "move it to the top of site.toml, with the other site-wide settings".to_string(),
+                }),
+        );
+    }
 }
 
 /// What the checks of every table share.

@@ -166,7 +166,7 @@ pub fn load_with(
     let Some(config) = config else {
         return (None, config_errors);
     };
-    let config_failed = !config_errors.is_empty();
+    let config_failed = config_errors.iter().any(Diagnostic::is_error);
     let today = match today(&config) {
         Ok(today) => today,
         Err(d) => return (None, config_errors.into_iter().chain([d]).collect()),

@@ -92,6 +92,7 @@ overlay_cases!(
     config_key_twice,
     config_language_and_names,
     config_missing_base_url,
+    config_setting_inside_extra,
     config_several_mistakes,
     config_single_brackets,
     config_single_brackets_priority,
