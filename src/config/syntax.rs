@@ -375,9 +375,12 @@ fn in_words(
         || description.starts_with("invalid literal string")
     {
         let quote = if value.starts_with('\'') { "'" } else { "\"" };
+        // Just after the text, where the quotation mark is missing (the
+        // parser points at the line's end, past a CRLF file's `\r`).
+        let end = value_start + value.len();
         return Some(
             Diagnostic::error(format!("the text of `{key}` has no closing quotation mark"))
-                .at(at())
+                .at(source.locate(end, end + 1))
                 .field(key)
                 .hint(format!(
                     "end the text with {quote} on the same line: {key} = {value}{quote}"
@@ -945,6 +948,23 @@ mod tests {
                 _ => 3,
             };
             assert_eq!((line, got_column), (expected_line, column), "{top}");
+        }
+    }
+
+    /// Regression: in a file with CRLF line endings the caret was one
+    /// column right, on the `\r`.
+    #[test]
+    fn a_missing_closing_quote_is_shown_after_the_text_with_either_line_ending() {
+        for ending in ["\n", "\r\n"] {
+            let text = [
+                "title = \"OA",
+                "base_url = \"https://x.example/\"",
+                "[[areas]]",
+            ]
+            .join(ending);
+            let errors = parse(&text, &Overrides::default()).unwrap_err();
+            let location = errors[0].location.clone().expect("a location");
+            assert_eq!((location.line, location.column), (1, 12), "{ending:?}");
         }
     }
 
