@@ -8,6 +8,7 @@
 //! so one run reports every broken key of a file, each at its own line.
 
 use std::fmt;
+use std::ops::Range;
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -271,8 +272,13 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
         return (FrontMatter::default(), vec![error]);
     }
     let mut errors = Vec::new();
-    // Each round hides one broken key, so this ends after at most keys.len() + 1 rounds.
-    for _ in 0..=keys.len() {
+    // Each round hides one broken key, or one of the first few broken
+    // entries of a list such as `changes` (each round parses the whole
+    // block again: a list of thousands of broken entries must not take
+    // thousands of rounds).
+    const ENTRIES: usize = 20;
+    let mut entries_hidden = 0;
+    for _ in 0..=keys.len() + ENTRIES {
         let text = hidden.apply(yaml);
         let text = super::syntax::join_surrogates(&text).unwrap_or(text);
         match serde_yaml::from_str::<Option<FrontMatter>>(&text) {
@@ -289,15 +295,96 @@ pub fn parse(yaml: &str, keys: &[TopKey], mut hidden: Hidden) -> (FrontMatter, V
                     field_error.position,
                     field_error.field.as_deref(),
                 );
+                // A broken entry of a list written one entry per `- ` line
+                // is hidden alone, so that the other entries are still read
+                // and each broken one reported.
+                let entry = key.and_then(|key| list_entry(&error, key, &text, yaml));
+                if let (Some(key), Some(entry)) = (key, &entry) {
+                    // Counted among all the entries, hidden ones included.
+                    field_error.message = field_error.message.replace(
+                        &format!("`{}[{}]", key.name, entry.parsed),
+                        &format!("`{}[{}]", key.name, entry.written),
+                    );
+                }
                 errors.push(field_error);
                 let Some(key) = key else {
                     return (FrontMatter::default(), errors);
                 };
-                hidden.key(key);
+                match entry.and_then(|entry| entry.lines) {
+                    Some(lines) if entries_hidden < ENTRIES => {
+                        entries_hidden += 1;
+                        hidden.lines.push(lines);
+                    }
+                    _ => hidden.key(key),
+                }
             }
         }
     }
     (FrontMatter::default(), errors)
+}
+
+/// An entry of a list that a parse error is about.
+struct ListEntry {
+    /// Its 0-based lines in the block, unless it is the only entry left.
+    lines: Option<Range<usize>>,
+    /// Its index among the entries the parser saw, and among all of them.
+    parsed: usize,
+    written: usize,
+}
+
+/// The entry of `key`'s list that `error` is about (`changes[1]: missing
+/// field `note``), if the list is written one entry per `- ` line. `text`
+/// is the block as parsed, with hidden lines empty; `yaml` as written.
+fn list_entry(
+    error: &serde_yaml::Error,
+    key: &TopKey,
+    text: &str,
+    yaml: &str,
+) -> Option<ListEntry> {
+    let full = error.to_string();
+    let (path, _) = split_path(&full);
+    let parsed: usize = path?
+        .strip_prefix(key.name.as_str())?
+        .strip_prefix('[')?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()?;
+    let starts = entry_starts(key, text)?;
+    let start = *starts.get(parsed)?;
+    let end = starts.get(parsed + 1).copied().unwrap_or(key.lines.end);
+    let written = entry_starts(key, yaml)?
+        .iter()
+        .filter(|n| **n < start)
+        .count();
+    Some(ListEntry {
+        // Hiding the last entry would leave an empty list ("`areas` is
+        // empty"): the whole key is hidden instead.
+        lines: (starts.len() > 1).then_some(start..end),
+        parsed,
+        written,
+    })
+}
+
+/// The lines where the entries of `key`'s list start: its least indented
+/// `- ` lines.
+fn entry_starts(key: &TopKey, text: &str) -> Option<Vec<usize>> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let starts: Vec<(usize, usize)> = (key.lines.start + 1..key.lines.end)
+        .filter_map(|n| {
+            let line = lines.get(n)?.trim_end_matches('\r');
+            let entry = line.trim_start();
+            (entry == "-" || entry.starts_with("- ")).then(|| (n, line.len() - entry.len()))
+        })
+        .collect();
+    let indent = starts.iter().map(|(_, indent)| *indent).min()?;
+    Some(
+        starts
+            .into_iter()
+            .filter(|(_, i)| *i == indent)
+            .map(|(n, _)| n)
+            .collect(),
+    )
 }
 
 /// `date: 2018-03-01` with `  summary: S` indented below it: the parser

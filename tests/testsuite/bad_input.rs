@@ -79,6 +79,7 @@ overlay_cases!(
     broken_site_link,
     case_collision,
     change_without_note,
+    changes_with_several_broken_entries,
     colon_in_nested_value,
     colon_without_space,
     config_and_content_mistakes,
