@@ -26,7 +26,8 @@ impl Renderer<'_, '_> {
     /// browser will. Elements left alone keep their bytes.
     pub(super) fn remove_script_addresses(&mut self, html: &str, raw_html: &[RawHtml]) -> String {
         let removed = RefCell::new(Found::default());
-        let rewritten = without_script_addresses(html, 0, self.options.base_path, &removed);
+        let rewritten =
+            without_script_addresses(html, 0, self.options.base_path, raw_html, &removed);
         let Found {
             removed,
             site_links,
@@ -158,6 +159,7 @@ fn without_script_addresses(
     html: &str,
     offset: usize,
     base_path: &str,
+    raw_html: &[RawHtml],
     found: &RefCell<Found>,
 ) -> Result<String, lol_html::errors::RewritingError> {
     let mut noscript = String::new();
@@ -166,14 +168,26 @@ fn without_script_addresses(
         .with_strict(false)
         .with_enable_esi_tags(false)
         .append_element_content_handler(lol_html::element!("*", |element| {
-            remove_script_attributes(element, offset, base_path, &mut found.borrow_mut());
+            remove_script_attributes(
+                element,
+                offset,
+                base_path,
+                raw_html,
+                &mut found.borrow_mut(),
+            );
             Ok(())
         }))
         .append_element_content_handler(lol_html::text!("noscript", |chunk| {
             let start = *noscript_start.get_or_insert(chunk.source_location().bytes().start);
             noscript.push_str(chunk.as_str());
             if chunk.last_in_text_node() {
-                let inner = without_script_addresses(&noscript, offset + start, base_path, found)?;
+                let inner = without_script_addresses(
+                    &noscript,
+                    offset + start,
+                    base_path,
+                    raw_html,
+                    found,
+                )?;
                 chunk.replace(&inner, lol_html::html_content::ContentType::Html);
                 noscript.clear();
                 noscript_start = None;
@@ -187,15 +201,21 @@ fn without_script_addresses(
 
 /// Removes from an element every address attribute that goes to a
 /// `javascript:`, `vbscript:` or `data:` address, and notes each (its place
-/// moved on by `offset`); notes each root-relative address and puts the
-/// site's base path in front of it, as for Markdown links.
+/// moved on by `offset`); notes each root-relative address of an element
+/// written in raw HTML and puts the site's base path in front of it, as for
+/// Markdown links. (The elements Markdown made have had theirs already:
+/// read again, `/preview/areas/` would be checked as a page of its own and
+/// become `/preview/preview/areas/`.)
 fn remove_script_attributes(
     element: &mut lol_html::html_content::Element<'_, '_>,
     offset: usize,
     base_path: &str,
+    raw_html: &[RawHtml],
     found: &mut Found,
 ) {
     let tag = element.tag_name();
+    let start = offset + element.source_location().bytes().start;
+    let written_as_html = raw_html.iter().any(|piece| piece.html.contains(&start));
     // `<meta http-equiv="refresh" content="0; url=…">` goes to an address too.
     let refresh = tag == "meta"
         && element.get_attribute("http-equiv").is_some_and(|value| {
@@ -228,7 +248,12 @@ fn remove_script_attributes(
         let html = attribute
             .value_source_location()
             .map(|at| offset + at.bytes().start..offset + at.bytes().end);
-        if scheme.is_none() && !list && value.starts_with('/') && !value.starts_with("//") {
+        if written_as_html
+            && scheme.is_none()
+            && !list
+            && value.starts_with('/')
+            && !value.starts_with("//")
+        {
             let path = value.split(['#', '?']).next().unwrap_or_default();
             found.site_links.push((path.to_string(), html.clone()));
             let raw = attribute.value();

@@ -159,6 +159,33 @@ fn root_relative_addresses_in_raw_html_are_checked_and_given_the_base_path() {
     );
 }
 
+/// Regression: with a base path, a Markdown link in a body that also had
+/// raw HTML was read again with the raw HTML, already given the base path:
+/// `/preview/areas/derby/` was then "a page this site does not have" and
+/// would have become `/preview/preview/areas/derby/`.
+#[test]
+fn markdown_links_beside_raw_html_get_the_base_path_once() {
+    let site = site_with_raw_html();
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "[Derby](/areas/derby/) <b>and</b> <a href=\"/areas/oldham/\">Oldham</a>\n\n[Timeline](/timeline/#y2018)\n\n<noscript><a href=\"/areas/\">Areas</a></noscript>\n",
+        ),
+    );
+    site.expect(&["build", "--base-url", "https://oa.example/preview/"], 0);
+    let page = site.read("public/announcements/raw/index.html");
+    for link in [
+        "/preview/areas/derby/",
+        "/preview/areas/oldham/",
+        "/preview/timeline/#y2018",
+        "/preview/areas/",
+    ] {
+        assert!(page.contains(&format!("href=\"{link}\"")), "{link}: {page}");
+    }
+    assert!(!page.contains("/preview/preview/"), "{page}");
+}
+
 /// Every `id` of an HTML page, in order.
 fn ids(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
