@@ -251,6 +251,11 @@ pub struct AreaSummary {
 pub struct PrioritySummary {
     pub slug: String,
     pub name: String,
+    /// The name as it reads inside a sentence: "early years", but "STEM
+    /// and the NHS" and "maths and English" ([`in_sentence`]).
+    ///
+    /// [`in_sentence`]: super::in_sentence
+    pub name_in_sentence: String,
     pub description: Option<String>,
     pub url: String,
     pub feed_url: String,

@@ -1060,6 +1060,7 @@ impl<'a> Renderer<'a> {
         PrioritySummary {
             slug: priority.slug.clone(),
             name: priority.name.clone(),
+            name_in_sentence: in_sentence(&priority.name),
             description: priority.description.clone(),
             url: site.config.link(&format!("/priorities/{}/", priority.slug)),
             feed_url: site
@@ -1265,7 +1266,7 @@ impl<'a> Renderer<'a> {
         let description = intro_id
             .and_then(|id| site.document(*id).summary.clone())
             .or_else(|| priority.description.clone())
-            .unwrap_or_else(|| format!("Publications about {}.", priority.name.to_lowercase()));
+            .unwrap_or_else(|| format!("Publications about {}.", in_sentence(&priority.name)));
         let plans = self.of_kind(ids, Kind::Plan);
         let announcements = self.of_kind(ids, Kind::Announcement);
         context(&PriorityContext {
@@ -1289,7 +1290,7 @@ impl<'a> Renderer<'a> {
             chart: self.chart(
                 format!(
                     "Listed project funding for {} by area",
-                    priority.name.to_lowercase()
+                    in_sentence(&priority.name)
                 ),
                 funding_rows,
             ),
@@ -1566,9 +1567,64 @@ fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {
     tera::Context::from_serialize(value)
 }
 
+/// A name written in sentence case ("Early years") as it reads inside a
+/// sentence ("Publications about early years."): its first letter in lower
+/// case, unless its first word is an acronym or otherwise has capitals
+/// after its first letter ("STEM and the NHS", "GCSE results", "iPad
+/// loans") or a word always written with a capital ("English and
+/// maths"). Only the first letter changes: "Maths and English" becomes
+/// "maths and English", not "maths and english".
+pub fn in_sentence(name: &str) -> String {
+    const CAPITALISED: &[&str] = &[
+        "English",
+        "Welsh",
+        "Scottish",
+        "British",
+        "French",
+        "German",
+        "Spanish",
+        "Latin",
+        "Mandarin",
+        "Opportunity",
+    ];
+    let first_word = name.split_whitespace().next().unwrap_or_default();
+    let mut letters = first_word.chars();
+    let Some(first) = letters.next() else {
+        return name.to_string();
+    };
+    let word = first_word.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if !first.is_uppercase() || letters.any(char::is_uppercase) || CAPITALISED.contains(&word) {
+        return name.to_string();
+    }
+    let rest = &name.trim_start()[first.len_utf8()..];
+    first.to_lowercase().chain(rest.chars()).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::page_window;
+    use super::{in_sentence, page_window};
+
+    #[test]
+    fn names_read_inside_a_sentence_keep_their_acronyms_and_proper_nouns() {
+        for (name, in_text) in [
+            ("Early years", "early years"),
+            (
+                "Careers and the world of work",
+                "careers and the world of work",
+            ),
+            ("Maths and English", "maths and English"),
+            ("English and maths", "English and maths"),
+            ("English, maths", "English, maths"),
+            ("STEM and the NHS", "STEM and the NHS"),
+            ("GCSE results", "GCSE results"),
+            ("iPad loans", "iPad loans"),
+            ("early years", "early years"),
+            ("Élan", "élan"),
+            ("", ""),
+        ] {
+            assert_eq!(in_sentence(name), in_text, "{name}");
+        }
+    }
 
     #[test]
     fn page_window_links_first_last_and_neighbours() {

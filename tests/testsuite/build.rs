@@ -715,3 +715,31 @@ fn an_empty_oasis_today_means_today() {
         }
     }
 }
+
+/// Regression: a priority's name was lower-cased whole inside sentences
+/// ("Get updates about stem and the nhs").
+#[test]
+fn priority_names_keep_their_acronyms_inside_sentences() {
+    let site = SiteTest::base();
+    let config = site
+        .read("site.toml")
+        .replace(
+            "name = \"Careers and the world of work\"",
+            "name = \"STEM and the NHS\"",
+        )
+        .replace("description = \"Encounters with employers.\"\n", "");
+    site.write("site.toml", config);
+    site.expect(&["build", "--no-minify"], 0);
+    let page = site.read("public/priorities/careers/index.html");
+    for text in [
+        "content=\"Publications about STEM and the NHS.\"",
+        "Get updates about STEM and the NHS (Atom feed)",
+    ] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    let early_years = site.read("public/priorities/early-years/index.html");
+    assert!(
+        early_years.contains("Get updates about early years (Atom feed)"),
+        "{early_years}"
+    );
+}
