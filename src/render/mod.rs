@@ -822,12 +822,15 @@ impl<'a> Renderer<'a> {
                     .filter(|d| !d.trim().is_empty())
                     .cloned()
             })
-            .unwrap_or_else(|| {
-                format!(
-                    "{}: announcements, delivery plans and projects of {} areas.",
-                    config.title,
-                    config.areas.len()
-                )
+            .unwrap_or_else(|| match config.areas.len() {
+                1 => format!(
+                    "{}: announcements, delivery plans and projects of {}.",
+                    config.title, config.areas[0].name
+                ),
+                n => format!(
+                    "{}: announcements, delivery plans and projects of {n} areas.",
+                    config.title
+                ),
             });
         let announcements = &site.by_kind[&Kind::Announcement];
         context(&HomeContext {
@@ -1118,10 +1121,10 @@ impl<'a> Renderer<'a> {
         context(&AreasContext {
             page: self.meta(
                 "Areas",
-                &format!(
-                    "The {} Opportunity Areas and what was published for each.",
-                    config.areas.len()
-                ),
+                &match config.areas.len() {
+                    1 => "The Opportunity Area and what was published for it.".to_string(),
+                    n => format!("The {n} Opportunity Areas and what was published for each."),
+                },
                 "/areas/",
                 vec![self.home_crumb()],
                 "areas",

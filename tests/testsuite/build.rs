@@ -743,3 +743,35 @@ fn priority_names_keep_their_acronyms_inside_sentences() {
         "{early_years}"
     );
 }
+
+/// Regression: a site with one area said "The 1 Opportunity Areas", "All 1
+/// Opportunity Areas" and "projects of 1 areas".
+#[test]
+fn a_site_with_one_area_speaks_of_it_in_the_singular() {
+    let site = SiteTest::empty();
+    site.write(
+        "site.toml",
+        "title = \"Derby OA\"\nbase_url = \"https://oa.example/\"\n\n[[areas]]\nslug = \"derby\"\nname = \"Derby\"\n",
+    );
+    site.write(
+        "content/announcements/news.md",
+        "---\ntitle: \"News\"\ndate: 2019-01-01\nsummary: \"News.\"\nareas: all\n---\n\nNews.\n",
+    );
+    site.expect(&["build", "--no-minify"], 0);
+    let home = site.read("public/index.html");
+    assert!(home.contains("projects of Derby."), "{home}");
+    let areas = site.read("public/areas/index.html");
+    assert!(
+        areas.contains("The Opportunity Area and what was published for it"),
+        "{areas}"
+    );
+    let news = site.read("public/announcements/news/index.html");
+    assert!(
+        news.contains("<a class=\"link\" href=\"/areas/derby/\">Derby</a>"),
+        "{news}"
+    );
+    for page in [home, areas, news] {
+        assert!(!page.contains(" 1 Opportunity Areas"), "{page}");
+        assert!(!page.contains(" 1 areas"), "{page}");
+    }
+}
