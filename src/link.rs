@@ -306,6 +306,90 @@ impl<'a> Targets<'a> {
             .chain(self.attachments.keys().copied())
             .chain(self.virtual_pages.keys().map(String::as_str))
     }
+
+    /// The path of a target, or of a draft or scheduled document, that
+    /// `written` names: as written; else percent-decoded (`Derby%20Plan.pdf`
+    /// for a name with a space, `Q%26A%20%231.pdf` for one with `#`); else
+    /// in the same Unicode normalisation (a name saved decomposed, as macOS
+    /// and zip files save them, and typed composed, which look the same).
+    fn known<'p>(&'p self, written: &'p str) -> &'p str {
+        use unicode_normalization::UnicodeNormalization;
+        let is_known = |path: &str| {
+            self.documents.contains_key(path)
+                || self.attachments.contains_key(path)
+                || self.virtual_pages.contains_key(path)
+                || self.excluded.contains_key(path)
+        };
+        if is_known(written) {
+            return written;
+        }
+        let decoded = crate::load::document::percent_decode(written);
+        let candidates = [Some(written), decoded.as_deref()];
+        if let Some(decoded) = decoded.as_deref()
+            && is_known(decoded)
+        {
+            return self
+                .all_paths()
+                .chain(self.excluded.keys().map(String::as_str))
+                .find(|path| *path == decoded)
+                .unwrap_or(written);
+        }
+        if candidates.iter().flatten().all(|c| c.is_ascii()) {
+            return written;
+        }
+        let composed: Vec<String> = candidates
+            .iter()
+            .flatten()
+            .map(|c| c.nfc().collect())
+            .collect();
+        self.all_paths()
+            .chain(self.excluded.keys().map(String::as_str))
+            .find(|path| !path.is_ascii() && composed.contains(&path.nfc().collect::<String>()))
+            .unwrap_or(written)
+    }
+}
+
+/// A site path as it goes into an `href`: every byte that is not allowed
+/// in a URL's path (a space, `?`, `#`, `%`, quotation marks, letters
+/// outside ASCII…) percent-encoded, so that a copied file named `What
+/// next?.pdf` is linked as `What%20next%3F.pdf`. The paths oasis makes
+/// from slugs have none of them and come out as they are.
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let allowed = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'/' | b'-'
+                    | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            )
+    };
+    if path.bytes().all(allowed) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for b in path.bytes() {
+        if allowed(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Replaces the `@/N` placeholders of one document's body with URLs: the new
@@ -318,7 +402,7 @@ fn resolve_links(
     let mut diagnostics = Vec::new();
     let mut urls = Vec::with_capacity(document.body.internal_links.len());
     for link in &document.body.internal_links {
-        let path = link.path.trim_start_matches('/');
+        let path = targets.known(link.path.trim_start_matches('/'));
         let url = if let Some(target) = targets.documents.get(path) {
             if let Some(anchor) = &link.anchor
                 && !target.body.headings.iter().any(|h| &h.id == anchor)
@@ -373,14 +457,22 @@ fn resolve_links(
             diagnostics.push(
                 Diagnostic::error(message)
                     .at(link.location.clone())
-                    .maybe_label(suggestion.map(|s| format!("did you mean `@/{s}`?")))
+                    .maybe_label(suggestion.map(|s| {
+                        if s.contains(' ') {
+                            // Markdown ends a link's address at a space
+                            // unless it is in angle brackets.
+                            format!("did you mean `<@/{s}>`, in angle brackets for its spaces?")
+                        } else {
+                            format!("did you mean `@/{s}`?")
+                        }
+                    }))
                     .hint(hint),
             );
             None
         };
         urls.push(match url {
             Some(url) => {
-                let mut href = config.link(url);
+                let mut href = encode_path(&config.link(url)).into_owned();
                 if let Some(anchor) = &link.anchor {
                     href.push('#');
                     href.push_str(anchor);

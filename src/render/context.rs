@@ -630,7 +630,7 @@ impl<'a> DocView<'a> {
                 starts: plan.starts.map(DateView::new),
                 ends: plan.ends.map(DateView::new),
                 document: plan.document.as_ref().map(|file| FileView {
-                    url: config.link(&file.url),
+                    url: crate::link::encode_path(&config.link(&file.url)).into_owned(),
                     file_type: file.file_type.clone(),
                     size: file.size,
                     size_text: format_size(file.size),

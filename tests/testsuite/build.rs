@@ -775,3 +775,47 @@ fn a_site_with_one_area_speaks_of_it_in_the_singular() {
         assert!(!page.contains(" 1 areas"), "{page}");
     }
 }
+
+/// Regression: `@/` links to files named with a space, `?`, `%` or `#`
+/// were written into the page as they stand (`/plans/what?.pdf` asks for
+/// `/plans/what`), `#` could not be linked at all, and a name saved
+/// decomposed (NFD, as macOS and zip files save them) was "does not exist"
+/// when typed composed, with a suggestion that looked the same.
+#[test]
+fn internal_links_to_files_with_unusual_names_are_encoded_and_found() {
+    use unicode_normalization::UnicodeNormalization;
+    let site = SiteTest::base();
+    for name in ["what?.pdf", "100%.pdf", "Derby Plan 2017.pdf", "Q&A #1.pdf"] {
+        site.write(&format!("content/plans/{name}"), "%PDF");
+    }
+    let decomposed: String = "résumé.pdf".nfd().collect();
+    site.write(&format!("content/pages/{decomposed}"), "%PDF");
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: \"Links\"\n---\n\n[a](<@/plans/what?.pdf>) [b](@/plans/100%.pdf) [c](<@/plans/Derby Plan 2017.pdf>) [d](@/plans/Derby%20Plan%202017.pdf) [e](@/plans/Q&A%20%231.pdf) [f](@/pages/résumé.pdf)\n",
+    );
+    site.expect(&["build", "--no-minify"], 0);
+    let page = site.read("public/links/index.html");
+    for href in [
+        "/plans/what%3F.pdf",
+        "/plans/100%25.pdf",
+        "/plans/Derby%20Plan%202017.pdf",
+        "/plans/Q&amp;A%20%231.pdf",
+        "/pages/re%CC%81sume%CC%81.pdf",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}: {page}");
+    }
+
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: \"Links\"\n---\n\n[x](@/plans/Derby-Plan-2017.pdf)\n",
+    );
+    let check = site.expect(&["check"], 1);
+    assert!(
+        check.stderr.contains(
+            "did you mean `<@/plans/Derby Plan 2017.pdf>`, in angle brackets for its spaces?"
+        ),
+        "{}",
+        check.stderr
+    );
+}
