@@ -49,6 +49,50 @@ type Placed<'s> = (Event<'s>, Option<usize>);
 const TABLE_OPEN: &str =
     "<div class=\"table-wrapper\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">";
 
+/// `html` without its HTML comments (`<!-- … -->`), or `None` when it has
+/// none. `in_comment` says whether a comment opened in an earlier piece of
+/// raw HTML is still open, and is updated for the next piece.
+fn without_comments(html: &str, in_comment: &mut bool) -> Option<String> {
+    if !*in_comment && !html.contains("<!--") {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = html;
+    loop {
+        if *in_comment {
+            match rest.find("-->") {
+                Some(end) => {
+                    rest = &rest[end + 3..];
+                    *in_comment = false;
+                }
+                None => break,
+            }
+        } else {
+            match rest.find("<!--") {
+                Some(start) => {
+                    out.push_str(&rest[..start]);
+                    rest = &rest[start + 4..];
+                    // `<!-->` and `<!--->` end where they start.
+                    if let Some(after) = rest.strip_prefix('>').or(rest.strip_prefix("->")) {
+                        rest = after;
+                    } else {
+                        *in_comment = true;
+                    }
+                }
+                None => {
+                    out.push_str(rest);
+                    break;
+                }
+            }
+        }
+    }
+    // A comment that filled its lines leaves no blank line behind.
+    if out.trim().is_empty() {
+        out.clear();
+    }
+    Some(out)
+}
+
 /// The placeholder prefix of an unresolved `@/` link in rendered HTML.
 pub const PLACEHOLDER: &str = "@/";
 
@@ -288,6 +332,9 @@ impl<'s> Renderer<'s, '_> {
     ) -> Vec<(Event<'s>, Option<usize>)> {
         let mut out = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>, usize)> = None;
+        // Whether escaped raw HTML is inside an HTML comment that an earlier
+        // piece opened.
+        let mut in_comment = false;
         for (event, range) in events {
             if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
                 self.code.push(range.clone());
@@ -435,7 +482,14 @@ impl<'s> Renderer<'s, '_> {
                     event
                 }
                 Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
-                    Event::Text(html)
+                    // A comment is a note to other writers (`<!-- check the
+                    // figure -->`), which a browser never shows: escaped,
+                    // it would be shown on the page. It is dropped.
+                    match without_comments(&html, &mut in_comment) {
+                        Some(text) if text.is_empty() => continue,
+                        Some(text) => Event::Text(CowStr::from(text)),
+                        None => Event::Text(html),
+                    }
                 }
                 Event::TaskListMarker(done) => Event::InlineHtml(CowStr::Borrowed(if done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
@@ -1139,6 +1193,27 @@ pub(crate) mod tests {
         assert!(body.html.contains("&lt;b&gt;"));
         let (body, _) = render_str("hi <b>x</b>\n", true);
         assert!(body.html.contains("<b>x</b>"));
+    }
+
+    /// Regression: with raw HTML escaped, a writer's `<!-- note -->` was
+    /// shown on the page.
+    #[test]
+    fn html_comments_are_dropped_where_raw_html_is_escaped() {
+        let markdown = "Before <!-- TODO check figure --> after.\n\n<!-- A block\nover lines\n-->\n\nText <b>b</b> and <!-- open\nstill --> closed. <!--> and <!---> too.\n\n`<!-- code -->`\n";
+        let (body, _) = render_str(markdown, false);
+        for hidden in ["TODO", "A block", "over lines", "open", "still"] {
+            assert!(!body.html.contains(hidden), "{hidden}: {}", body.html);
+        }
+        for shown in [
+            "<p>Before  after.</p>",
+            "&lt;b&gt;b&lt;/b&gt; and  closed.  and  too.",
+            "<code>&lt;!-- code --&gt;</code>",
+        ] {
+            assert!(body.html.contains(shown), "{shown}: {}", body.html);
+        }
+        // Raw HTML allowed: comments are HTML like the rest, left to the browser.
+        let (body, _) = render_str("a <!-- note --> b\n", true);
+        assert!(body.html.contains("<!-- note -->"), "{}", body.html);
     }
 
     #[test]
