@@ -12,9 +12,9 @@
 use std::cell::RefCell;
 use std::ops::Range;
 
-use super::{RawHtml, Renderer};
+use super::{PLACEHOLDER, RawHtml, Renderer};
 use crate::diagnostics::Diagnostic;
-use crate::document::SiteLink;
+use crate::document::{InternalLink, SiteLink};
 
 impl Renderer<'_, '_> {
     /// The body's HTML without any address attribute that goes to a
@@ -25,13 +25,26 @@ impl Renderer<'_, '_> {
     /// raw HTML and go on in the next, and only an HTML parser reads it as a
     /// browser will. Elements left alone keep their bytes.
     pub(super) fn remove_script_addresses(&mut self, html: &str, raw_html: &[RawHtml]) -> String {
-        let removed = RefCell::new(Found::default());
+        let removed = RefCell::new(Found {
+            internal_base: self.out.internal_links.len(),
+            ..Found::default()
+        });
         let rewritten =
             without_script_addresses(html, 0, self.options.base_path, raw_html, &removed);
         let Found {
             removed,
             site_links,
+            internal_links,
+            ..
         } = removed.into_inner();
+        for (path, anchor, html) in internal_links {
+            let location = self.raw_html_location(html, raw_html);
+            self.out.internal_links.push(InternalLink {
+                path,
+                anchor,
+                location,
+            });
+        }
         for (path, html) in site_links {
             let location = self.raw_html_location(html, raw_html);
             // Raw HTML's anchors are not checked: its ids may come from
@@ -109,6 +122,11 @@ impl Renderer<'_, '_> {
 struct Found {
     removed: Vec<RemovedAttribute>,
     site_links: Vec<(String, Option<Range<usize>>)>,
+    /// `@/` addresses (`@/plans/derby.md#early-years`), as path and
+    /// anchor, each replaced by a placeholder numbered from `internal_base`
+    /// on, as Markdown's `@/` links are.
+    internal_links: Vec<(String, Option<String>, Option<Range<usize>>)>,
+    internal_base: usize,
 }
 
 /// An attribute of raw HTML removed for its address.
@@ -248,6 +266,20 @@ fn remove_script_attributes(
         let html = attribute
             .value_source_location()
             .map(|at| offset + at.bytes().start..offset + at.bytes().end);
+        if written_as_html
+            && !list
+            && let Some(target) = value.strip_prefix(PLACEHOLDER)
+        {
+            let (path, anchor) = match target.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor.to_string())),
+                None => (target, None),
+            };
+            let index = found.internal_base + found.internal_links.len();
+            found
+                .internal_links
+                .push((path.to_string(), anchor, html.clone()));
+            rebased.push((name.clone(), format!("{PLACEHOLDER}{index}")));
+        }
         if written_as_html
             && scheme.is_none()
             && !list

@@ -186,6 +186,46 @@ fn markdown_links_beside_raw_html_get_the_base_path_once() {
     assert!(!page.contains("/preview/preview/"), "{page}");
 }
 
+/// Regression: with raw HTML allowed, `<a href="@/plans/nope.md">` was
+/// published as it stood: neither resolved nor checked.
+#[test]
+fn internal_links_in_raw_html_are_resolved_and_checked() {
+    let site = site_with_raw_html();
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "<p><a href=\"@/plans/derby.md#early-years\">Plan</a> <a href=\"@/plans/nope.md\">Nope</a></p>\n\n<noscript><img src=\"@/announcements/nope.png\" alt=\"\"></noscript>\n",
+        ),
+    );
+    let check = site.expect(&["check"], 1);
+    for expected in [
+        "error: `@/plans/nope.md` does not exist\n --> content/announcements/raw.md:8:61\n",
+        "error: `@/announcements/nope.png` does not exist\n  --> content/announcements/raw.md:10:",
+    ] {
+        assert!(
+            check.stderr.contains(expected),
+            "{expected}: {}",
+            check.stderr
+        );
+    }
+    assert!(check.stderr.contains("2 errors"), "{}", check.stderr);
+
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "<p><a href=\"@/plans/derby.md#early-years\">Plan</a></p>\n",
+        ),
+    );
+    site.expect(&["build", "--base-url", "https://oa.example/preview/"], 0);
+    let page = site.read("public/announcements/raw/index.html");
+    assert!(
+        page.contains("href=\"/preview/plans/derby/#early-years\""),
+        "{page}"
+    );
+}
+
 /// Every `id` of an HTML page, in order.
 fn ids(html: &str) -> Vec<String> {
     let mut ids = Vec::new();
