@@ -131,8 +131,10 @@ pub fn render(
         same_page: Vec::new(),
         link_texts: Vec::new(),
         code: Vec::new(),
+        links: Vec::new(),
     };
     let mut events = renderer.transform(Parser::new_ext(body, parser_options()).into_offset_iter());
+    renderer.report_unread_links();
     renderer.name_footnotes(&mut events);
     let events = renderer.gather_footnotes(events);
     // A body nested too deeply is an error; its HTML is left out so that
@@ -321,6 +323,8 @@ struct Renderer<'s, 'o> {
     link_texts: Vec<(usize, String)>,
     /// Where the body's code spans and blocks are: `[^x]` in them is code.
     code: Vec<Range<usize>>,
+    /// Where the body's links and images are.
+    links: Vec<Range<usize>>,
 }
 
 impl<'s> Renderer<'s, '_> {
@@ -338,6 +342,9 @@ impl<'s> Renderer<'s, '_> {
         for (event, range) in events {
             if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
                 self.code.push(range.clone());
+            }
+            if matches!(event, Event::Start(Tag::Link { .. } | Tag::Image { .. })) {
+                self.links.push(range.clone());
             }
             self.nest(&event, &range);
             self.name_links(&event, &range);
@@ -665,6 +672,50 @@ impl<'s> Renderer<'s, '_> {
         }
         out.push((Event::Html(CowStr::Borrowed("</ol></section>\n")), None));
         out
+    }
+
+    /// A warning for each `[text](address)` that Markdown did not read as a
+    /// link because its address has a space (`@/plans/Derby Plan.pdf`,
+    /// `https://www.gov .uk`): the page would show it as typed.
+    fn report_unread_links(&mut self) {
+        let body = self.body;
+        let looks_like_an_address = |address: &str| {
+            ["@/", "/", "http://", "https://", "mailto:", "www."]
+                .iter()
+                .any(|start| address.starts_with(start))
+        };
+        for (at, _) in body.match_indices("](") {
+            let start = at + 2;
+            let inside = |ranges: &[Range<usize>]| ranges.iter().any(|r| r.contains(&at));
+            if inside(&self.code) || inside(&self.links) {
+                continue;
+            }
+            let line = body[start..].split('\n').next().unwrap_or_default();
+            let Some(close) = line.find(')') else {
+                continue;
+            };
+            let address = &line[..close];
+            if !address.contains(char::is_whitespace) || !looks_like_an_address(address) {
+                continue;
+            }
+            let first = address.split_whitespace().next().unwrap_or_default();
+            let hint = if first == "@/" || address.starts_with("@/ ") {
+                "remove the space after `@/`".to_string()
+            } else if first.starts_with("http") || first.starts_with("www.") {
+                "a web address has no spaces: remove them".to_string()
+            } else {
+                format!(
+                    "put the address in angle brackets, which allow spaces: [text](<{address}>)"
+                )
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "this is not read as a link, because its address has a space: the page shows it as typed",
+                )
+                .at(self.locate(start, start + close))
+                .hint(hint),
+            );
+        }
     }
 
     /// Warnings for a note nothing refers to, and for a reference to a
@@ -1193,6 +1244,28 @@ pub(crate) mod tests {
         assert!(body.html.contains("&lt;b&gt;"));
         let (body, _) = render_str("hi <b>x</b>\n", true);
         assert!(body.html.contains("<b>x</b>"));
+    }
+
+    /// Regression: `[k](@/plans/Derby Plan.pdf)` was shown as typed, without a word.
+    #[test]
+    fn a_link_whose_address_has_a_space_is_warned_about() {
+        let (_, diagnostics) = render_str(
+            "[k](@/plans/Derby Plan.pdf), [g](https://www.gov .uk), [y](@/ plans/derby.md)\n\n`[c](@/a b)`, [ok](/areas/ \"A title\"), [z](/areas/), (see [x] (/a b))\n",
+            false,
+        );
+        let hints: Vec<&str> = diagnostics
+            .iter()
+            .filter_map(|d| d.hint.as_deref())
+            .collect();
+        assert_eq!(
+            hints,
+            [
+                "put the address in angle brackets, which allow spaces: [text](<@/plans/Derby Plan.pdf>)",
+                "a web address has no spaces: remove them",
+                "remove the space after `@/`",
+            ],
+            "{diagnostics:?}"
+        );
     }
 
     /// Regression: with raw HTML escaped, a writer's `<!-- note -->` was
