@@ -307,6 +307,16 @@ impl<'a> Targets<'a> {
             .chain(self.virtual_pages.keys().map(String::as_str))
     }
 
+    /// Whether `written` names a target, or a draft or scheduled document
+    /// ([`Self::known`]).
+    fn has(&self, written: &str) -> bool {
+        let path = self.known(written);
+        self.documents.contains_key(path)
+            || self.attachments.contains_key(path)
+            || self.virtual_pages.contains_key(path)
+            || self.excluded.contains_key(path)
+    }
+
     /// The path of a target, or of a draft or scheduled document, that
     /// `written` names: as written; else percent-decoded (`Derby%20Plan.pdf`
     /// for a name with a space, `Q%26A%20%231.pdf` for one with `#`); else
@@ -427,7 +437,15 @@ fn resolve_links(
         } else if let Some(url) = targets.virtual_pages.get(path) {
             Some(url.as_str())
         } else {
+            let without_query = path
+                .split_once('?')
+                .map(|(file, _)| file)
+                .filter(|file| targets.has(file));
             let (message, hint) = match targets.excluded.get(path) {
+                None if without_query.is_some() => (
+                    format!("`@/{path}` has a `?…` after the file's name, which an `@/` link cannot have"),
+                    format!("link to @/{} without the `?` and what follows it", without_query.unwrap_or_default()),
+                ),
                 Some(Excluded::Draft) => (
                     format!("`@/{path}` is a draft, so the link would be broken"),
                     "publish it (remove `draft: true`) or remove the link".to_string(),
@@ -446,8 +464,15 @@ fn resolve_links(
             };
             // A page is suggested for a page, a file for a file.
             let is_page = |p: &str| p.to_ascii_lowercase().ends_with(".md");
-            let suggestion = if targets.excluded.contains_key(path) {
+            let with_md = format!("{path}.md");
+            let suggestion = if targets.excluded.contains_key(path) || without_query.is_some() {
                 None
+            } else if !path.contains('.') && targets.has(&with_md) {
+                // `@/plans/derby`: the file's name without its `.md`.
+                Some(with_md.as_str())
+            } else if !path.contains('.') {
+                // A document's name without `.md`, misspelt too.
+                did_you_mean(&with_md, targets.all_paths().filter(|p| is_page(p)))
             } else {
                 did_you_mean(
                     path,

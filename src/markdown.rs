@@ -32,6 +32,13 @@ pub struct Options<'a> {
     /// The document's path under `content/` (`announcements/fair.md`), to
     /// suggest an `@/` link for a relative one.
     pub content_path: &'a str,
+    /// Whether a file other than Markdown is at this path under `content/`
+    /// (`plans/derby.pdf`): the `@/` link suggested for a relative one is
+    /// one that works.
+    pub is_file: &'a dyn Fn(&str) -> bool,
+    /// Every such file's path, to find a file a relative link names by its
+    /// name alone (`./derby.pdf` written in a page about Derby's plan).
+    pub files: &'a dyn Fn() -> Vec<String>,
 }
 
 /// How deeply a body may nest lists, quotes, emphasis and (with
@@ -1016,7 +1023,34 @@ impl<'s> Renderer<'s, '_> {
                 || first.ends_with(".com")
                 || first.ends_with(".org")
         });
-        let hint = if looks_like_a_host {
+        let lower = dest.to_ascii_lowercase();
+        let is_email = !dest.contains('/')
+            && dest
+                .split_once('@')
+                .is_some_and(|(name, host)| !name.is_empty() && host.contains('.'));
+        let hint = if is_email {
+            format!("for an email address, write mailto: in front: mailto:{dest}")
+        } else if let Some(rest) = ["https//", "http//", "https:/", "http:/"]
+            .iter()
+            .find_map(|start| lower.starts_with(start).then(|| &dest[start.len()..]))
+        {
+            let scheme = if lower.starts_with("https") {
+                "https"
+            } else {
+                "http"
+            };
+            format!(
+                "write the address's start in full, with a colon and two slashes: {scheme}://{}",
+                rest.trim_start_matches('/')
+            )
+        } else if let Some(rest) = dest.strip_prefix('@') {
+            format!(
+                "an internal link starts with @ and a slash: @/{}",
+                rest.trim_start_matches('/')
+            )
+        } else if let Some(rest) = path.strip_prefix("content/") {
+            format!("write the path from inside content/, after @/: @/{rest}")
+        } else if looks_like_a_host {
             format!("for another website, write the whole address: https://{dest}")
         } else if !path.rsplit('/').next().unwrap_or_default().contains('.') {
             // A page's address is written as if from the site's root.
@@ -1039,15 +1073,35 @@ impl<'s> Renderer<'s, '_> {
                 "link to the document from content/ with @/: @/{}",
                 path.trim_start_matches('/')
             )
-        } else {
+        } else if (self.options.is_file)(&joined) {
             format!("link to the file from content/ with @/: @/{joined}")
+        } else {
+            // Not beside this document: a file of that name elsewhere?
+            let name = joined.rsplit('/').next().unwrap_or_default();
+            let found: Vec<String> = (self.options.files)()
+                .into_iter()
+                .filter(|file| file.rsplit('/').next() == Some(name))
+                .collect();
+            match found.as_slice() {
+                [file] => format!("link to the file from content/ with @/: @/{file}"),
+                _ => format!(
+                    "link to the file from content/ with @/, as in @/{joined} (there is no such file yet: put it there, or correct the name)"
+                ),
+            }
+        };
+        let message = if is_email {
+            format!(
+                "the {what} `{dest}` is an email address without `mailto:`, so it would be read as a page's address and break"
+            )
+        } else {
+            format!(
+                "the {what} `{dest}` is relative, so it would be read from this page's own address and break"
+            )
         };
         self.diagnostics.push(
-            Diagnostic::error(format!(
-                "the {what} `{dest}` is relative, so it would be read from this page's own address and break"
-            ))
-            .at(self.locate(span.start, span.end))
-            .hint(hint),
+            Diagnostic::error(message)
+                .at(self.locate(span.start, span.end))
+                .hint(hint),
         );
     }
 
@@ -1219,6 +1273,8 @@ pub(crate) mod tests {
                 kind,
                 base_path: "/",
                 content_path: "announcements/a.md",
+                is_file: &|path| matches!(path, "announcements/chart.png" | "plans/derby.pdf"),
+                files: &|| vec!["announcements/chart.png".into(), "plans/derby.pdf".into()],
             },
         )
     }

@@ -794,11 +794,14 @@ impl Checker<'_> {
             website,
         });
 
+        let attachments = self.cx.attachments;
         let options = markdown::Options {
             unsafe_html: config.unsafe_html,
             kind: self.kind,
             base_path: &config.base_path,
             content_path: self.content_path,
+            is_file: &|path| attachments.contains_key(path),
+            files: &|| attachments.keys().cloned().collect(),
         };
         let (body, body_diagnostics) = markdown::render(body, body_offset, self.source, &options);
         diagnostics.extend(body_diagnostics);

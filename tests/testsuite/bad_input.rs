@@ -125,6 +125,7 @@ overlay_cases!(
     line_mistakes_with_others,
     line_without_key,
     link_to_draft,
+    links_written_almost_right,
     merge_key,
     misindented_nested_key,
     misread_lines_and_escapes,
