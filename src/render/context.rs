@@ -288,6 +288,9 @@ pub struct ChartRow {
     pub value: MoneyView,
     /// Share of the largest row, 0–100.
     pub percent: f64,
+    /// Whether any of the row's projects gives an amount: when none does,
+    /// `value` is £0 but the amount is not known.
+    pub given: bool,
 }
 
 /// Projects under one heading of an area or priority page.

@@ -1078,9 +1078,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn chart(&self, title: String, rows: Vec<(String, String, u64)>) -> Chart {
-        let max = rows.iter().map(|r| r.2).max().unwrap_or(0);
-        let total = rows.iter().map(|r| r.2).fold(0u64, u64::saturating_add);
+    /// A bar chart of `rows`: label, page and amount, `None` when none of
+    /// the row's projects gives one (shown as such, not as £0).
+    fn chart(&self, title: String, rows: Vec<(String, String, Option<u64>)>) -> Chart {
+        let max = rows.iter().filter_map(|r| r.2).max().unwrap_or(0);
+        let total = rows
+            .iter()
+            .filter_map(|r| r.2)
+            .fold(0u64, u64::saturating_add);
         Chart {
             title,
             rows: rows
@@ -1088,12 +1093,14 @@ impl<'a> Renderer<'a> {
                 .map(|(label, url, value)| ChartRow {
                     label,
                     url,
-                    percent: if max == 0 {
-                        0.0
-                    } else {
-                        (value as f64 * 1000.0 / max as f64).round() / 10.0
+                    percent: match value {
+                        Some(value) if max > 0 => {
+                            (value as f64 * 1000.0 / max as f64).round() / 10.0
+                        }
+                        _ => 0.0,
                     },
-                    value: MoneyView::new(value),
+                    given: value.is_some(),
+                    value: MoneyView::new(value.unwrap_or(0)),
                 })
                 .collect(),
             max: MoneyView::new(max),
@@ -1115,7 +1122,18 @@ impl<'a> Renderer<'a> {
             "Listed project funding by area".to_string(),
             areas
                 .iter()
-                .map(|a| (a.name.clone(), a.url.clone(), a.funding.pounds))
+                .zip(&config.areas)
+                .map(|(a, area)| {
+                    let given = self
+                        .funding(&self.site.by_area[&area.slug])
+                        .projects_with_funding
+                        > 0;
+                    (
+                        a.name.clone(),
+                        a.url.clone(),
+                        given.then_some(a.funding.pounds),
+                    )
+                })
                 .collect(),
         );
         context(&AreasContext {
@@ -1205,7 +1223,7 @@ impl<'a> Renderer<'a> {
         projects: &[DocId],
         groups: impl Iterator<Item = (&'g str, &'g str, &'g str)>,
         in_group: impl Fn(&crate::document::Document, &str) -> bool,
-    ) -> (Vec<Group<'_>>, Vec<(String, String, u64)>) {
+    ) -> (Vec<Group<'_>>, Vec<(String, String, Option<u64>)>) {
         let config = &self.site.config;
         let mut found = Vec::new();
         let mut funding_rows = Vec::new();
@@ -1219,10 +1237,11 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             let url = config.link(&format!("/{folder}/{slug}/"));
+            let funding = self.funding(&members);
             funding_rows.push((
                 name.to_string(),
                 url.clone(),
-                self.funding(&members).total.pounds,
+                (funding.projects_with_funding > 0).then_some(funding.total.pounds),
             ));
             found.push(Group {
                 title: name.to_string(),

@@ -819,3 +819,26 @@ fn internal_links_to_files_with_unusual_names_are_encoded_and_found() {
         check.stderr
     );
 }
+
+/// Regression: a funding chart showed £0 for a priority whose projects give
+/// no amount, as if they had none.
+#[test]
+fn a_chart_row_without_any_amount_says_so_rather_than_0() {
+    let site = SiteTest::base();
+    site.remove("content/projects/derby-outreach.md");
+    site.write(
+        "content/projects/derby-outreach.md",
+        "---\ntitle: \"Derby outreach\"\ndate: 2017-01-15\nsummary: \"Summer schools.\"\nareas: [derby]\npriorities: [early-years]\nstatus: active\n---\n\nOutreach.\n",
+    );
+    site.expect(&["build", "--no-minify"], 0);
+    let derby = site.read("public/areas/derby/index.html");
+    assert!(
+        derby.contains("Early years, no amount given;"),
+        "the chart's description: {derby}"
+    );
+    assert!(
+        derby.contains("<td class=\"table__cell table__cell--numeric\">No amount given</td>"),
+        "{derby}"
+    );
+    assert!(!derby.contains(">£0<"), "{derby}");
+}
