@@ -1080,7 +1080,7 @@ impl<'a> Renderer<'a> {
 
     /// A bar chart of `rows`: label, page and amount, `None` when none of
     /// the row's projects gives one (shown as such, not as £0).
-    fn chart(&self, title: String, rows: Vec<(String, String, Option<u64>)>) -> Chart {
+    fn chart(&self, title: String, rows: Vec<ChartInput>) -> Chart {
         let max = rows.iter().filter_map(|r| r.2).max().unwrap_or(0);
         let total = rows
             .iter()
@@ -1223,7 +1223,7 @@ impl<'a> Renderer<'a> {
         projects: &[DocId],
         groups: impl Iterator<Item = (&'g str, &'g str, &'g str)>,
         in_group: impl Fn(&crate::document::Document, &str) -> bool,
-    ) -> (Vec<Group<'_>>, Vec<(String, String, Option<u64>)>) {
+    ) -> (Vec<Group<'_>>, Vec<ChartInput>) {
         let config = &self.site.config;
         let mut found = Vec::new();
         let mut funding_rows = Vec::new();
@@ -1584,6 +1584,10 @@ fn listing_path(kind: Kind, page: usize) -> String {
         listing_url(kind, page).trim_start_matches('/')
     )
 }
+
+/// A bar chart's row before it is drawn: label, page, and amount (`None`
+/// when none of the row's projects gives one).
+type ChartInput = (String, String, Option<u64>);
 
 fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {
     tera::Context::from_serialize(value)
