@@ -973,7 +973,15 @@ impl<'a> Renderer<'a> {
     /// A document page is made of its document, the config and the summaries
     /// of these documents only: `oasis serve` reuses the page while all three
     /// are unchanged, so read any other document here, not in `document`.
+    /// Up to [`RELATED_LIMIT`] other publications that share an area or a
+    /// priority with `id`, the closest first: a shared priority counts
+    /// three, a shared area one, and an area shared only because one of the
+    /// two is for every area (`areas: all`) nothing, so that programme-wide
+    /// news does not crowd out what is about the same place. Ties go to the
+    /// newest. The candidates are the newest few of each of its areas and
+    /// priorities, so the cost does not grow with the site.
     pub fn related(&self, id: DocId) -> Vec<DocId> {
+        const CANDIDATES: usize = 10 * RELATED_LIMIT;
         let site = self.site;
         let document = site.document(id);
         if !document.kind.is_publication() {
@@ -991,17 +999,38 @@ impl<'a> Renderer<'a> {
                     .filter_map(|p| site.by_priority.get(p)),
             );
         for list in lists {
-            candidates.extend(
-                list.iter()
-                    .filter(|other| **other != id)
-                    .take(RELATED_LIMIT),
-            );
+            candidates.extend(list.iter().filter(|other| **other != id).take(CANDIDATES));
         }
         candidates.sort_unstable();
         candidates.dedup();
-        candidates.sort_by(|a, b| crate::link::newest_first(site.document(*a), site.document(*b)));
-        candidates.truncate(RELATED_LIMIT);
-        candidates
+        let score = |other: DocId| {
+            let other = site.document(other);
+            let priorities = other
+                .priorities
+                .iter()
+                .filter(|p| document.priorities.contains(p))
+                .count();
+            let areas = if document.all_areas || other.all_areas {
+                0
+            } else {
+                other
+                    .areas
+                    .iter()
+                    .filter(|a| document.areas.contains(a))
+                    .count()
+            };
+            3 * priorities + areas
+        };
+        let mut scored: Vec<(usize, DocId)> =
+            candidates.into_iter().map(|c| (score(c), c)).collect();
+        scored.sort_by(|(score_a, a), (score_b, b)| {
+            score_b
+                .cmp(score_a)
+                .then_with(|| crate::link::newest_first(site.document(*a), site.document(*b)))
+                .then_with(|| a.cmp(b))
+        });
+        scored.truncate(RELATED_LIMIT);
+        scored.into_iter().map(|(_, id)| id).collect()
     }
 
     fn counts(&self, ids: &[DocId]) -> Counts {

@@ -842,3 +842,33 @@ fn a_chart_row_without_any_amount_says_so_rather_than_0() {
     );
     assert!(!derby.contains(">£0<"), "{derby}");
 }
+
+/// Regression: "Related content" was the five newest publications sharing
+/// any area or priority, so programme-wide news (`areas: all`) filled it on
+/// every page and a project about the same place was left out.
+#[test]
+fn related_content_prefers_shared_priorities_and_places_to_programme_news() {
+    let site = SiteTest::base();
+    for n in 0..6 {
+        site.write(
+            &format!("content/announcements/programme-news-{n}.md"),
+            format!(
+                "---\ntitle: \"Programme news {n}\"\ndate: 2021-0{}-01\nsummary: \"News.\"\nareas: all\n---\n\nNews.\n",
+                n + 1
+            ),
+        );
+    }
+    site.expect(&["build", "--no-minify"], 0);
+    let plan = site.read("public/plans/derby/index.html");
+    let related = plan
+        .split("id=\"related-heading\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</aside>").next())
+        .expect("a related list");
+    assert!(related.contains("Derby outreach"), "{related}");
+    assert!(related.contains("Essential Life Skills"), "{related}");
+    assert!(
+        related.find("Derby outreach") < related.find("Programme news"),
+        "{related}"
+    );
+}
