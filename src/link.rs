@@ -414,8 +414,12 @@ fn resolve_links(
     for link in &document.body.internal_links {
         let path = targets.known(link.path.trim_start_matches('/'));
         let url = if let Some(target) = targets.documents.get(path) {
+            // Any id of the target's page: its body's (headings, footnotes,
+            // raw HTML) and its template's (`#main-content`, an area page's
+            // `#funding`), as for a root-relative link's anchor.
             if let Some(anchor) = &link.anchor
-                && !target.body.headings.iter().any(|h| &h.id == anchor)
+                && !target.body.ids.iter().any(|id| id == anchor)
+                && !crate::markdown::theme_ids(target.kind).contains(&anchor.as_str())
             {
                 let ids = target.body.headings.iter().map(|h| h.id.as_str());
                 let suggestion = did_you_mean(anchor, ids);

@@ -872,3 +872,22 @@ fn related_content_prefers_shared_priorities_and_places_to_programme_news() {
         "{related}"
     );
 }
+
+/// Regression: `@/…#id` accepted only the target's headings, where the same
+/// link written from the root (`/areas/derby/#funding`) accepted any id of
+/// the page, its template's included.
+#[test]
+fn internal_links_accept_any_id_of_the_target_page() {
+    let site = SiteTest::base();
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: \"Links\"\n---\n\n[a](@/plans/derby.md#main-content) [b](@/areas/derby.md#funding) [c](/areas/derby/#funding)\n",
+    );
+    site.expect(&["build", "--no-minify"], 0);
+    let page = site.read("public/links/index.html");
+    assert!(
+        page.contains("href=\"/plans/derby/#main-content\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/areas/derby/#funding\""), "{page}");
+}
