@@ -1055,6 +1055,10 @@ impl Checker<'_> {
                     .in_file(self.file)
                     .hint("rename the file with letters or digits, e.g. derby-plan.md, or set slug: in the front matter"),
             );
+            // A stand-in that no file name gives (a slug never starts with
+            // `-`), so that the page does not also seem to clash with the
+            // home page or a listing (`/` for a page with an empty slug).
+            return stem.bytes().map(|b| format!("-{b:02x}")).collect();
         }
         slug
     }

@@ -109,6 +109,7 @@ overlay_cases!(
     every_misaligned_key,
     extra_not_a_map,
     file_in_search_folder,
+    file_name_without_letters,
     front_matter_as_list,
     front_matter_closed_with_dots,
     funding_as_decimal,
