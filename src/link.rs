@@ -877,14 +877,31 @@ pub fn check_site_links(
     let mut diagnostics = Vec::new();
     for link in &document.body.site_links {
         let decoded = crate::load::document::percent_decode(&link.path).unwrap_or_default();
-        let exists = [link.path.as_str(), decoded.as_str()].iter().any(|raw| {
+        let is_built = |raw: &str| {
             let path = raw.trim_start_matches('/');
             path.is_empty()
                 || built.contains(path)
                 || built.contains(format!("{}/index.html", path.trim_end_matches('/')).as_str())
-        });
+        };
+        let exists = is_built(&link.path) || is_built(&decoded);
+        // `/preview/areas/derby/` written on a site published under
+        // `/preview/`: the base path is added to every link.
+        let base_path = site.config.base_path.as_str();
+        let without_base = link
+            .path
+            .strip_prefix(base_path)
+            .filter(|rest| base_path != "/" && is_built(rest));
         if !exists && let Some(d) = unpublished(site, &link.path, &decoded) {
             diagnostics.push(d.at(link.location.clone()));
+        } else if !exists && let Some(rest) = without_base {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the link `{}` starts with the site's base path, `{base_path}`, which oasis adds to every link itself",
+                    link.path
+                ))
+                .at(link.location.clone())
+                .hint(format!("write the address from the site's root: /{rest}")),
+            );
         } else if !exists {
             let pages = pages.get();
             let suggestion = did_you_mean(&link.path, pages.iter().map(String::as_str));

@@ -891,3 +891,29 @@ fn internal_links_accept_any_id_of_the_target_page() {
     );
     assert!(page.contains("href=\"/areas/derby/#funding\""), "{page}");
 }
+
+/// Regression: on a site published under a base path, a link written with
+/// it (`/preview/areas/derby/`) was "a page this site does not have",
+/// without saying that oasis adds the base path itself.
+#[test]
+fn a_link_written_with_the_base_path_is_told_to_leave_it_out() {
+    let site = SiteTest::base();
+    site.write(
+        "content/pages/links.md",
+        "---\ntitle: \"Links\"\n---\n\n[Derby](/preview/areas/derby/)\n",
+    );
+    let run = site.expect(&["build", "--base-url", "https://oa.example/preview/"], 1);
+    assert!(
+        run.stderr.contains(
+            "error: the link `/preview/areas/derby/` starts with the site's base path, `/preview/`, which oasis adds to every link itself"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("help: write the address from the site's root: /areas/derby/"),
+        "{}",
+        run.stderr
+    );
+}
