@@ -105,6 +105,7 @@ fn pipeline(
             return (None, diagnostics);
         }
     };
+    diagnostics.extend(theme.warnings.iter().cloned());
     let ((mut outputs, found), verified, index) = std::thread::scope(|scope| {
         let index = with_search.then(|| scope.spawn(|| search::index(&site)));
         let rendered = render::render_with(&site, &theme, emit);

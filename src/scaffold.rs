@@ -173,6 +173,7 @@ fn address_taken(
         tera: tera::Tera::new(),
         sources: Default::default(),
         static_files: Vec::new(),
+        warnings: Vec::new(),
     });
     let renderer = Renderer::new(&site, &theme, Vec::new());
     let places: Vec<render::Place> = renderer

@@ -47,6 +47,9 @@ pub struct Theme {
     pub tera: tera::Tera,
     pub sources: BTreeMap<String, TemplateSource>,
     pub static_files: Vec<StaticFile>,
+    /// What does not stop the build: a template of the site's that nothing
+    /// uses (`Page.html`, meant to replace `page.html`).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads and checks the theme.
@@ -154,6 +157,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         ]);
     }
 
+    diagnostics.extend(unused_templates(&sources));
     diagnostics.extend(component_cycles(&sources));
     diagnostics.extend(too_deep(&sources));
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -199,7 +203,57 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         tera,
         sources,
         static_files: statics.into_values().collect(),
+        warnings: diagnostics,
     })
+}
+
+/// A warning for each template of the site's own that oasis never renders
+/// and no template names (in `include`, `extends`, `import`, or a string):
+/// a file meant to replace a built-in template but named otherwise
+/// (`Page.html`, `pages.html`) is otherwise ignored without a word.
+fn unused_templates(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    let builtin: Vec<&str> = builtin::FILES
+        .iter()
+        .filter_map(|(path, _)| path.strip_prefix("templates/"))
+        .collect();
+    let mut warnings = Vec::new();
+    for (name, source) in sources {
+        if source.display.ends_with("(built into oasis)") || builtin.contains(&name.as_str()) {
+            continue;
+        }
+        let named = sources
+            .iter()
+            .any(|(other, s)| other != name && s.text.contains(name.as_str()));
+        if named {
+            continue;
+        }
+        // `Page.html`, `pages.html`: close enough to be meant as it.
+        let stem = |n: &str| {
+            n.to_ascii_lowercase()
+                .trim_end_matches(".html")
+                .trim_end_matches('s')
+                .to_string()
+        };
+        let suggestion = builtin
+            .iter()
+            .copied()
+            .find(|b| b.eq_ignore_ascii_case(name))
+            .or_else(|| builtin.iter().copied().find(|b| stem(b) == stem(name)));
+        warnings.push(
+            Diagnostic::warning(format!(
+                "the template `{}` is not used: oasis renders its pages with templates of fixed names, and no template includes this one",
+                source.display
+            ))
+            .in_file(source.display.clone())
+            .hint(match suggestion {
+                Some(builtin) => format!(
+                    "to replace the built-in `{builtin}`, name the file exactly so (names are case-sensitive): templates/{builtin}"
+                ),
+                None => "name it after the built-in template it replaces (docs/TEMPLATES.md lists them), include it from one, or delete it".to_string(),
+            }),
+        );
+    }
+    warnings
 }
 
 impl Theme {

@@ -917,3 +917,40 @@ fn a_link_written_with_the_base_path_is_told_to_leave_it_out() {
         run.stderr
     );
 }
+
+/// Regression: a template named otherwise than the built-in one it was
+/// meant to replace (`Page.html`) was ignored without a word.
+#[test]
+fn a_template_nothing_uses_is_warned_about() {
+    let site = SiteTest::base();
+    let templates = "themes/opportunity/templates";
+    site.write(
+        &format!("{templates}/Page.html"),
+        "{% extends \"base.html\" %}",
+    );
+    site.write(&format!("{templates}/partials/notes.html"), "<p>Notes</p>");
+    site.write(
+        &format!("{templates}/partials/unused.html"),
+        "<p>Unused</p>",
+    );
+    site.write(
+        &format!("{templates}/404.html"),
+        "{% extends \"base.html\" %}{% block content %}{% include \"partials/notes.html\" %}{% endblock content %}",
+    );
+    let run = site.expect(&["build"], 0);
+    let stderr = site.redact(&run.stderr);
+    assert!(
+        stderr
+            .contains("warning: the template `themes/opportunity/templates/Page.html` is not used"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: to replace the built-in `page.html`, name the file exactly so (names are case-sensitive): templates/page.html"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`themes/opportunity/templates/partials/unused.html` is not used"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("notes.html"), "{stderr}");
+}

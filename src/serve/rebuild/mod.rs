@@ -220,6 +220,7 @@ impl Rebuilder {
                 return failed(diagnostics, timings);
             }
         };
+        diagnostics.extend(theme.warnings.iter().cloned());
         timings.link = started.elapsed() - timings.load;
 
         let changed = self.changed(&site, config);
