@@ -945,6 +945,11 @@ impl<'s> Renderer<'s, '_> {
             );
             return None;
         }
+        if let Some(problem) = unusable_address(dest) {
+            let location = self.locate(span.start, span.end);
+            self.diagnostics.push(problem.at(location));
+            return Some(dest.clone());
+        }
         if let Some(target) = dest.strip_prefix("@/") {
             let (path, anchor) = match target.split_once('#') {
                 Some((path, anchor)) => (path, Some(anchor.to_string())),
@@ -1172,6 +1177,47 @@ fn is_relative(dest: &str) -> bool {
     !dest.is_empty() && !scheme && !dest.starts_with(['/', '#', '?']) && !dest.starts_with("@/")
 }
 
+/// A problem with an address that is not relative and not a script's: a
+/// file on the writer's own computer (`file:///C:/Users/…`), a web address
+/// without a website (`https://`), or one without its `https:`
+/// (`//www.gov.uk/…`, which works but only by the page's own scheme).
+fn unusable_address(dest: &str) -> Option<Diagnostic> {
+    let lower = dest.trim().to_ascii_lowercase();
+    if lower.starts_with("file:") {
+        return Some(
+            Diagnostic::error(format!(
+                "the link `{dest}` goes to a file on one computer, which readers cannot open"
+            ))
+            .hint("put the file under content/ (e.g. content/plans/report.pdf) and link to it with @/, as in @/plans/report.pdf"),
+        );
+    }
+    for scheme in ["https://", "http://"] {
+        if let Some(rest) = lower.strip_prefix(scheme) {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            if host.is_empty() {
+                return Some(
+                    Diagnostic::error(format!(
+                        "the link `{dest}` has no website name after `{scheme}`"
+                    ))
+                    .hint(
+                        "write the whole address, e.g. https://www.gov.uk/government/publications",
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(rest) = dest.strip_prefix("//")
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+    {
+        return Some(
+            Diagnostic::warning(format!("the link `{dest}` has no `https:` in front"))
+                .hint(format!("write the whole address: https:{dest}")),
+        );
+    }
+    None
+}
+
 /// Escapes text for an HTML attribute or element.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -1300,6 +1346,34 @@ pub(crate) mod tests {
         assert!(body.html.contains("&lt;b&gt;"));
         let (body, _) = render_str("hi <b>x</b>\n", true);
         assert!(body.html.contains("<b>x</b>"));
+    }
+
+    /// Regression: a file on the writer's computer, a web address without a
+    /// website and one without its `https:` passed without a word.
+    #[test]
+    fn addresses_readers_cannot_follow_are_named() {
+        for (dest, error, message) in [
+            (
+                "file:///C:/Users/jo/report.pdf",
+                true,
+                "goes to a file on one computer",
+            ),
+            (
+                "FILE://server/share/a.pdf",
+                true,
+                "goes to a file on one computer",
+            ),
+            ("https://", true, "has no website name after `https://`"),
+            ("http:///x", true, "has no website name after `http://`"),
+            ("//www.gov.uk/x", false, "has no `https:` in front"),
+        ] {
+            let (_, found) = render_str(&format!("[x](<{dest}>)\n"), false);
+            assert_eq!(found.len(), 1, "{dest}: {found:?}");
+            assert_eq!(found[0].is_error(), error, "{dest}");
+            assert!(found[0].message.contains(message), "{dest}: {found:?}");
+        }
+        let (_, found) = render_str("[x](https://www.gov.uk/) [y](http://a.example)\n", false);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     /// Regression: `[k](@/plans/Derby Plan.pdf)` was shown as typed, without a word.
