@@ -424,7 +424,17 @@ impl<'s> Renderer<'s, '_> {
                 }
                 Event::End(TagEnd::Heading(_)) => {
                     if let Some((level, id, inner, start)) = heading.take() {
-                        if heading_text(&inner).trim().is_empty() {
+                        // Invisible characters (a zero-width space, a
+                        // soft hyphen) show nothing either.
+                        let text = heading_text(&inner);
+                        let visible = text.chars().any(|c| {
+                            !c.is_whitespace()
+                                && !matches!(
+                                    c,
+                                    '\u{200B}'..='\u{200F}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}'
+                                )
+                        });
+                        if !visible {
                             // Nothing for a reader, a screen reader's list of
                             // headings or the contents to show (WCAG 2.4.6).
                             self.diagnostics.push(
@@ -1597,11 +1607,14 @@ pub(crate) mod tests {
 
     #[test]
     fn an_empty_heading_is_left_out_with_a_warning() {
-        let (body, warnings) = render_str("## \n\nText.\n\n##    \n", false);
+        let (body, warnings) = render_str(
+            "## \n\nText.\n\n##    \n\n## \u{200B}\n\n## \u{00AD}\n",
+            false,
+        );
         assert!(!body.html.contains("<h2"), "{}", body.html);
         assert!(body.headings.is_empty());
         let messages: Vec<&str> = warnings.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, ["an empty heading", "an empty heading"]);
+        assert_eq!(messages, ["an empty heading"; 4]);
     }
 
     #[test]
