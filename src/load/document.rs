@@ -478,6 +478,12 @@ impl Checker<'_> {
 
     /// The byte range of one item (`darby`) of a key's list, or of its value.
     fn item_range(&self, name: &str, item: &str) -> Option<Range<usize>> {
+        self.nth_item_range(name, item, 0)
+    }
+
+    /// The place of the `nth` (from 0) entry `item` of the list `name`: an
+    /// entry written twice is found the second time at its second place.
+    fn nth_item_range(&self, name: &str, item: &str, mut nth: usize) -> Option<Range<usize>> {
         if let Some(key) = self.key(name) {
             let region = &self.source_text()[key.value.clone()];
             let mut search = 0;
@@ -492,7 +498,10 @@ impl Checker<'_> {
                     matches!(c, '"' | '\'' | ']' | ',' | ' ' | '\t' | '\n' | '\r' | '#')
                 });
                 if opens && closes {
-                    return Some(key.value.start + start..key.value.start + end);
+                    if nth == 0 {
+                        return Some(key.value.start + start..key.value.start + end);
+                    }
+                    nth -= 1;
                 }
                 search = end;
             }
@@ -1065,8 +1074,14 @@ impl Checker<'_> {
 
     fn aliases(&self, list: Option<&[String]>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Alias> {
         let mut aliases = Vec::new();
-        for alias in list.unwrap_or_default() {
-            let location = self.at_item("aliases", alias);
+        let list = list.unwrap_or_default();
+        for (index, alias) in list.iter().enumerate() {
+            // The same alias written twice is pointed at where it is again.
+            let nth = list[..index].iter().filter(|a| *a == alias).count();
+            let location = match self.nth_item_range("aliases", alias, nth) {
+                Some(range) => self.source.locate(range.start, range.end),
+                None => self.at_item("aliases", alias),
+            };
             match alias_output(alias) {
                 Ok(output) => aliases.push(Alias { output, location }),
                 Err(why) => diagnostics.push(
