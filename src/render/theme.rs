@@ -951,6 +951,55 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
             "the templates available are: {}",
             sources.keys().cloned().collect::<Vec<_>>().join(", ")
         ));
+    } else if message.starts_with("Block `") && message.contains("not defined in any parent") {
+        // `{% block contnet %}`: the blocks the parents have.
+        let template = d.location.as_ref().and_then(|at| {
+            sources
+                .iter()
+                .find(|(_, s)| s.display == at.file)
+                .map(|(n, _)| n.as_str())
+        });
+        let mut blocks: Vec<String> = Vec::new();
+        let mut parent = template.and_then(|t| parent_of(sources, t));
+        let mut seen = 0;
+        while let Some(name) = parent
+            && seen < sources.len()
+        {
+            seen += 1;
+            if let Some(source) = sources.get(name) {
+                blocks.extend(block_names(&source.text));
+            }
+            parent = parent_of(sources, name);
+        }
+        blocks.sort();
+        blocks.dedup();
+        let suggestion = did_you_mean(name, blocks.iter().map(String::as_str));
+        d.label = suggestion.map(|s| format!("did you mean `{s}`?"));
+        d.hint = Some(if blocks.is_empty() {
+            "a child template fills blocks its parent has: see docs/TEMPLATES.md".to_string()
+        } else {
+            format!(
+                "a child template fills blocks its parent has; the blocks are: {}",
+                blocks.join(", ")
+            )
+        });
+    } else if message.starts_with("Iteration not possible on type `undefined`") {
+        // The caret is on the start of the list's name: name all of it.
+        let list: Option<String> = d.location.as_ref().and_then(|at| {
+            let line = at.source_line.as_deref()?;
+            let name: String = line
+                .chars()
+                .skip(at.column.saturating_sub(1))
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                .collect();
+            (!name.is_empty()).then_some(name)
+        });
+        if let Some(list) = list {
+            d.message = format!("`{list}` is not defined, so the `for` loop cannot go through it");
+            d.hint = Some(format!(
+                "check the name against docs/TEMPLATES.md; for a list that may be missing, write {{% for x in {list} | default(value=[]) %}}"
+            ));
+        }
     } else if let Some((_, fields)) = message.split_once("Available fields: ") {
         let fields: Vec<&str> = fields.split(", ").map(str::trim).collect();
         let suggestion = did_you_mean(name, fields.iter().copied());
@@ -988,6 +1037,25 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
     }
+}
+
+/// The names of the blocks a template defines (`{% block content %}`).
+fn block_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices("{%") {
+        let tag = text[at + 2..].trim_start_matches(['-', ' ', '\t', '\n']);
+        if let Some(rest) = tag.strip_prefix("block ") {
+            let name: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// Where site.toml sets `theme = "…"`: its value, for an error about it.
