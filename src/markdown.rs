@@ -120,10 +120,17 @@ pub fn render(
     source: &SourceText,
     options: &Options,
 ) -> (Body, Vec<Diagnostic>) {
-    let ids = theme_ids(options.kind)
+    let mut ids: HashMap<String, usize> = theme_ids(options.kind)
         .iter()
         .map(|id| (id.to_string(), 0))
         .collect();
+    if options.unsafe_html {
+        // Ids written in the body's HTML, wherever they are, so that no
+        // heading takes one (`<span id="funding">` and `## Funding`).
+        for id in raw_ids(body) {
+            ids.entry(id).or_insert(0);
+        }
+    }
     let mut renderer = Renderer {
         source,
         offset,
@@ -1187,6 +1194,46 @@ fn is_relative(dest: &str) -> bool {
     !dest.is_empty() && !scheme && !dest.starts_with(['/', '#', '?']) && !dest.starts_with("@/")
 }
 
+/// The values of the `id` attributes of the HTML tags written in `body`
+/// (`<h2 id="aims">`, `<span id='x'>`, `<a id=x>`), found by reading the
+/// tags roughly: one in a code sample only makes a heading's id `-1` longer.
+fn raw_ids(body: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let bytes = body.as_bytes();
+    for (at, _) in body.match_indices('<') {
+        if !bytes.get(at + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let Some(end) = body[at..].find('>') else {
+            break;
+        };
+        let tag = &body[at..at + end];
+        let lower = tag.to_ascii_lowercase();
+        for (found, _) in lower.match_indices("id") {
+            let before = lower[..found].chars().next_back();
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let rest = tag[found + 2..].trim_start();
+            let Some(value) = rest.strip_prefix('=') else {
+                continue;
+            };
+            let value = value.trim_start();
+            let id = match value.chars().next() {
+                Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or_default(),
+                _ => value
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or_default(),
+            };
+            if !id.is_empty() {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    ids
+}
+
 /// A problem with an address that is not relative and not a script's: a
 /// file on the writer's own computer (`file:///C:/Users/…`), a web address
 /// without a website (`https://`), or one without its `https:`
@@ -1356,6 +1403,24 @@ pub(crate) mod tests {
         assert!(body.html.contains("&lt;b&gt;"));
         let (body, _) = render_str("hi <b>x</b>\n", true);
         assert!(body.html.contains("<b>x</b>"));
+    }
+
+    /// Regression: with raw HTML allowed, a heading could take an id the
+    /// body's HTML already had, and the page had it twice.
+    #[test]
+    fn headings_do_not_take_ids_from_the_bodys_html() {
+        let (body, _) = render_str(
+            "<span id=\"hello-world\">x</span>\n\n## Hello world\n\n<p id='aims'>y</p>\n\n## Aims\n\n<div ID=late>z</div>\n\n## Late\n",
+            true,
+        );
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["hello-world-1", "aims-1", "late-1"]);
+        // Escaped HTML has no ids.
+        let (body, _) = render_str(
+            "<span id=\"hello-world\">x</span>\n\n## Hello world\n",
+            false,
+        );
+        assert_eq!(body.headings[0].id, "hello-world");
     }
 
     /// Regression: a file on the writer's computer, a web address without a
