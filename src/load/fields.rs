@@ -1225,6 +1225,24 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
                 format!("write only the day: {}", &value[..10]),
             ));
         }
+        // Pasted from a word processor: dashes that are not hyphens
+        // (‐ ‑ ‒ – — −) or full-width digits (２０１９), which look right.
+        let plain: String = value
+            .chars()
+            .map(|c| match c {
+                '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+                '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+                c => c,
+            })
+            .collect();
+        if plain != value && date_shaped(plain.as_bytes()) {
+            return Err((
+                format!(
+                    "is not a date: `{value}` has dashes or digits that only look like the usual ones"
+                ),
+                format!("retype the date with the keyboard's own hyphens and digits: {plain}"),
+            ));
+        }
         let hint = match written_out(value) {
             Some(date) => format!("write it as {date} (year, month, day)"),
             None => shape,
@@ -1242,6 +1260,12 @@ pub fn parse_date(value: &str) -> Result<Date, (String, String)> {
     }
     if !YEARS.contains(&year) {
         return Err(year_out_of_range(value, year));
+    }
+    if day == 0 {
+        return Err((
+            format!("`{value}` is not a real date: there is no day 0"),
+            shape,
+        ));
     }
     match Date::new(year, month, day) {
         Ok(date) => Ok(date),
@@ -1690,6 +1714,33 @@ mod tests {
             "must be a date without a time, not `2017-10-09 10:00`"
         );
         assert_eq!(hint, "write only the day: 2017-10-09");
+    }
+
+    /// Regression: dashes and digits pasted from a word processor, which
+    /// look like a date's, got the generic hint; day 0 was "October has 31 days".
+    #[test]
+    fn dates_with_look_alike_characters_are_told_to_retype_them() {
+        for written in [
+            "2019\u{2010}01\u{2010}01",
+            "2019–01–01",
+            "2019—01—01",
+            "２０１９-01-01",
+        ] {
+            let (message, hint) = parse_date(written).unwrap_err();
+            assert!(
+                message.contains("only look like the usual ones"),
+                "{written}: {message}"
+            );
+            assert_eq!(
+                hint,
+                "retype the date with the keyboard's own hyphens and digits: 2019-01-01"
+            );
+        }
+        let (message, _) = parse_date("2018-10-00").unwrap_err();
+        assert_eq!(
+            message,
+            "`2018-10-00` is not a real date: there is no day 0"
+        );
     }
 
     #[test]
