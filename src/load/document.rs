@@ -335,7 +335,12 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
     let location = source.locate(key.key.start, key.key.end);
     let users = kinds_using(&key.name);
     if !users.is_empty() {
-        let who = users.join(", ").to_lowercase();
+        let who = match users.as_slice() {
+            [one] => one.to_string(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            [] => String::new(),
+        }
+        .to_lowercase();
         return Diagnostic::error(format!("`{}` is not used in {}s", key.name, kind.name()))
             .at(location)
             .field(key.name.clone())
@@ -347,7 +352,51 @@ fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) 
                 allowed.join(", ")
             ));
     }
-    let suggestion = did_you_mean(&key.name, allowed.iter().copied());
+    // Names other tools (Hugo, Zola, Jekyll) or plain English use for a key
+    // oasis names otherwise; misspellings are left to `did_you_mean`.
+    const SYNONYMS: &[(&str, &str)] = &[
+        ("updates", "changes"),
+        ("history", "changes"),
+        ("changelog", "changes"),
+        ("description", "summary"),
+        ("excerpt", "summary"),
+        ("lastmod", "updated"),
+        ("modified", "updated"),
+        ("last_updated", "updated"),
+        ("published", "date"),
+        ("publishdate", "date"),
+        ("publish_date", "date"),
+        ("pubdate", "date"),
+        ("start", "starts"),
+        ("end", "ends"),
+        ("url", "slug"),
+        ("tags", "priorities"),
+        ("categories", "priorities"),
+        ("themes", "priorities"),
+        ("area", "areas"),
+        ("priority", "priorities"),
+        ("author", "organisation"),
+        ("publisher", "organisation"),
+        ("organization", "organisation"),
+        ("budget", "funding"),
+        ("amount", "funding"),
+        ("cost", "funding"),
+        ("partner", "partners"),
+        ("link", "website"),
+        ("url_website", "website"),
+        ("pdf", "document"),
+        ("file", "document"),
+    ];
+    let lower = key.name.to_lowercase();
+    // `updates:` is `updated` with a date, `changes` with a list of them.
+    let value = source.text().get(key.value.clone()).unwrap_or_default();
+    let is_history = value.contains("date:") || value.contains("note:");
+    let suggestion = SYNONYMS
+        .iter()
+        .find(|(other, ours)| *other == lower && allowed.contains(ours))
+        .map(|(_, ours)| *ours)
+        .filter(|ours| *ours != "changes" || is_history)
+        .or_else(|| did_you_mean(&key.name, allowed.iter().copied()));
     Diagnostic::error(format!("unknown key `{}`", key.name))
         .at(location)
         .field(key.name.clone())

@@ -124,6 +124,7 @@ overlay_cases!(
     invisible_character,
     json_front_matter,
     key_of_another_kind,
+    keys_from_other_tools,
     line_mistakes_with_others,
     line_without_key,
     link_to_draft,
