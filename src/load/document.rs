@@ -331,6 +331,32 @@ fn invisible_in_key(key: &TopKey, source: &SourceText) -> Option<(Diagnostic, St
     Some((d, found.visible))
 }
 
+/// The Markdown marks in a plain-text field (`**bold**`, `[a link](…)`,
+/// `` `code` ``), named, and the text without them; `None` without any.
+fn markdown_in_plain_text(value: &str) -> Option<(String, String)> {
+    let mut marks = Vec::new();
+    let mut plain = value.to_string();
+    for (mark, name) in [("**", "**"), ("__", "__"), ("`", "backticks")] {
+        let count = plain.matches(mark).count();
+        if count >= 2 && count % 2 == 0 {
+            marks.push(name.to_string());
+            plain = plain.replace(mark, "");
+        }
+    }
+    // `[text](address)`: the text stays.
+    while let Some(open) = plain.find('[')
+        && let Some(close) = plain[open..].find("](").map(|c| open + c)
+        && let Some(end) = plain[close..].find(')').map(|e| close + e)
+    {
+        if !marks.iter().any(|m| m == "a [link](…)") {
+            marks.push("a [link](…)".to_string());
+        }
+        let text = plain[open + 1..close].to_string();
+        plain.replace_range(open..=end, &text);
+    }
+    (!marks.is_empty()).then(|| (marks.join(", "), plain))
+}
+
 fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) -> Diagnostic {
     let location = source.locate(key.key.start, key.key.end);
     let users = kinds_using(&key.name);
@@ -758,6 +784,50 @@ impl Checker<'_> {
         for partner in front_matter.partners.iter().flatten() {
             self.curly_quotes("partners", partner, diagnostics);
         }
+        // Plain-text fields written as Markdown show their marks as typed.
+        let notes = front_matter
+            .changes
+            .iter()
+            .flatten()
+            .map(|c| ("changes", &c.note));
+        for (name, value) in [
+            ("title", &front_matter.title),
+            ("summary", &front_matter.summary),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| (name, v)))
+        .chain(notes)
+        {
+            if let Some((marks, plain)) = markdown_in_plain_text(value) {
+                let at = match self.item_range(name, value) {
+                    Some(range) => self.source.locate(range.start, range.end),
+                    None => self.at_value(name),
+                };
+                let what = if name == "changes" {
+                    "a change's `note`".to_string()
+                } else {
+                    format!("`{name}`")
+                };
+                diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{what} is plain text, so its Markdown ({marks}) would show as typed"
+                    ))
+                    .at(at)
+                    .field(name)
+                    .hint(format!("write it without: {plain}")),
+                );
+            }
+        }
+        if let Some(summary) = &front_matter.summary
+            && summary.starts_with("One or two sentences about this ")
+        {
+            diagnostics.push(
+                Diagnostic::warning("the summary is still the example `oasis new` wrote")
+                    .at(self.at_value("summary"))
+                    .field("summary")
+                    .hint("write one or two sentences of your own about what this is"),
+            );
+        }
         for change in front_matter.changes.iter().flatten() {
             self.curly_quotes("changes", &change.note, diagnostics);
         }
@@ -861,6 +931,24 @@ impl Checker<'_> {
             is_file: &|path| attachments.contains_key(path),
             files: &|| attachments.keys().cloned().collect(),
         };
+        let placeholder = body.trim();
+        if placeholder.starts_with("Write the ")
+            && placeholder.ends_with(" here.")
+            && placeholder.len() < 40
+        {
+            let line = self.source.text()[..body_offset].matches('\n').count()
+                + body[..body.find(placeholder).unwrap_or(0)]
+                    .matches('\n')
+                    .count()
+                + 1;
+            diagnostics.push(
+                Diagnostic::warning("the text is still the example `oasis new` wrote")
+                    .at(self
+                        .source
+                        .locate_line_col(line, 1, placeholder.chars().count()))
+                    .hint("write the text below the second `---` line in place of this one"),
+            );
+        }
         let (body, body_diagnostics) = markdown::render(body, body_offset, self.source, &options);
         diagnostics.extend(body_diagnostics);
 

@@ -954,3 +954,25 @@ fn a_template_nothing_uses_is_warned_about() {
     );
     assert!(!stderr.contains("notes.html"), "{stderr}");
 }
+
+/// Regression: Markdown in a title, summary or change note was published
+/// with its marks as typed, without a word.
+#[test]
+fn markdown_in_plain_text_fields_is_warned_about() {
+    let site = SiteTest::base();
+    site.write(
+        "content/announcements/marks.md",
+        "---\ntitle: \"The **big** fair\"\ndate: 2019-01-01\nsummary: \"See [the plan](https://x.example/) and `this`.\"\nareas: [derby]\nchanges:\n  - date: 2019-02-01\n    note: \"Fixed __that__.\"\n---\n\nText.\n",
+    );
+    let run = site.expect(&["check"], 0);
+    for expected in [
+        "warning: `title` is plain text, so its Markdown (**) would show as typed",
+        "help: write it without: The big fair",
+        "warning: `summary` is plain text, so its Markdown (backticks, a [link](…)) would show as typed",
+        "help: write it without: See the plan and this.",
+        "warning: a change's `note` is plain text, so its Markdown (__) would show as typed",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
+    }
+    site.expect(&["check", "--strict"], 1);
+}
