@@ -56,6 +56,7 @@ const PAGES = {
     ["priority with no projects", "/priorities/quiet/", null],
     ["timeline (fixture)", "/timeline/", null],
     ["alias redirect", "/old/riverside-plan/", null],
+    ["page with a long unbroken title", "/evaluation/", null],
   ],
 };
 
