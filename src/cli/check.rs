@@ -20,12 +20,13 @@ pub fn execute(args: CheckArgs) -> u8 {
         return FAILURE;
     }
     if args.site.format == super::OutputFormat::Human {
-        let documents = compiled.map_or(0, |c| c.site.documents.len());
+        let documents =
+            crate::diagnostics::plural(compiled.map_or(0, |c| c.site.documents.len()), "document");
         if diagnostics.is_empty() {
-            outln!("No problems found in {documents} documents.");
+            outln!("No problems found in {documents}.");
         } else {
             outln!(
-                "No errors in {documents} documents ({}).",
+                "No errors in {documents} ({}).",
                 crate::diagnostics::summary(&diagnostics)
             );
         }

@@ -887,7 +887,9 @@ impl Checker<'_> {
         };
 
         let website = front_matter.website.clone().filter(|site| {
-            let ok = (site.starts_with("https://") || site.starts_with("http://"))
+            // A scheme in capitals (`HTTPS://`) is the same scheme.
+            let lower = site.to_ascii_lowercase();
+            let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
                 && site.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
                 && !site.contains(char::is_whitespace);
             if !ok {

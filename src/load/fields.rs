@@ -1363,7 +1363,18 @@ fn status<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Status>, D::Error> {
             if let Some((_, status)) = Status::ALL.iter().find(|(name, _)| *name == wanted) {
                 return Ok(*status);
             }
-            let suggestion = crate::diagnostics::did_you_mean(&wanted, Status::ALL.map(|(n, _)| n));
+            // Other words for the three statuses.
+            let meaning = match wanted.as_str() {
+                "done" | "finished" | "complete" | "closed" | "ended" | "over" => Some("completed"),
+                "in progress" | "in-progress" | "ongoing" | "running" | "live" | "open"
+                | "current" | "started" | "underway" | "under way" => Some("active"),
+                "proposed" | "upcoming" | "future" | "not started" | "scheduled" | "pending" => {
+                    Some("planned")
+                }
+                _ => None,
+            };
+            let suggestion = meaning
+                .or_else(|| crate::diagnostics::did_you_mean(&wanted, Status::ALL.map(|(n, _)| n)));
             let hint = match suggestion {
                 Some(s) => format!("did you mean `{s}`? A status is planned, active or completed"),
                 None => "a status is planned, active or completed".to_string(),
@@ -1410,7 +1421,9 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
         }
         fn visit_str<E: de::Error>(self, value: &str) -> Result<u64, E> {
             let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
-            let hint = if !digits.is_empty() && !value.contains(['m', 'k', '.']) {
+            let hint = if let Some(pounds) = amount_in_words(value) {
+                format!("write the amount in figures: funding: {pounds}")
+            } else if !digits.is_empty() && !value.contains(['m', 'k', '.']) {
                 match digits.trim_start_matches('0') {
                     // `0150000`, which YAML reads as text, needs its zero gone.
                     significant if value.trim().starts_with('0') && !significant.is_empty() => {
@@ -1433,9 +1446,61 @@ fn pounds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     d.deserialize_any(PoundsVisitor).map(Some)
 }
 
+/// An amount written as people write money (`£1.5m`, `2 million`,
+/// `£500k`, `1.2 bn`), in whole pounds; `None` for anything else.
+fn amount_in_words(value: &str) -> Option<u64> {
+    let text = value
+        .trim()
+        .trim_start_matches('£')
+        .replace([',', ' '], "")
+        .to_ascii_lowercase();
+    let (number, zeros) = [
+        ("million", 6),
+        ("mn", 6),
+        ("m", 6),
+        ("thousand", 3),
+        ("k", 3),
+        ("billion", 9),
+        ("bn", 9),
+    ]
+    .iter()
+    .find_map(|(suffix, zeros)| text.strip_suffix(suffix).map(|n| (n.to_string(), *zeros)))?;
+    // In whole digits, so that 1.15m is 1,150,000 exactly.
+    let (whole, fraction) = number.split_once('.').unwrap_or((&number, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+        || fraction.len() > zeros
+    {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}{}", "0".repeat(zeros - fraction.len()));
+    digits.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::frontmatter::scan;
+
+    #[test]
+    fn amounts_in_words_are_worked_out() {
+        for (written, pounds) in [
+            ("1.5m", Some(1_500_000)),
+            ("£22 million", Some(22_000_000)),
+            ("£500k", Some(500_000)),
+            ("1.2 bn", Some(1_200_000_000)),
+            ("2 Million", Some(2_000_000)),
+            ("1.2345k", None),
+            ("1.15m", Some(1_150_000)),
+            (".5m", Some(500_000)),
+            ("lots", None),
+            ("m", None),
+        ] {
+            assert_eq!(super::amount_in_words(written), pounds, "{written}");
+        }
+    }
     use super::*;
 
     #[test]

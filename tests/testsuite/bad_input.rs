@@ -141,6 +141,7 @@ overlay_cases!(
     page_on_generated_url,
     plan_document_is_itself,
     plan_two_areas,
+    project_fields_in_words,
     quote_inside_double_quotes,
     relative_and_same_page_links,
     scheduled_document_mistakes,
