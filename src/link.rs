@@ -1019,7 +1019,15 @@ fn collision(site: &Site, first: &Claim, second: &Claim) -> Diagnostic {
         ""
     };
     let same_owner = first.owner.is_some() && first.owner == second.owner;
-    let d = if same_owner {
+    // `aliases: ["/announcements/x/"]` in `x.md`: its own address.
+    let own_address = same_owner && is_alias(site, first) != is_alias(site, second);
+    let d = if own_address {
+        Diagnostic::error(format!(
+            "this alias is {}'s own address, `/{}`{how}",
+            describe(first),
+            second.path.trim_end_matches("index.html")
+        ))
+    } else if same_owner {
         Diagnostic::error(format!(
             "{} makes `/{}` twice{how}",
             describe(first),
@@ -1040,7 +1048,9 @@ fn collision(site: &Site, first: &Claim, second: &Claim) -> Diagnostic {
         first
     };
     let generated = first.owner.is_none() || second.owner.is_none();
-    let d = d.hint(if same_owner {
+    let d = d.hint(if own_address {
+        "remove it: an alias is an old address that leads to the document, and the document is already here".to_string()
+    } else if same_owner {
         "two of its addresses are the same page (`/old` and `/old/` are one address): remove one alias".to_string()
     } else if !is_document(other) && is_alias(site, blamed) {
         hint(site, blamed, "an alias cannot take the address of a page or file the site already has")

@@ -71,6 +71,7 @@ overlay_cases!(
     alias_onto_content_file,
     alias_onto_feed,
     alias_onto_static_file,
+    alias_to_its_own_address,
     alias_written_twice,
     apostrophe_inside_single_quotes,
     areas_as_names,
