@@ -1139,10 +1139,22 @@ impl Checker<'_> {
                             self.file
                         ).replace("an priority", "a priority"))
                         .in_file(self.file)
-                        .maybe_label(suggestion.map(|s| format!("did you mean `{s}.md`?")))
                         .hint({
                             let slug = crate::slug::slugify(stem);
-                            if slug != stem && !slug.is_empty() {
+                            if stem == "all" {
+                                // `areas: all` means every area: no area can be `all`.
+                                format!(
+                                    "`all` is kept for `areas: all` in front matter, so no {what} can be called that: name the file after a declared {what} slug ({})",
+                                    declared.join(", ")
+                                )
+                            } else if let Some(suggestion) = suggestion
+                                && (slug == stem || slug.is_empty())
+                            {
+                                format!(
+                                    "did you mean `{suggestion}.md`? An introduction's file is named after a declared {what} slug ({})",
+                                    declared.join(", ")
+                                )
+                            } else if slug != stem && !slug.is_empty() {
                                 // `Derby.md`: `Derby` is no slug to declare.
                                 format!(
                                     "an introduction's file is named after its {what}'s slug, in lower case with hyphens: rename it `{slug}.md`{}",

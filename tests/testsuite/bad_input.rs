@@ -74,6 +74,7 @@ overlay_cases!(
     alias_to_its_own_address,
     alias_written_twice,
     apostrophe_inside_single_quotes,
+    area_intros_misnamed,
     areas_as_names,
     areas_in_capitals,
     bad_aliases,
