@@ -274,7 +274,14 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
         return problems;
     }
     let all = new.areas.iter().any(|a| a == "all");
-    if new.areas.is_empty() {
+    if new.areas.is_empty() && new.kind == Kind::Plan {
+        problems.push(
+            Diagnostic::error("a new delivery plan needs its area").hint(format!(
+                "pass --area SLUG, once: a plan is for exactly one area; the areas are: {}",
+                areas.join(", ")
+            )),
+        );
+    } else if new.areas.is_empty() {
         problems.push(
             Diagnostic::error(format!("a new {} needs at least one area", new.kind.name())).hint(
                 format!(
@@ -294,23 +301,50 @@ fn check_terms(config: &Config, new: &NewDocument) -> Vec<Diagnostic> {
                 .hint("pass either --area all or the areas one by one"),
         );
     }
-    let mut check =
-        |given: &[String], known: &[&str], (what, whats): (&str, &str), option: &str| {
-            for slug in given.iter().filter(|s| !(what == "area" && *s == "all")) {
-                if !known.contains(&slug.as_str()) {
-                    let suggestion = did_you_mean(slug, known.iter().copied());
-                    problems.push(Diagnostic::error(format!("unknown {what} `{slug}`")).hint(
-                        match suggestion {
-                            Some(s) => format!(
-                                "did you mean {option} {s}? The {whats} in site.toml are: {}",
-                                known.join(", ")
-                            ),
-                            None => format!("the {whats} in site.toml are: {}", known.join(", ")),
-                        },
-                    ));
-                }
+    let mut check = |given: &[String],
+                     known: &[&str],
+                     (what, whats): (&str, &str),
+                     option: &str| {
+        for slug in given.iter().filter(|s| !(what == "area" && *s == "all")) {
+            if !known.contains(&slug.as_str()) {
+                let parts: Vec<&str> = slug
+                    .split([',', ' ', ';'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let lower = slug.to_lowercase();
+                let hint = if parts.len() > 1 {
+                    // `--area derby,oldham`: one option for each.
+                    format!(
+                        "give each {what} its own {option}: {}",
+                        parts
+                            .iter()
+                            .map(|p| format!("{option} {p}"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    )
+                } else if slug.trim().is_empty() {
+                    format!(
+                        "write the {what}'s slug after {option}; the {whats} in site.toml are: {}",
+                        known.join(", ")
+                    )
+                } else if what == "area" && lower == "all" {
+                    format!("write it in lower case: {option} all")
+                } else if known.contains(&lower.as_str()) {
+                    format!("slugs are in lower case: {option} {lower}")
+                } else {
+                    match did_you_mean(slug, known.iter().copied()) {
+                        Some(s) => format!(
+                            "did you mean {option} {s}? The {whats} in site.toml are: {}",
+                            known.join(", ")
+                        ),
+                        None => format!("the {whats} in site.toml are: {}", known.join(", ")),
+                    }
+                };
+                problems.push(Diagnostic::error(format!("unknown {what} `{slug}`")).hint(hint));
             }
-        };
+        }
+    };
     check(&new.areas, &areas, ("area", "areas"), "--area");
     check(
         &new.priorities,

@@ -464,3 +464,36 @@ fn checks_only_its_own_address_in_a_site_with_errors() {
     let output = oasis(empty.path(), &["new", "page", "Privacy notice"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+/// Regression: `--area derby,oldham`, `--area All`, `--area Derby` and an
+/// empty `--area` got "unknown area" with the list, and a plan without
+/// `--area` was told it could repeat it or pass `--area all`.
+#[test]
+fn areas_written_otherwise_are_told_how_to_pass_them() {
+    let site = site();
+    for (area, hint) in [
+        (
+            "derby,oldham",
+            "give each area its own --area: --area derby --area oldham",
+        ),
+        ("All", "write it in lower case: --area all"),
+        ("Derby", "slugs are in lower case: --area derby"),
+        ("", "write the area's slug after --area"),
+    ] {
+        let output = oasis(
+            site.path(),
+            &["new", "announcement", "A title", "--area", area],
+        );
+        assert_eq!(output.status.code(), Some(1), "{area}");
+        assert!(
+            stderr(&output).contains(hint),
+            "{area}: {}",
+            stderr(&output)
+        );
+    }
+    let output = oasis(site.path(), &["new", "plan", "A plan"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("a new delivery plan needs its area"), "{err}");
+    assert!(!err.contains("--area all"), "{err}");
+}
