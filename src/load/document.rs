@@ -1007,13 +1007,26 @@ impl Checker<'_> {
                     {
                         diagnostics.push(d);
                     } else if config.area(slug).is_none() {
-                        let suggestion = did_you_mean(slug, declared());
+                        // `[derby oldham]`: two areas without the comma.
+                        let parts: Vec<&str> = slug.split_whitespace().collect();
+                        let missing_comma =
+                            parts.len() > 1 && parts.iter().all(|p| config.area(p).is_some());
+                        let suggestion = if missing_comma {
+                            None
+                        } else {
+                            did_you_mean(slug, declared())
+                        };
                         diagnostics.push(
                             Diagnostic::error(format!("unknown area `{slug}`"))
                                 .at(self.at_item("areas", slug))
                                 .field("areas")
                                 .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                                .hint(if slug.eq_ignore_ascii_case("all") {
+                                .hint(if missing_comma {
+                                    format!(
+                                        "put a comma between areas: areas: [{}]",
+                                        parts.join(", ")
+                                    )
+                                } else if slug.eq_ignore_ascii_case("all") {
                                     "for every area, write areas: all (without square brackets)"
                                         .to_string()
                                 } else {
@@ -1062,14 +1075,26 @@ impl Checker<'_> {
             {
                 diagnostics.push(d);
             } else if config.priority(slug).is_none() {
-                let suggestion = did_you_mean(slug, declared());
+                let parts: Vec<&str> = slug.split_whitespace().collect();
+                let missing_comma =
+                    parts.len() > 1 && parts.iter().all(|p| config.priority(p).is_some());
+                let suggestion = if missing_comma {
+                    None
+                } else {
+                    did_you_mean(slug, declared())
+                };
                 let known: Vec<&str> = declared().collect();
                 diagnostics.push(
                     Diagnostic::error(format!("unknown priority `{slug}`"))
                         .at(self.at_item("priorities", slug))
                         .field("priorities")
                         .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint(if known.is_empty() {
+                        .hint(if missing_comma {
+                            format!(
+                                "put a comma between priorities: priorities: [{}]",
+                                parts.join(", ")
+                            )
+                        } else if known.is_empty() {
                             "site.toml declares no priorities; add [[priorities]] tables to it"
                                 .to_string()
                         } else {

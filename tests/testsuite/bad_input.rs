@@ -162,6 +162,7 @@ overlay_cases!(
     template_unclosed_tag,
     template_unknown_filter,
     template_unknown_variable,
+    terms_without_commas,
     theme_file_in_search_folder,
     theme_misspelt,
     theme_outside_themes,
