@@ -1332,6 +1332,31 @@ impl Checker<'_> {
             );
             return None;
         }
+        // `plans/x.pdf` or `content/plans/x.pdf`: the file's path, where
+        // its name alone is wanted.
+        let without_folder = [format!("content/{folder}/"), format!("{folder}/")]
+            .iter()
+            .find_map(|prefix| relative.strip_prefix(prefix.as_str()))
+            .filter(|rest| {
+                !folder.is_empty()
+                    && self
+                        .cx
+                        .attachments
+                        .contains_key(&format!("{folder}/{rest}"))
+            });
+        if !self.cx.attachments.contains_key(&path)
+            && let Some(rest) = without_folder
+        {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the plan's `document` is written with its folder, `{name}`, so it is looked for at `content/{path}`"
+                ))
+                .at(self.at_value("document"))
+                .field("document")
+                .hint(format!("give the file's name alone, as it is next to the plan: document: {rest}")),
+            );
+            return None;
+        }
         match self.cx.attachments.get(&path) {
             Some(info) => Some(AttachedFile {
                 url: format!("/{path}"),

@@ -142,6 +142,7 @@ overlay_cases!(
     old_mac_line_endings,
     page_on_generated_url,
     plan_document_is_itself,
+    plan_document_with_its_folder,
     plan_two_areas,
     project_fields_in_words,
     quote_inside_double_quotes,
