@@ -526,7 +526,14 @@ fn describe(error: &serde_yaml::Error, text: &str, yaml: &str, keys: &[TopKey]) 
             "is empty" => empty_hint(key).unwrap_or(hint),
             _ => hint,
         };
-        (format!("`{shown}` {message}"), Some(hint.to_string()))
+        // An entry of a list (`areas[1]`): removing the line would remove
+        // the whole list when it is written `[derby, ~]`.
+        let hint = if shown.ends_with(']') {
+            hint.replace("or remove the line", "or remove the entry from the list")
+        } else {
+            hint.to_string()
+        };
+        (format!("`{shown}` {message}"), Some(hint))
     } else if let Some(found) = message
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.strip_suffix(", expected struct FrontMatter"))
@@ -1805,6 +1812,20 @@ mod tests {
         assert_eq!(
             message,
             "`2018-10-00` is not a real date: there is no day 0"
+        );
+    }
+
+    /// Regression: an empty entry of a list was told "or remove the line",
+    /// which for `areas: [derby, ~]` removes every area.
+    #[test]
+    fn an_empty_entry_of_a_list_is_told_to_remove_the_entry() {
+        let (_, errors) = parse_all("title: \"T\"\nareas: [derby, ~]\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].message, "`areas[1]` is empty");
+        let hint = errors[0].hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.ends_with("or remove the entry from the list"),
+            "{hint}"
         );
     }
 
