@@ -100,6 +100,20 @@ fn without_comments(html: &str, in_comment: &mut bool) -> Option<String> {
     Some(out)
 }
 
+/// The box of a table whose header cells are `cells`, named after them
+/// ("Table: Year, Visits"), so that each table's region has a name of its
+/// own among a page's landmarks, not one "Table" for all.
+fn table_open(cells: &[String]) -> String {
+    let mut label = format!("Table: {}", cells.join(", "));
+    if label.chars().count() > 80 {
+        label = label.chars().take(79).collect::<String>() + "…";
+    }
+    format!(
+        "<div class=\"table-wrapper\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+        escape(&label)
+    )
+}
+
 /// The placeholder prefix of an unresolved `@/` link in rendered HTML.
 pub const PLACEHOLDER: &str = "@/";
 
@@ -348,12 +362,43 @@ impl<'s> Renderer<'s, '_> {
         &mut self,
         events: impl Iterator<Item = (Event<'s>, Range<usize>)>,
     ) -> Vec<(Event<'s>, Option<usize>)> {
-        let mut out = Vec::new();
+        let mut out: Vec<Placed<'s>> = Vec::new();
         let mut heading: Option<(HeadingLevel, Option<CowStr<'s>>, Vec<_>, usize)> = None;
         // Whether escaped raw HTML is inside an HTML comment that an earlier
         // piece opened.
         let mut in_comment = false;
+        // The open table's box (its index in `out`) and, while its header
+        // row is read, the header cells' text: the box is named after them.
+        let mut table: Option<(usize, Option<Vec<String>>)> = None;
         for (event, range) in events {
+            if let Some((at, head)) = &mut table {
+                match &event {
+                    Event::Start(Tag::TableHead) => *head = Some(vec![String::new()]),
+                    Event::Text(text) | Event::Code(text) => {
+                        if let Some(cell) = head.as_mut().and_then(|cells| cells.last_mut()) {
+                            cell.push_str(text);
+                        }
+                    }
+                    Event::End(TagEnd::TableCell) => {
+                        if let Some(cells) = head.as_mut() {
+                            cells.push(String::new());
+                        }
+                    }
+                    Event::End(TagEnd::TableHead) => {
+                        let cells: Vec<String> = head
+                            .take()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|cell| cell.trim().to_string())
+                            .filter(|cell| !cell.is_empty())
+                            .collect();
+                        if !cells.is_empty() {
+                            out[*at].0 = Event::Html(CowStr::from(table_open(&cells)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
             if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))) {
                 self.code.push(range.clone());
             }
@@ -373,6 +418,7 @@ impl<'s> Renderer<'s, '_> {
                 // and scroll, rather than widening the page (WCAG 1.4.10,
                 // 2.1.1).
                 Event::Start(Tag::Table(alignments)) => {
+                    table = Some((out.len(), None));
                     out.push((Event::Html(CowStr::Borrowed(TABLE_OPEN)), None));
                     Event::Start(Tag::Table(alignments))
                 }
@@ -1611,8 +1657,10 @@ pub(crate) mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n```rust\nfn x() {}\n```\n",
             false,
         );
+        // Named after its header cells, so that each table's region has
+        // a name of its own; a table without header text is "Table".
         assert!(
-            body.html.contains(&format!("{TABLE_OPEN}<table>"))
+            body.html.contains("<div class=\"table-wrapper\" role=\"region\" aria-label=\"Table: a, b\" tabindex=\"0\"><table>")
                 && body.html.contains("</table>\n</div>"),
             "{}",
             body.html
@@ -1623,6 +1671,12 @@ pub(crate) mod tests {
             ),
             "{}",
             body.html
+        );
+        let (empty, _) = render_str("| | |\n|---|---|\n| 1 | 2 |\n", false);
+        assert!(
+            empty.html.contains(&format!("{TABLE_OPEN}<table>")),
+            "{}",
+            empty.html
         );
     }
 

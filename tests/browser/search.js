@@ -126,6 +126,8 @@ async function main() {
         await statusMatching(page, new RegExp(`for “${query}”`));
         const found = await results(page);
         expect(found.length > 0 && found[0].title === "Summer schools in Hastings", `“${query}” found ${JSON.stringify(found.map((r) => r.title))}`);
+        const title = await page.title();
+        expect(title.startsWith(`“${query}” – `), `the page's title names the search: “${title}”`);
       }
     });
 

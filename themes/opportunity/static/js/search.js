@@ -31,6 +31,7 @@ async function start(form) {
   // (by Enter or a filter, or by coming here): typing then starts a new entry,
   // and goes on replacing it until the next search is asked for.
   let committed = true;
+  const pageTitle = document.title;
 
   // The address's query first, then listen at once: what a reader types
   // while pagefind is still loading is searched as soon as it is ready.
@@ -206,6 +207,9 @@ async function start(form) {
   // Keeps the search in the address, so that Back steps through the
   // searches asked for rather than through every keystroke.
   function remember(term, filters, step) {
+    // The page's title names the search too (browser history, tabs, the
+    // first thing a screen reader reads on Back).
+    document.title = term ? `“${term}” – ${pageTitle}` : pageTitle;
     const params = new URLSearchParams();
     if (term) {
       params.set("q", term);
