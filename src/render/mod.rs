@@ -981,7 +981,7 @@ impl<'a> Renderer<'a> {
     /// newest. The candidates are the newest few of each of its areas and
     /// priorities, so the cost does not grow with the site.
     pub fn related(&self, id: DocId) -> Vec<DocId> {
-        const CANDIDATES: usize = 10 * RELATED_LIMIT;
+        const CANDIDATES: usize = 4 * RELATED_LIMIT;
         let site = self.site;
         let document = site.document(id);
         if !document.kind.is_publication() {
@@ -1023,13 +1023,18 @@ impl<'a> Renderer<'a> {
         };
         let mut scored: Vec<(usize, DocId)> =
             candidates.into_iter().map(|c| (score(c), c)).collect();
-        scored.sort_by(|(score_a, a), (score_b, b)| {
+        let order = |(score_a, a): &(usize, DocId), (score_b, b): &(usize, DocId)| {
             score_b
                 .cmp(score_a)
                 .then_with(|| crate::link::newest_first(site.document(*a), site.document(*b)))
                 .then_with(|| a.cmp(b))
-        });
-        scored.truncate(RELATED_LIMIT);
+        };
+        // The best few, then those in order: not every candidate sorted.
+        if scored.len() > RELATED_LIMIT {
+            scored.select_nth_unstable_by(RELATED_LIMIT - 1, order);
+            scored.truncate(RELATED_LIMIT);
+        }
+        scored.sort_by(order);
         scored.into_iter().map(|(_, id)| id).collect()
     }
 
