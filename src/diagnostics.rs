@@ -396,6 +396,7 @@ pub fn render_human(diagnostic: &Diagnostic, colour: bool) -> String {
             let line = line.replace('\r', "␍");
             let (shown, caret_offset, caret_width) = expand_tabs(&line, loc.column, loc.width);
             let (shown, caret_offset, caret_width) = clip(&shown, caret_offset, caret_width);
+            let (caret_offset, caret_width) = cells(&shown, caret_offset, caret_width);
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(
                 out,
@@ -455,6 +456,20 @@ fn clip(line: &str, caret_offset: usize, caret_width: usize) -> (String, usize, 
         shown.push('…');
     }
     (shown, offset, width)
+}
+
+/// The caret's offset and width, given in characters of `shown`, in the
+/// terminal's cells: a Chinese or Japanese character (or an emoji) takes
+/// two, an accent written as a combining mark none, so that the caret stays
+/// under its text.
+fn cells(shown: &str, offset: usize, width: usize) -> (usize, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let cell = |c: char| c.width().unwrap_or(0);
+    let count = shown.chars().count();
+    let before: usize =
+        shown.chars().take(offset).map(cell).sum::<usize>() + offset.saturating_sub(count);
+    let within: usize = shown.chars().skip(offset).take(width).map(cell).sum();
+    (before, within.max(1))
 }
 
 /// Replaces tabs with four spaces and moves the caret to match.
@@ -749,6 +764,16 @@ mod tests {
         };
         assert_eq!(column("note:"), column("date:"), "{shown}");
         assert_eq!(column("- date") + 2, column("changes:") + 4, "{shown}");
+    }
+
+    /// Regression: after wide characters (Chinese, emoji) the caret drifted left.
+    #[test]
+    fn carets_count_the_terminals_cells() {
+        assert_eq!(cells("title: \"中文\" x", 11, 1), (13, 1));
+        assert_eq!(cells("a 🎉b", 3, 1), (4, 1));
+        assert_eq!(cells("中文", 0, 2), (0, 4));
+        assert_eq!(cells("abc", 5, 1), (5, 1));
+        assert_eq!(cells("e\u{301}x", 2, 1), (1, 1));
     }
 
     #[test]
