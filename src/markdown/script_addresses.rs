@@ -35,8 +35,18 @@ impl Renderer<'_, '_> {
             removed,
             site_links,
             internal_links,
+            same_page,
+            relative,
             ..
         } = removed.into_inner();
+        for (anchor, html) in same_page {
+            let location = self.raw_html_location(html, raw_html);
+            self.same_page.push((anchor, location));
+        }
+        for (address, image, html) in relative {
+            let location = self.raw_html_location(html, raw_html);
+            self.relative_link(&address, location, image);
+        }
         for (path, anchor, html) in internal_links {
             let location = self.raw_html_location(html, raw_html);
             self.out.internal_links.push(InternalLink {
@@ -127,6 +137,10 @@ struct Found {
     /// on, as Markdown's `@/` links are.
     internal_links: Vec<(String, Option<String>, Option<Range<usize>>)>,
     internal_base: usize,
+    /// Same-page addresses (`#funding`), checked against the page's ids,
+    /// and relative ones (`plans/derby/`), which break, as Markdown's are.
+    same_page: Vec<(String, Option<Range<usize>>)>,
+    relative: Vec<(String, bool, Option<Range<usize>>)>,
 }
 
 /// An attribute of raw HTML removed for its address.
@@ -266,6 +280,15 @@ fn remove_script_attributes(
         let html = attribute
             .value_source_location()
             .map(|at| offset + at.bytes().start..offset + at.bytes().end);
+        if written_as_html && !list && scheme.is_none() {
+            if let Some(anchor) = value.strip_prefix('#').filter(|a| !a.is_empty()) {
+                found.same_page.push((anchor.to_string(), html.clone()));
+            } else if super::is_relative(&value) && matches!(name.as_str(), "href" | "src") {
+                found
+                    .relative
+                    .push((value.clone(), name == "src", html.clone()));
+            }
+        }
         if written_as_html
             && !list
             && let Some(target) = value.strip_prefix(PLACEHOLDER)
@@ -425,8 +448,8 @@ mod tests {
         "<svg><a><set attributeName=\"href\" to=\"javascript:alert(1)\"/><text>x</text></a></svg>",
         "<svg><a><animate attributeName=\"href\" values=\"#a;javascript:alert(1)\"/></a></svg>",
         "<img srcset=\"a.png 1x, javascript:alert(1) 2x\" alt=\"\">",
-        "<img src=\"a.png\" srcset=\"data:image/png;base64,AAAA 2x\" alt=\"\">",
-        "<picture><source srcset=\"a.png, data:image/svg+xml,x 2x\"><img src=\"a.png\" alt=\"\"></picture>",
+        "<img src=\"/a.png\" srcset=\"data:image/png;base64,AAAA 2x\" alt=\"\">",
+        "<picture><source srcset=\"a.png, data:image/svg+xml,x 2x\"><img src=\"/a.png\" alt=\"\"></picture>",
         "<video poster=\"javascript:alert(1)\"></video>",
         "<blockquote cite=\"javascript:alert(1)\">q</blockquote>",
         "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
@@ -531,15 +554,15 @@ mod tests {
     fn raw_html_without_script_addresses_is_emitted_as_written() {
         // What pulldown-cmark alone makes of it: the bytes before this check existed.
         let body = "<p class=x>Links: <a href=\"https://example.org/a?b=1&amp;c=2#top\">web</a>,\n\
-            <A HREF='/areas/derby/'>relative</A>, <a href=#early-years>anchor</a>,\n\
+            <A HREF='/areas/derby/'>relative</A>, <a href=#main-content>anchor</a>,\n\
             <a href=\"mailto:derby@example.org\" title=\"javascript: a talk\">mail</a>,\n\
-            <a href=\"./data/report.pdf\" data-note=\"javascript:x\">file</a>,\n\
-            <a href=\"javascript-guide/\">guide</a> <a href=\"metadata:x\">x</a></p>\n\
+            <a href=\"/data/report.pdf\" data-note=\"javascript:x\">file</a>,\n\
+            <a href=\"/javascript-guide/\">guide</a> <a href=\"metadata:x\">x</a></p>\n\
             \n\
-            <img src=\"pic.png\" srcset=\"pic.png 1x,pic@2x.png  2x\" alt=\"A &amp; B\"><br/>\n\
+            <img src=\"/pic.png\" srcset=\"pic.png 1x,pic@2x.png  2x\" alt=\"A &amp; B\"><br/>\n\
             <!-- a comment with <a href=\"javascript:x\"> in it -->\n\
             <script>let u = \"<a href='javascript:x'>\";</script>\n\
-            <svg viewBox=\"0 0 1 1\"><a xlink:href=\"#x\"><text>t</text></a></svg>\n\
+            <svg viewBox=\"0 0 1 1\"><a xlink:href=\"#main-content\"><text>t</text></a></svg>\n\
             <noscript><p>Turn on <a href=\"/help/scripts/\">scripts</a> &amp; reload</p></noscript>\n\
             <details><summary>More</summary>\n\
             \n\

@@ -47,7 +47,7 @@ const SCRIPT_ADDRESSES: &str = r#"<a href="javascript:alert(1)">plain</a>
 
 <svg><a xlink:href="javascript:alert(1)"><text>svg</text></a></svg>
 
-<img src="a.png" srcset="a.png 1x, data:image/svg+xml;base64,PHN2Zz4= 2x" alt="srcset">
+<img src="https://example.org/a.png" srcset="https://example.org/a.png 1x, data:image/svg+xml;base64,PHN2Zz4= 2x" alt="srcset">
 
 <iframe
   src="DATA:text/html,x" title="split over lines"></iframe>
@@ -80,7 +80,7 @@ fn raw_html_never_goes_to_a_script_address() {
         "plain</a>",
         "<form>",
         "<button>go</button>",
-        "<img src=\"a.png\" alt=\"srcset\">",
+        "<img src=\"https://example.org/a.png\" alt=\"srcset\">",
     ] {
         assert!(page.contains(kept), "{kept} not in {page}");
     }
@@ -94,7 +94,7 @@ fn raw_html_never_goes_to_a_script_address() {
         "warning: `<a href>` to a `javascript:` address was removed\n--> content/announcements/raw.md:8:10\n",
         "warning: `<a href>` to a `javascript:` address was removed\n--> content/announcements/raw.md:18:10\n",
         "warning: `<button formaction>` to a `javascript:` address was removed\n--> content/announcements/raw.md:20:55\n",
-        "warning: `<img srcset>` with a `data:` address was removed\n--> content/announcements/raw.md:28:26\n",
+        "warning: `<img srcset>` with a `data:` address was removed\n--> content/announcements/raw.md:28:46\n",
         "warning: `<iframe src>` to a `data:` address was removed\n--> content/announcements/raw.md:31:8\n",
     ] {
         assert!(stderr.contains(expected), "{expected}\n{}", run.stderr);
@@ -108,9 +108,9 @@ fn ordinary_addresses_in_raw_html_are_kept_byte_for_byte() {
     let html = [
         r#"<a href="https://www.gov.uk/government/organisations/department-for-education?tab=news&amp;page=2#latest">GOV.UK</a>"#,
         r#"<a href='/areas/derby/'>Derby</a>"#,
-        "<a href=#early-years>Early years</a>",
+        "<a href=#main-content>Main content</a>",
         r#"<a href="mailto:derby@example.org?subject=Plan">Write to us</a>"#,
-        r#"<a href="../plans/derby-plan.pdf" data-kind="javascript:not-a-link" title="data: a report">The plan</a>"#,
+        r#"<a href="/plans/derby-plan.pdf" data-kind="javascript:not-a-link" title="data: a report">The plan</a>"#,
         r#"<img src="/img/a.png" srcset="/img/a.png 1x,/img/a@2x.png 2x" alt="A chart">"#,
         r#"<iframe src="https://www.youtube-nocookie.com/embed/x" title="A film"></iframe>"#,
     ];
@@ -224,6 +224,34 @@ fn internal_links_in_raw_html_are_resolved_and_checked() {
         page.contains("href=\"/preview/plans/derby/#early-years\""),
         "{page}"
     );
+}
+
+/// Regression: with raw HTML allowed, its same-page and relative links
+/// (`href="#nope"`, `href="plans/derby/"`, `src="chart.png"`) were
+/// published unchecked, where Markdown's are errors.
+#[test]
+fn same_page_and_relative_links_in_raw_html_are_checked() {
+    let site = site_with_raw_html();
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "## Aims\n\n<p><a href=\"#aims\">fine</a> <a href=\"#nope\">a</a> <a href=\"plans/derby/\">b</a> <img src=\"chart.png\" alt=\"c\"> <a href=\"mailto:a@b.example\">m</a></p>\n",
+        ),
+    );
+    let check = site.expect(&["check"], 1);
+    for expected in [
+        "error: this page has no heading `#nope`",
+        "error: the link `plans/derby/` is relative",
+        "error: the image `chart.png` is relative",
+    ] {
+        assert!(
+            check.stderr.contains(expected),
+            "{expected}: {}",
+            check.stderr
+        );
+    }
+    assert!(check.stderr.contains("3 errors"), "{}", check.stderr);
 }
 
 /// Every `id` of an HTML page, in order.
