@@ -56,6 +56,10 @@ struct State {
     /// files are not written (one error, not one per file, when the disk is
     /// full).
     stopped: AtomicBool,
+    /// Set by Ctrl+C or SIGTERM: the thread that received it tidies up and
+    /// then ends the process, which the build's own thread must not do
+    /// first (the staging folder would be left half removed).
+    interrupted: AtomicBool,
     /// What a build that does not finish must remove; `None` once the new
     /// site is in place. Locked for the whole swap, so that a stopped build
     /// finishes swapping before it tidies up.
@@ -131,6 +135,7 @@ impl Staging {
             old,
             state: Arc::new(State {
                 stopped: AtomicBool::new(false),
+                interrupted: AtomicBool::new(false),
                 undo: Mutex::new(Some(undo)),
             }),
             warnings,
@@ -146,6 +151,7 @@ impl Staging {
         let state = Arc::clone(&self.state);
         let output = self.output.clone();
         interrupt::on_interrupt(move || {
+            state.interrupted.store(true, Ordering::SeqCst);
             state.stopped.store(true, Ordering::SeqCst);
             if state.undo() {
                 use std::io::Write as _;
@@ -211,6 +217,8 @@ impl Staging {
         let mut undo = state.undo.lock().unwrap_or_else(PoisonError::into_inner);
         if undo.is_none() {
             // Stopped (Ctrl+C) while the last files were written.
+            drop(undo);
+            state.wait_if_interrupted();
             return Err(Diagnostic::error("the build was stopped"));
         }
         let (output, staging, old) = (&self.output, &self.dir, &self.old);
@@ -270,10 +278,22 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         self.state.undo();
+        self.state.wait_if_interrupted();
     }
 }
 
 impl State {
+    /// After Ctrl+C or SIGTERM, waits for the thread that received it to
+    /// finish tidying up and end the process, rather than returning (and
+    /// ending it before the staging folder is gone).
+    fn wait_if_interrupted(&self) {
+        if self.interrupted.load(Ordering::SeqCst) {
+            loop {
+                std::thread::park();
+            }
+        }
+    }
+
     /// Removes what an unfinished build made, once (nothing after the
     /// swap); whether there was anything to remove.
     fn undo(&self) -> bool {
