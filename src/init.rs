@@ -133,8 +133,27 @@ fn push_string(text: &mut String, key: &str, value: &str) {
     text.push_str("\"\n");
 }
 
+/// A folder beside `dir` that does not exist yet (`my-site-2`), for the
+/// example in a hint: not the name that was just refused.
+fn fresh_name(dir: &Path) -> String {
+    let base = dir
+        .to_string_lossy()
+        .trim_end_matches(['/', '\\'])
+        .to_string();
+    let base = if base.is_empty() || base == "." {
+        "my-site".to_string()
+    } else {
+        base
+    };
+    (2..100)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| !Path::new(name).exists())
+        .unwrap_or_else(|| "my-new-site".to_string())
+}
+
 fn refuse_unless_empty(dir: &Path) -> Result<(), Diagnostic> {
     let shown = dir.display();
+    let fresh = fresh_name(dir);
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -142,7 +161,7 @@ fn refuse_unless_empty(dir: &Path) -> Result<(), Diagnostic> {
                     "the folder `{shown}` is not empty, so oasis init writes nothing there"
                 ))
                 .hint(format!(
-                    "name a new folder, e.g. oasis init my-site, or empty `{shown}` first"
+                    "name a new folder, e.g. oasis init {fresh}, or empty `{shown}` first"
                 )));
             }
             Ok(())
@@ -151,7 +170,7 @@ fn refuse_unless_empty(dir: &Path) -> Result<(), Diagnostic> {
         Err(_) if dir.is_file() => Err(Diagnostic::error(format!(
             "`{shown}` is a file, not a folder"
         ))
-        .hint("name a new folder, e.g. oasis init my-site")),
+        .hint(format!("name a new folder, e.g. oasis init {fresh}"))),
         Err(e) => Err(io_error("read", dir, &e)),
     }
 }

@@ -63,7 +63,7 @@ fn a_folder_with_files_is_refused_and_left_alone() {
     assert_eq!(
         site.redact(&run.stderr),
         "error: the folder `[ROOT]` is not empty, so oasis init writes nothing there\n  \
-         = help: name a new folder, e.g. oasis init my-site, or empty `[ROOT]` first\n\n"
+         = help: name a new folder, e.g. oasis init [ROOT]-2, or empty `[ROOT]` first\n\n"
     );
     assert!(!site.exists("site.toml"));
     assert_eq!(site.read("notes.txt"), "mine");
