@@ -84,6 +84,10 @@ pub struct SiteView {
     /// Prefix of every link: `/` or `/preview/`.
     pub base_path: String,
     pub language: String,
+    /// The language as Open Graph writes a locale (`en_GB`), or `None` for
+    /// a bare language oasis cannot place (the tag is then left out rather
+    /// than wrong).
+    pub og_locale: Option<String>,
     pub areas: Vec<TermRef>,
     pub priorities: Vec<TermRef>,
     pub nav: Vec<NavItem>,
@@ -680,6 +684,7 @@ impl SiteView {
             base_url: config.base_url.clone(),
             base_path: config.base_path.clone(),
             language: config.language.clone(),
+            og_locale: og_locale(&config.language),
             areas: config.areas.iter().map(|a| area_ref(config, a)).collect(),
             priorities: config
                 .priorities
@@ -705,6 +710,54 @@ impl SiteView {
             static_url: config.base_path.clone(),
             extra: config.extra.clone(),
             generator: format!("oasis {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// `language` as an Open Graph locale, `ll_TT`: `en-GB` → `en_GB`; a bare
+/// language gets the territory it is most read in from a UK public body
+/// (`en` → `en_GB`, `cy` → `cy_GB`), else `None`.
+fn og_locale(language: &str) -> Option<String> {
+    let mut parts = language.split('-');
+    let lang = parts.next()?.to_ascii_lowercase();
+    if let Some(region) = parts.find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Some(format!("{lang}_{}", region.to_ascii_uppercase()));
+    }
+    let territory = match lang.as_str() {
+        "en" | "cy" | "gd" => "GB",
+        "ga" => "IE",
+        "fr" => "FR",
+        "de" => "DE",
+        "es" => "ES",
+        "it" => "IT",
+        "pl" => "PL",
+        "pt" => "PT",
+        "nl" => "NL",
+        "ur" => "PK",
+        "pa" => "IN",
+        "bn" => "BD",
+        _ => return None,
+    };
+    Some(format!("{lang}_{territory}"))
+}
+
+#[cfg(test)]
+mod og_locale_tests {
+    use super::og_locale;
+
+    /// Regression: `language = "cy"` gave `og:locale` "cy", not `ll_TT`.
+    #[test]
+    fn languages_become_open_graph_locales() {
+        for (language, locale) in [
+            ("en-GB", Some("en_GB")),
+            ("en", Some("en_GB")),
+            ("cy", Some("cy_GB")),
+            ("cy-GB", Some("cy_GB")),
+            ("zh-Hant-TW", Some("zh_TW")),
+            ("eo", None),
+        ] {
+            assert_eq!(og_locale(language).as_deref(), locale, "{language}");
         }
     }
 }
