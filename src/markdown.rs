@@ -754,10 +754,20 @@ impl<'s> Renderer<'s, '_> {
                 .iter()
                 .any(|start| address.starts_with(start))
         };
+        // HTML comments are left out of the page: nothing in them shows.
+        let mut comments: Vec<Range<usize>> = Vec::new();
+        let mut from = 0;
+        while let Some(open) = body[from..].find("<!--").map(|o| from + o) {
+            let close = body[open + 4..]
+                .find("-->")
+                .map_or(body.len(), |c| open + 4 + c + 3);
+            comments.push(open..close);
+            from = close;
+        }
         for (at, _) in body.match_indices("](") {
             let start = at + 2;
             let inside = |ranges: &[Range<usize>]| ranges.iter().any(|r| r.contains(&at));
-            if inside(&self.code) || inside(&self.links) {
+            if inside(&self.code) || inside(&self.links) || inside(&comments) {
                 continue;
             }
             let line = body[start..].split('\n').next().unwrap_or_default();
@@ -1187,6 +1197,8 @@ impl<'s> Renderer<'s, '_> {
                     ids.push(value[..end].to_string());
                 }
             }
+            // `<a name="top">`, as old pages mark a place: browsers go there too.
+            ids.extend(raw_attribute(self.body, "name"));
         }
         for (anchor, location) in std::mem::take(&mut self.same_page) {
             let decoded = crate::load::document::percent_decode(&anchor).unwrap_or_default();
@@ -1242,6 +1254,12 @@ fn is_relative(dest: &str) -> bool {
 /// (`<h2 id="aims">`, `<span id='x'>`, `<a id=x>`), found by reading the
 /// tags roughly: one in a code sample only makes a heading's id `-1` longer.
 fn raw_ids(body: &str) -> Vec<String> {
+    raw_attribute(body, "id")
+}
+
+/// The values of the attribute `attribute` (lower case) of the HTML tags
+/// written in `body`, read as [`raw_ids`] reads `id`.
+fn raw_attribute(body: &str, attribute: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let bytes = body.as_bytes();
     for (at, _) in body.match_indices('<') {
@@ -1253,12 +1271,12 @@ fn raw_ids(body: &str) -> Vec<String> {
         };
         let tag = &body[at..at + end];
         let lower = tag.to_ascii_lowercase();
-        for (found, _) in lower.match_indices("id") {
+        for (found, _) in lower.match_indices(attribute) {
             let before = lower[..found].chars().next_back();
             if !before.is_some_and(char::is_whitespace) {
                 continue;
             }
-            let rest = tag[found + 2..].trim_start();
+            let rest = tag[found + attribute.len()..].trim_start();
             let Some(value) = rest.strip_prefix('=') else {
                 continue;
             };

@@ -376,6 +376,22 @@ fn same_slug(folder: &Path, slug: &str) -> Option<String> {
     })
 }
 
+/// The example summaries [`front_matter`] writes, one for each kind.
+fn example_summary(what: &str) -> String {
+    if what == "page" {
+        "One or two sentences about this page, for search engines and link previews.".to_string()
+    } else {
+        format!("One or two sentences about this {what}, shown in listings and feeds.")
+    }
+}
+
+/// Whether `summary` is still one of the examples `oasis new` writes.
+pub fn is_example_summary(summary: &str) -> bool {
+    ["announcement", "delivery plan", "project", "page"]
+        .iter()
+        .any(|what| summary.trim() == example_summary(what))
+}
+
 /// The file's text: front matter for the kind and a placeholder body.
 fn front_matter(new: &NewDocument, title: &str, date: jiff::civil::Date) -> String {
     let mut text = String::from("---\n");
@@ -388,12 +404,7 @@ fn front_matter(new: &NewDocument, title: &str, date: jiff::civil::Date) -> Stri
     };
     if new.kind.is_publication() {
         text.push_str(&format!("date: {date}\n"));
-        text.push_str(&format!(
-            "summary: {}\n",
-            quote(&format!(
-                "One or two sentences about this {what}, shown in listings and feeds."
-            ))
-        ));
+        text.push_str(&format!("summary: {}\n", quote(&example_summary(what))));
         if new.areas.iter().any(|a| a == "all") {
             text.push_str("areas: all\n");
         } else {
@@ -403,10 +414,7 @@ fn front_matter(new: &NewDocument, title: &str, date: jiff::civil::Date) -> Stri
             text.push_str(&format!("priorities: [{}]\n", new.priorities.join(", ")));
         }
     } else {
-        text.push_str(&format!(
-            "summary: {}\n",
-            quote("One or two sentences about this page, for search engines and link previews.")
-        ));
+        text.push_str(&format!("summary: {}\n", quote(&example_summary(what))));
     }
     if new.kind == Kind::Project {
         text.push_str("status: planned\n");

@@ -331,30 +331,35 @@ fn invisible_in_key(key: &TopKey, source: &SourceText) -> Option<(Diagnostic, St
     Some((d, found.visible))
 }
 
-/// The Markdown marks in a plain-text field (`**bold**`, `[a link](…)`,
-/// `` `code` ``), named, and the text without them; `None` without any.
+/// The Markdown in a plain-text field that Markdown would read as such
+/// (`**bold**`, `*italics*`, `` `code` ``, a `[link](…)`), named, and the
+/// text without it; `None` without any. Read by pulldown-cmark itself, so
+/// that `C++ club`, `Year 7 [pilot]`, `__init__` inside a word or `5 * 3`
+/// are not taken for Markdown.
 fn markdown_in_plain_text(value: &str) -> Option<(String, String)> {
-    let mut marks = Vec::new();
-    let mut plain = value.to_string();
-    for (mark, name) in [("**", "**"), ("__", "__"), ("`", "backticks")] {
-        let count = plain.matches(mark).count();
-        if count >= 2 && count % 2 == 0 {
-            marks.push(name.to_string());
-            plain = plain.replace(mark, "");
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut marks: Vec<&str> = Vec::new();
+    let mut plain = String::new();
+    for event in Parser::new(value) {
+        let mark = match &event {
+            Event::Start(Tag::Strong) => Some("bold"),
+            Event::Start(Tag::Emphasis) => Some("italics"),
+            Event::Code(_) => Some("backticks"),
+            Event::Start(Tag::Link { .. }) => Some("a [link](…)"),
+            _ => None,
+        };
+        if let Some(mark) = mark
+            && !marks.contains(&mark)
+        {
+            marks.push(mark);
+        }
+        match event {
+            Event::Text(text) | Event::Code(text) => plain.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            _ => {}
         }
     }
-    // `[text](address)`: the text stays.
-    while let Some(open) = plain.find('[')
-        && let Some(close) = plain[open..].find("](").map(|c| open + c)
-        && let Some(end) = plain[close..].find(')').map(|e| close + e)
-    {
-        if !marks.iter().any(|m| m == "a [link](…)") {
-            marks.push("a [link](…)".to_string());
-        }
-        let text = plain[open + 1..close].to_string();
-        plain.replace_range(open..=end, &text);
-    }
-    (!marks.is_empty()).then(|| (marks.join(", "), plain))
+    (!marks.is_empty()).then(|| (marks.join(", "), plain.trim().to_string()))
 }
 
 fn unknown_key(key: &TopKey, kind: Kind, allowed: &[&str], source: &SourceText) -> Diagnostic {
@@ -819,7 +824,7 @@ impl Checker<'_> {
             }
         }
         if let Some(summary) = &front_matter.summary
-            && summary.starts_with("One or two sentences about this ")
+            && crate::scaffold::is_example_summary(summary)
         {
             diagnostics.push(
                 Diagnostic::warning("the summary is still the example `oasis new` wrote")

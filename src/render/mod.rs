@@ -1097,7 +1097,7 @@ impl<'a> Renderer<'a> {
         PrioritySummary {
             slug: priority.slug.clone(),
             name: priority.name.clone(),
-            name_in_sentence: in_sentence(&priority.name),
+            name_in_sentence: in_sentence(&priority.name, &self.site.config),
             description: priority.description.clone(),
             url: site.config.link(&format!("/priorities/{}/", priority.slug)),
             feed_url: site
@@ -1322,7 +1322,12 @@ impl<'a> Renderer<'a> {
         let description = intro_id
             .and_then(|id| site.document(*id).summary.clone())
             .or_else(|| priority.description.clone())
-            .unwrap_or_else(|| format!("Publications about {}.", in_sentence(&priority.name)));
+            .unwrap_or_else(|| {
+                format!(
+                    "Publications about {}.",
+                    in_sentence(&priority.name, config)
+                )
+            });
         let plans = self.of_kind(ids, Kind::Plan);
         let announcements = self.of_kind(ids, Kind::Announcement);
         context(&PriorityContext {
@@ -1346,7 +1351,7 @@ impl<'a> Renderer<'a> {
             chart: self.chart(
                 format!(
                     "Listed project funding for {} by area",
-                    in_sentence(&priority.name)
+                    in_sentence(&priority.name, config)
                 ),
                 funding_rows,
             ),
@@ -1631,10 +1636,12 @@ fn context<T: Serialize>(value: &T) -> tera::TeraResult<tera::Context> {
 /// sentence ("Publications about early years."): its first letter in lower
 /// case, unless its first word is an acronym or otherwise has capitals
 /// after its first letter ("STEM and the NHS", "GCSE results", "iPad
-/// loans") or a word always written with a capital ("English and
-/// maths"). Only the first letter changes: "Maths and English" becomes
-/// "maths and English", not "maths and english".
-pub fn in_sentence(name: &str) -> String {
+/// loans"), is a single letter ("A level choices", "I can"), names a place
+/// of the site ("Blackpool pride": an area's name or region) or is a word
+/// always written with a capital ("English and maths"). Only the first
+/// letter changes: "Maths and English" becomes "maths and English", not
+/// "maths and english".
+pub fn in_sentence(name: &str, config: &crate::config::Config) -> String {
     const CAPITALISED: &[&str] = &[
         "English",
         "Welsh",
@@ -1653,7 +1660,17 @@ pub fn in_sentence(name: &str) -> String {
         return name.to_string();
     };
     let word = first_word.trim_end_matches(|c: char| !c.is_alphanumeric());
-    if !first.is_uppercase() || letters.any(char::is_uppercase) || CAPITALISED.contains(&word) {
+    let place = config.areas.iter().any(|area| {
+        std::iter::once(area.name.as_str())
+            .chain(area.region.as_deref())
+            .any(|place| place.split_whitespace().any(|w| w == word))
+    });
+    if !first.is_uppercase()
+        || letters.any(char::is_uppercase)
+        || word.chars().count() == 1
+        || place
+        || CAPITALISED.contains(&word)
+    {
         return name.to_string();
     }
     let rest = &name.trim_start()[first.len_utf8()..];
@@ -1666,6 +1683,11 @@ mod tests {
 
     #[test]
     fn names_read_inside_a_sentence_keep_their_acronyms_and_proper_nouns() {
+        let config = crate::config::parse(
+            "title = \"T\"\nbase_url = \"https://x.example/\"\n[[areas]]\nslug = \"blackpool\"\nname = \"Blackpool\"\nregion = \"North West\"\n",
+            &crate::config::Overrides::default(),
+        )
+        .expect("a configuration");
         for (name, in_text) in [
             ("Early years", "early years"),
             (
@@ -1681,8 +1703,12 @@ mod tests {
             ("early years", "early years"),
             ("Élan", "élan"),
             ("", ""),
+            ("A level choices", "A level choices"),
+            ("I can do it", "I can do it"),
+            ("Blackpool pride", "Blackpool pride"),
+            ("Coastal schools", "coastal schools"),
         ] {
-            assert_eq!(in_sentence(name), in_text, "{name}");
+            assert_eq!(in_sentence(name, &config), in_text, "{name}");
         }
     }
 

@@ -221,6 +221,15 @@ fn unused_templates(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
         if source.display.ends_with("(built into oasis)") || builtin.contains(&name.as_str()) {
             continue;
         }
+        // Only pages' templates are looked for by name; a file of
+        // components is used by calling them (`{{ <card … /> }}`), not by
+        // its name, and a note (`README.md`) is not a template at all.
+        if !name.ends_with(".html")
+            || source.text.contains("{% component")
+            || source.text.contains("{%- component")
+        {
+            continue;
+        }
         let named = sources
             .iter()
             .any(|(other, s)| other != name && s.text.contains(name.as_str()));

@@ -966,13 +966,39 @@ fn markdown_in_plain_text_fields_is_warned_about() {
     );
     let run = site.expect(&["check"], 0);
     for expected in [
-        "warning: `title` is plain text, so its Markdown (**) would show as typed",
+        "warning: `title` is plain text, so its Markdown (bold) would show as typed",
         "help: write it without: The big fair",
-        "warning: `summary` is plain text, so its Markdown (backticks, a [link](…)) would show as typed",
+        "warning: `summary` is plain text, so its Markdown (a [link](…), backticks) would show as typed",
         "help: write it without: See the plan and this.",
-        "warning: a change's `note` is plain text, so its Markdown (__) would show as typed",
+        "warning: a change's `note` is plain text, so its Markdown (bold) would show as typed",
     ] {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }
     site.expect(&["check", "--strict"], 1);
+}
+
+/// Regression (false alarms of the check above): text that only looks like
+/// Markdown, a component file used by calling it, a link with a space in an
+/// HTML comment, an old-style `<a name>` anchor, a summary that starts like
+/// `oasis new`'s example, and a priority named after a place.
+#[test]
+fn valid_content_that_looks_like_a_mistake_is_not_warned_about() {
+    let site = SiteTest::base();
+    site.write(
+        "site.toml",
+        format!(
+            "{}\n[markdown]\nunsafe_html = true\n",
+            site.read("site.toml")
+        ),
+    );
+    site.write(
+        "content/pages/looks-wrong.md",
+        "---\ntitle: \"C++ club: Stars ** and more ** [pilot]\"\nsummary: \"One or two sentences about this programme, written on purpose.\"\n---\n\nText <!-- [old](@/plans/Derby Plan.pdf) --> here.\n\n<a name=\"old-place\"></a>Jump [back](#old-place).\n",
+    );
+    site.write(
+        "themes/opportunity/templates/components/note.html",
+        "{% component note(text) %}<p class=\"note\">{{ text }}</p>{% endcomponent note %}",
+    );
+    let run = site.expect(&["check", "--strict"], 0);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
