@@ -307,14 +307,19 @@ impl<'a> Targets<'a> {
             .chain(self.virtual_pages.keys().map(String::as_str))
     }
 
-    /// Whether `written` names a target, or a draft or scheduled document
-    /// ([`Self::known`]).
-    fn has(&self, written: &str) -> bool {
-        let path = self.known(written);
+    /// Whether `path` is exactly the path of a target, or of a draft or
+    /// scheduled document.
+    fn contains(&self, path: &str) -> bool {
         self.documents.contains_key(path)
             || self.attachments.contains_key(path)
             || self.virtual_pages.contains_key(path)
             || self.excluded.contains_key(path)
+    }
+
+    /// Whether `written` names a target, or a draft or scheduled document
+    /// ([`Self::known`]).
+    fn has(&self, written: &str) -> bool {
+        self.contains(self.known(written))
     }
 
     /// The path of a target, or of a draft or scheduled document, that
@@ -324,26 +329,22 @@ impl<'a> Targets<'a> {
     /// and zip files save them, and typed composed, which look the same).
     fn known<'p>(&'p self, written: &'p str) -> &'p str {
         use unicode_normalization::UnicodeNormalization;
-        let is_known = |path: &str| {
-            self.documents.contains_key(path)
-                || self.attachments.contains_key(path)
-                || self.virtual_pages.contains_key(path)
-                || self.excluded.contains_key(path)
-        };
-        if is_known(written) {
+        if self.contains(written) {
             return written;
         }
-        let decoded = crate::load::document::percent_decode(written);
-        let candidates = [Some(written), decoded.as_deref()];
-        if let Some(decoded) = decoded.as_deref()
-            && is_known(decoded)
-        {
-            return self
-                .all_paths()
+        let every_path = || {
+            self.all_paths()
                 .chain(self.excluded.keys().map(String::as_str))
+        };
+        let decoded = crate::load::document::percent_decode(written);
+        if let Some(decoded) = decoded.as_deref()
+            && self.contains(decoded)
+        {
+            return every_path()
                 .find(|path| *path == decoded)
                 .unwrap_or(written);
         }
+        let candidates = [Some(written), decoded.as_deref()];
         if candidates.iter().flatten().all(|c| c.is_ascii()) {
             return written;
         }
@@ -352,8 +353,7 @@ impl<'a> Targets<'a> {
             .flatten()
             .map(|c| c.nfc().collect())
             .collect();
-        self.all_paths()
-            .chain(self.excluded.keys().map(String::as_str))
+        every_path()
             .find(|path| !path.is_ascii() && composed.contains(&path.nfc().collect::<String>()))
             .unwrap_or(written)
     }

@@ -749,6 +749,9 @@ impl<'s> Renderer<'s, '_> {
     /// `https://www.gov .uk`): the page would show it as typed.
     fn report_unread_links(&mut self) {
         let body = self.body;
+        if !body.contains("](") {
+            return;
+        }
         let looks_like_an_address = |address: &str| {
             ["@/", "/", "http://", "https://", "mailto:", "www."]
                 .iter()

@@ -331,6 +331,13 @@ fn invisible_in_key(key: &TopKey, source: &SourceText) -> Option<(Diagnostic, St
     Some((d, found.visible))
 }
 
+/// `derby oldham` in `areas: [derby oldham]`: slugs that `known` knows,
+/// written without the comma between them; their parts, if so.
+fn without_commas(slug: &str, known: impl Fn(&str) -> bool) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = slug.split_whitespace().collect();
+    (parts.len() > 1 && parts.iter().all(|p| known(p))).then_some(parts)
+}
+
 /// The Markdown in a plain-text field that Markdown would read as such
 /// (`**bold**`, `*italics*`, `` `code` ``, a `[link](…)`), named, and the
 /// text without it; `None` without any. Read by pulldown-cmark itself, so
@@ -338,6 +345,10 @@ fn invisible_in_key(key: &TopKey, source: &SourceText) -> Option<(Diagnostic, St
 /// are not taken for Markdown.
 fn markdown_in_plain_text(value: &str) -> Option<(String, String)> {
     use pulldown_cmark::{Event, Parser, Tag};
+    // Most titles and summaries have none of Markdown's marks: not parsed.
+    if !value.contains(['*', '_', '`', '[']) {
+        return None;
+    }
     let mut marks: Vec<&str> = Vec::new();
     let mut plain = String::new();
     for event in Parser::new(value) {
@@ -1012,21 +1023,17 @@ impl Checker<'_> {
                     {
                         diagnostics.push(d);
                     } else if config.area(slug).is_none() {
-                        // `[derby oldham]`: two areas without the comma.
-                        let parts: Vec<&str> = slug.split_whitespace().collect();
-                        let missing_comma =
-                            parts.len() > 1 && parts.iter().all(|p| config.area(p).is_some());
-                        let suggestion = if missing_comma {
-                            None
-                        } else {
-                            did_you_mean(slug, declared())
+                        let missing_comma = without_commas(slug, |p| config.area(p).is_some());
+                        let suggestion = match missing_comma {
+                            Some(_) => None,
+                            None => did_you_mean(slug, declared()),
                         };
                         diagnostics.push(
                             Diagnostic::error(format!("unknown area `{slug}`"))
                                 .at(self.at_item("areas", slug))
                                 .field("areas")
                                 .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                                .hint(if missing_comma {
+                                .hint(if let Some(parts) = &missing_comma {
                                     format!(
                                         "put a comma between areas: areas: [{}]",
                                         parts.join(", ")
@@ -1080,13 +1087,10 @@ impl Checker<'_> {
             {
                 diagnostics.push(d);
             } else if config.priority(slug).is_none() {
-                let parts: Vec<&str> = slug.split_whitespace().collect();
-                let missing_comma =
-                    parts.len() > 1 && parts.iter().all(|p| config.priority(p).is_some());
-                let suggestion = if missing_comma {
-                    None
-                } else {
-                    did_you_mean(slug, declared())
+                let missing_comma = without_commas(slug, |p| config.priority(p).is_some());
+                let suggestion = match missing_comma {
+                    Some(_) => None,
+                    None => did_you_mean(slug, declared()),
                 };
                 let known: Vec<&str> = declared().collect();
                 diagnostics.push(
@@ -1094,7 +1098,7 @@ impl Checker<'_> {
                         .at(self.at_item("priorities", slug))
                         .field("priorities")
                         .maybe_label(suggestion.map(|s| format!("did you mean `{s}`?")))
-                        .hint(if missing_comma {
+                        .hint(if let Some(parts) = &missing_comma {
                             format!(
                                 "put a comma between priorities: priorities: [{}]",
                                 parts.join(", ")
