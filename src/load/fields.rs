@@ -79,7 +79,7 @@ pub struct FrontMatter {
     pub priorities: Option<Vec<String>>,
     #[serde(default, deserialize_with = "date")]
     pub updated: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "change_list")]
     pub changes: Option<Vec<Change>>,
     #[serde(default, deserialize_with = "boolean")]
     pub draft: Option<bool>,
@@ -1030,6 +1030,29 @@ fn extra_map<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_yaml::Value
         }
     }
     d.deserialize_any(ExtraVisitor)
+}
+
+/// `changes:` with nothing after it is empty, as every other list is
+/// (it was taken as "no changes" while `priorities:` was an error).
+fn change_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Change>>, D::Error> {
+    struct ChangesVisitor;
+    impl<'de> Visitor<'de> for ChangesVisitor {
+        type Value = Vec<Change>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            // What serde says for a `Vec`, so the other messages stay.
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<Change>, A::Error> {
+            Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<Change>, E> {
+            Err(fail(
+                "is empty",
+                "list each change under it, e.g.\nchanges:\n  - date: 2019-11-01\n    note: \"Added the extension\"\nor remove the line",
+            ))
+        }
+    }
+    d.deserialize_any(ChangesVisitor).map(Some)
 }
 
 fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {

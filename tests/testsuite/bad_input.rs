@@ -140,6 +140,7 @@ overlay_cases!(
     nested_duplicate_key,
     non_breaking_space,
     old_mac_line_endings,
+    optional_fields_empty,
     page_on_generated_url,
     plan_document_is_itself,
     plan_document_with_its_folder,
