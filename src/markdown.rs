@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostic, SourceText};
 use crate::document::{Body, Heading, InternalLink, Kind, SiteLink};
 use crate::slug::slugify;
 
+mod raw_structure;
 mod script_addresses;
 use script_addresses::script_scheme;
 
@@ -185,6 +186,7 @@ pub fn render(
                 rendered.is_some()
                     && rendered == body.get(piece.source..piece.source + piece.html.len())
             });
+            renderer.check_raw_structure(&html, &raw_html);
             renderer.remove_script_addresses(&html, &raw_html)
         };
     }

@@ -102,7 +102,7 @@ impl Renderer<'_, '_> {
     /// Where in the file the rendered HTML at `html` came from: within the
     /// piece of raw HTML that holds it, or, for a value that is not all in
     /// one piece, the start of the piece before it.
-    fn raw_html_location(
+    pub(super) fn raw_html_location(
         &self,
         html: Option<Range<usize>>,
         raw_html: &[RawHtml],

@@ -5,10 +5,13 @@
 //! fraction of minify-html's time and no memory beyond a copy of the page
 //! (the timeline page lists every document; minify-html's tree of it was the
 //! build's memory peak). It omits the closing tags HTML lets a page omit.
-//! It is stricter than minify-html: a page it cannot parse (malformed raw
-//! HTML in a document written with `unsafe_html`, or a theme's) is minified
-//! by minify-html instead, which accepts anything a browser does. See
-//! docs/PERFORMANCE.md for the measurements behind this choice.
+//! It is strict: a page it cannot parse (malformed raw HTML in a document
+//! written with `unsafe_html`, or a theme's) is left as rendered. minify-html
+//! itself, which was the fallback, reads such a page into a tree of its own
+//! and drops the closing tags a browser uses to recover (a writer's unclosed
+//! `<span>` took the page's `</p></div></div>` with it, and the sidebar
+//! ended up inside the text column). See docs/PERFORMANCE.md for the
+//! measurements behind this choice.
 
 /// Minifies one HTML page, inline `<style>` CSS included.
 pub fn minify(html: &[u8]) -> Vec<u8> {
@@ -17,10 +20,10 @@ pub fn minify(html: &[u8]) -> Vec<u8> {
         minify_css: true,
     };
     // The one-pass minifier overwrites its input as it goes, so it works on a
-    // copy and the original stays intact for the fallback.
+    // copy and the original stays intact for a page it cannot read.
     match minify_html_onepass::copy(html, &cfg) {
         Ok(minified) => spaced_attributes(&minified),
-        Err(_) => tolerant(html),
+        Err(_) => html.to_vec(),
     }
 }
 
@@ -96,7 +99,14 @@ fn spaced_attributes(html: &[u8]) -> Vec<u8> {
             continue;
         }
         if !rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
-            out.push(b'<');
+            // An end tag or `<!DOCTYPE` stays; any other `<` is text the
+            // minifier unescaped (`< 50%`), which HTML calls a parse error.
+            let markup = match rest.get(1) {
+                Some(b'!') => true,
+                Some(b'/') => rest.get(2).is_some_and(u8::is_ascii_alphabetic),
+                _ => false,
+            };
+            out.extend_from_slice(if markup { b"<" } else { b"&lt;" });
             i += 1;
             continue;
         }
@@ -207,18 +217,37 @@ fn push_text(out: &mut Vec<u8>, text: &[u8]) {
             out.extend_from_slice(name);
             out.push(b';');
             i += name.len();
+        } else if let Some(length) = numeric_reference(rest)
+            && rest.get(length) != Some(&b';')
+        {
+            // `&#39` and `&#34`, in a value with both kinds of quote.
+            out.extend_from_slice(&rest[..length]);
+            out.push(b';');
+            i += length;
         }
     }
     out.extend_from_slice(&text[i..]);
 }
 
-/// minify-html with its parse tree: slower, but accepts any HTML.
-fn tolerant(html: &[u8]) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_closing_tags = true;
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.minify_css = true;
-    minify_html::minify(html, &cfg)
+/// The length of a numeric character reference at the start of `text`,
+/// after its `&` and without its `;` (`#39`, `#x27`).
+fn numeric_reference(text: &[u8]) -> Option<usize> {
+    let (prefix, hex) = match text {
+        [b'#', b'x' | b'X', ..] => (2, true),
+        [b'#', ..] => (1, false),
+        _ => return None,
+    };
+    let digits = text[prefix..]
+        .iter()
+        .take_while(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        .count();
+    (digits > 0).then_some(prefix + digits)
 }
 
 #[cfg(test)]
@@ -241,7 +270,7 @@ mod tests {
         let out = String::from_utf8(minify(page)).expect("minified HTML is UTF-8");
         assert_eq!(
             out,
-            "<html><head><style>a[title=x]{color:red}</style><body><a title=\"A b\" href=\"/x y/\" class=c>1 < 2</a><img alt=\"x y\" src=a.png><script src=s.js></script><script>var q=\"a\"+'b'</script>"
+            "<html><head><style>a[title=x]{color:red}</style><body><a title=\"A b\" href=\"/x y/\" class=c>1 &lt; 2</a><img alt=\"x y\" src=a.png><script src=s.js></script><script>var q=\"a\"+'b'</script>"
         );
         // Comments, CSS and scripts are left as they are.
         assert_eq!(
@@ -331,18 +360,42 @@ mod tests {
     }
 
     // Regression: raw HTML with a stray closing tag made the one-pass
-    // minifier fail; the page must still come out, minified.
+    // minifier fail; the page must still come out. minify-html, the old
+    // fallback, dropped closing tags the browser uses to recover from an
+    // unclosed `<span>` and moved the page's parts: it is left as it is.
     #[test]
-    fn malformed_html_falls_back_to_the_tolerant_minifier() {
-        let page = b"<html><head></head><body><div>\n  <p>text</span>\n</div></body></html>";
+    fn malformed_html_is_left_as_it_was_rendered() {
+        for page in [
+            &b"<html><head></head><body><div>\n  <p>text</span>\n</div></body></html>"[..],
+            b"<html><body><div><div><p>Some <span>text</p></div></div><div>side</div></body></html>",
+        ] {
+            assert!(
+                minify_html_onepass::copy(page, &minify_html_onepass::Cfg::new()).is_err(),
+                "the fixture must be one the one-pass minifier rejects"
+            );
+            assert_eq!(minify(page), page);
+        }
+    }
+
+    #[test]
+    fn text_and_values_are_written_without_parse_errors() {
+        let page = "<html><body><p>where &lt; 50% &lt;3 a&lt;b x &lt;/ y</p><p title=\"it&#39;s &quot;new&quot;\">a</p></body></html>";
+        let out = String::from_utf8(minify(page.as_bytes())).expect("UTF-8");
         assert!(
-            minify_html_onepass::copy(page, &minify_html_onepass::Cfg::new()).is_err(),
-            "the fixture must be one the one-pass minifier rejects"
+            out.contains("where &lt; 50% &LT;3 a&LT;b x &LT;/ y"),
+            "{out}"
         );
-        let out = String::from_utf8(minify(page)).expect("minified HTML is UTF-8");
-        assert_eq!(
-            out,
-            "<html><head></head><body><div><p>text</div></body></html>"
-        );
+        // Every numeric reference keeps its `;`.
+        let bytes = out.as_bytes();
+        for (at, _) in out.match_indices("&#") {
+            let digits = bytes[at + 2..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            assert_eq!(bytes.get(at + 2 + digits), Some(&b';'), "{out}");
+        }
+        let mut text = Vec::new();
+        super::push_text(&mut text, b"&#39s &#x27s &#39; &#a &#");
+        assert_eq!(text, b"&#39;s &#x27;s &#39; &#a &#");
     }
 }

@@ -372,3 +372,34 @@ fn every_id_on_every_page_is_unique_and_every_anchor_is_on_its_page() {
     );
     assert!(checked["index.html"].iter().any(|i| i == "latest-1"));
 }
+
+/// Regression: raw HTML that left an element open (`<span>`, or `<x>` meant
+/// as text) was published without a word, and the minifier's fallback then
+/// dropped the page's own closing tags after it: the "Related content" box
+/// ended up inside the text column, the rest of a table's page inside the
+/// table. Each is now a warning at the tag, and such a page is left as it
+/// was rendered, closing tags and all.
+#[test]
+fn raw_html_that_does_not_close_what_it_opens_is_warned_about() {
+    let site = site_with_raw_html();
+    site.write(
+        "content/announcements/raw.md",
+        announcement(
+            "Raw",
+            "Some <span>text left open.\n\n| Name | Mark |\n|---|---|\n| Ann | <x> |\n\n<div class=\"box\">\n\nA box.\n\n</section>\n\n<b>bold <i>crossed</b></i>\n\n<details><summary>More</summary>\n\nClosed as it should be.\n\n</details>\n",
+        ),
+    );
+    let run = site.expect(&["build"], 0);
+    insta::assert_snapshot!(site.redact(&run.stderr));
+    let page = site.read("public/announcements/raw/index.html");
+    // Left as rendered: the theme's closing tags are all there.
+    assert!(page.contains("Some <span>text left open.</p>"), "{page}");
+    assert_eq!(
+        page.matches("<div").count(),
+        page.matches("</div>").count() + 1,
+        "only the writer's <div> is left open: {page}"
+    );
+    // A well-formed page of the same site is still minified.
+    let other = site.read("public/index.html");
+    assert!(!other.contains("\n  <"), "{other}");
+}
