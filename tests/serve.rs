@@ -1376,6 +1376,14 @@ fn hostile_requests_are_refused_without_harm() {
         assert_eq!(server.request("GET", "/", host).status, 403, "{host}");
     }
     assert_eq!(server.raw("GET / HTTP/1.0\r\n\r\n").status, 403, "no Host");
+    // Regression: a whole address in the request line names the host that
+    // counts, and it was not checked.
+    assert_eq!(
+        server
+            .raw("GET http://evil.example/index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .status,
+        403
+    );
     assert_eq!(
         server
             .request("GET", "/", &format!("localhost:{}", server.port))
@@ -1408,6 +1416,9 @@ fn a_port_in_use_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("port {port}")), "{stderr}");
     assert!(stderr.contains("--port"), "{stderr}");
+    // Nothing was built: it does not say it is building.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("Building"), "{stdout}");
 }
 
 #[test]

@@ -20,9 +20,6 @@ pub fn execute(args: ServeArgs) -> u8 {
     // not again on every rebuild.
     let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let reporter: Reporter = Arc::new(move |event| print(event, format, &warnings));
-    if format == OutputFormat::Human {
-        outln!("Building the site…");
-    }
     match serve::run(options, reporter) {
         Ok(()) => SUCCESS,
         Err(problem) => {
@@ -36,6 +33,9 @@ pub fn execute(args: ServeArgs) -> u8 {
 fn print(event: Event, format: OutputFormat, warnings: &Mutex<Vec<Diagnostic>>) {
     let human = format == OutputFormat::Human;
     match event {
+        // Once the port is bound: a port in use is said before anything else.
+        Event::Building if human => outln!("Building the site…"),
+        Event::Building => {}
         Event::Listening {
             url,
             network_url,

@@ -80,7 +80,15 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok());
-    if !host_allowed(host, shared.bind) {
+    // A request line with a whole address (`GET http://evil.example/ …`)
+    // names its host there, and HTTP says that one wins over `Host`.
+    let named = request
+        .uri()
+        .authority()
+        .map(|authority| authority.as_str());
+    if !host_allowed(host, shared.bind)
+        || named.is_some_and(|named| !host_allowed(Some(named), shared.bind))
+    {
         return text(
             StatusCode::FORBIDDEN,
             "This preview only answers requests addressed to localhost or the address it is bound to.\n",

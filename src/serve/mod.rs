@@ -12,6 +12,7 @@
 //! calling thread; rebuilds run on their own thread (and rayon's pool), one
 //! at a time, with the changes seen meanwhile merged into the next one.
 
+mod connections;
 pub mod http;
 pub mod live;
 pub mod rebuild;
@@ -48,6 +49,8 @@ pub struct Options {
 
 /// What happened, for the command line to print.
 pub enum Event<'a> {
+    /// The port is bound; the first build starts.
+    Building,
     /// The server is bound; `url` is where the site is.
     Listening {
         url: String,
@@ -90,6 +93,7 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
         .local_addr()
         .map_err(|e| Diagnostic::error(format!("cannot read the server's address: {e}")))?;
 
+    report(Event::Building);
     let shared = Arc::new(Shared::new(options.bind, options.search));
     let mut rebuilder = Rebuilder::new(load::Options {
         root: root.clone(),
@@ -140,7 +144,7 @@ pub fn run(options: Options, report: Reporter) -> Result<(), Diagnostic> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
-        axum::serve(listener, http::app(shared))
+        axum::serve(connections::Limited::new(listener), http::app(shared))
             .await
             .map_err(|e| Diagnostic::error(format!("the server stopped: {e}")))
     })
