@@ -1390,6 +1390,25 @@ fn hostile_requests_are_refused_without_harm() {
             .status,
         200
     );
+    // A part of a file, as a video player or PDF viewer asks for it (Safari
+    // plays no video without); pages come whole.
+    let css = server.get("/css/oasis.css");
+    assert_eq!(css.header("accept-ranges"), Some("bytes"));
+    let ranged = |range: &str, target: &str| {
+        server.raw(&format!(
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nRange: {range}\r\nConnection: close\r\n\r\n",
+            server.host()
+        ))
+    };
+    let part = ranged("bytes=0-9", "/css/oasis.css");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.body, css.body[..10]);
+    assert_eq!(
+        part.header("content-range"),
+        Some(format!("bytes 0-9/{}", css.body.len()).as_str())
+    );
+    assert_eq!(ranged("bytes=999999999-", "/css/oasis.css").status, 416);
+    assert_eq!(ranged("bytes=0-9", "/").status, 200);
     // A URL far longer than any page's: refused, and the server lives on.
     let huge = format!("/{}", "x".repeat(100_000));
     let response = server.get(&huge);

@@ -109,7 +109,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let response = if raw == EVENTS_PATH {
         events(&shared)
     } else {
-        page(&shared, raw, request.uri().query())
+        let range = request
+            .headers()
+            .get(header::RANGE)
+            .and_then(|range| range.to_str().ok());
+        page(&shared, raw, request.uri().query(), range)
     };
     if method == Method::HEAD {
         head(response)
@@ -120,7 +124,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 
 /// A file of the build, a redirect (keeping the query, `/search?q=x` to
 /// `/search/?q=x`) or a refusal.
-fn page(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
+fn page(shared: &Shared, raw: &str, query: Option<&str>, range: Option<&str>) -> Response {
     let query = query.map_or(String::new(), |q| format!("?{q}"));
     let snapshot = shared.snapshot();
     let status = shared.status.borrow().clone();
@@ -157,7 +161,12 @@ fn page(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
         .as_deref()
         .and_then(|path| snapshot.get(path).map(|bytes| (path, bytes)))
     {
-        Some((path, bytes)) => file(StatusCode::OK, path, bytes, &snapshot, &status),
+        Some((path, bytes)) => match range {
+            // A part of a file (a video or PDF read as it plays or
+            // scrolls); pages always whole, for their live-reload script.
+            Some(range) if !content_type(path).starts_with("text/html") => part(path, bytes, range),
+            _ => file(StatusCode::OK, path, bytes, &snapshot, &status),
+        },
         None => match snapshot.get("404.html") {
             Some(bytes) => file(StatusCode::NOT_FOUND, "404.html", bytes, &snapshot, &status),
             None => text(StatusCode::NOT_FOUND, "Not found.\n"),
@@ -174,7 +183,8 @@ fn file(
     status: &Status,
 ) -> Response {
     let content_type = content_type(path);
-    let body = if content_type.starts_with("text/html") {
+    let html = content_type.starts_with("text/html");
+    let body = if html {
         Bytes::from(live::inject(
             bytes,
             snapshot.generation,
@@ -188,8 +198,99 @@ fn file(
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if !html && code == StatusCode::OK {
+        accept_ranges(&mut response);
+    }
     no_store(&mut response);
     response
+}
+
+/// The part of a file a `Range: bytes=…` header asks for: `206` with it,
+/// `416` when it starts past the end, the whole file when the header asks
+/// for several parts or cannot be read (HTTP allows a server to ignore it).
+fn part(path: &str, bytes: &Bytes, range: &str) -> Response {
+    let length = bytes.len();
+    let whole = || {
+        let mut response = Response::new(Body::from(bytes.clone()));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(content_type(path)),
+        );
+        accept_ranges(&mut response);
+        no_store(&mut response);
+        response
+    };
+    let Some(wanted) = byte_range(range, length) else {
+        return whole();
+    };
+    let mut response = match wanted {
+        Ok(part) => {
+            let header = format!("bytes {}-{}/{length}", part.start, part.end - 1);
+            let mut response = Response::new(Body::from(bytes.slice(part)));
+            *response.status_mut() = StatusCode::PARTIAL_CONTENT;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(path)),
+            );
+            if let Ok(value) = HeaderValue::from_str(&header) {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
+            }
+            response
+        }
+        Err(()) => {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            if let Ok(value) = HeaderValue::from_str(&format!("bytes */{length}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, value);
+            }
+            response
+        }
+    };
+    accept_ranges(&mut response);
+    no_store(&mut response);
+    response
+}
+
+fn accept_ranges(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+}
+
+/// The bytes one `bytes=first-last`, `bytes=first-` or `bytes=-suffix`
+/// range asks for in a file of `length` bytes: `None` for a header to
+/// ignore (several ranges, another unit, not a number), `Err` for a range
+/// that starts past the end.
+fn byte_range(header: &str, length: usize) -> Option<Result<std::ops::Range<usize>, ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let number = |text: &str| -> Option<usize> {
+        let text = text.trim();
+        (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse().unwrap_or(usize::MAX))
+    };
+    if first.trim().is_empty() {
+        let suffix = number(last)?;
+        if suffix == 0 || length == 0 {
+            return Some(Err(()));
+        }
+        return Some(Ok(length.saturating_sub(suffix)..length));
+    }
+    let first = number(first)?;
+    let last = match last.trim() {
+        "" => length.saturating_sub(1),
+        text => number(text)?.min(length.saturating_sub(1)),
+    };
+    if first >= length {
+        return Some(Err(()));
+    }
+    if last < first {
+        return None;
+    }
+    Some(Ok(first..last + 1))
 }
 
 /// The live-reload event stream.
@@ -381,6 +482,26 @@ fn head(response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_one_byte_range_and_ignores_what_it_cannot_serve() {
+        use super::byte_range;
+        assert_eq!(byte_range("bytes=0-9", 100), Some(Ok(0..10)));
+        assert_eq!(byte_range("bytes=90-", 100), Some(Ok(90..100)));
+        assert_eq!(byte_range("bytes=90-500", 100), Some(Ok(90..100)));
+        assert_eq!(byte_range("bytes=-10", 100), Some(Ok(90..100)));
+        assert_eq!(byte_range("bytes=-500", 100), Some(Ok(0..100)));
+        assert_eq!(byte_range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(byte_range("bytes=-0", 100), Some(Err(())));
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=9-3", 100), None);
+        assert_eq!(byte_range("bytes=a-3", 100), None);
+        assert_eq!(
+            byte_range("bytes=99999999999999999999999-", 100),
+            Some(Err(()))
+        );
+    }
 
     #[test]
     fn accepts_the_bound_address_and_localhost_only() {
