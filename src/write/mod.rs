@@ -238,8 +238,14 @@ impl Staging {
         };
         // The folder that holds the old site once the new one is in place.
         let previous = if existing && exchange(staging, output).is_ok() {
-            // One step: there is no moment without an output folder.
-            staging
+            // One step: there is no moment without an output folder. The
+            // old site, now in the staging folder, takes the old one's name,
+            // so that a warning about it names it as what it is.
+            if std::fs::rename(staging, old).is_ok() {
+                old
+            } else {
+                staging
+            }
         } else if existing {
             std::fs::rename(output, old).map_err(|e| swap_error("move aside", output, &e))?;
             if let Err(e) = std::fs::rename(staging, output) {

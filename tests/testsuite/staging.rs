@@ -81,7 +81,8 @@ fn an_old_build_that_cannot_be_removed_is_a_warning() {
     let leftovers = staging_folders(&site);
     assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     let leftover = leftovers[0].clone();
-    assert!(leftover.starts_with(".public.oasis-new-"), "{leftover}");
+    // Named as what it holds (it was `.public.oasis-new-…`).
+    assert!(leftover.starts_with(".public.oasis-old-"), "{leftover}");
     let stderr = site.redact(&run.stderr);
     let expected = format!(
         "warning: the new build is in place, but the previous one, moved to `[ROOT]/{leftover}`, could not be removed: Permission denied (os error 13)\n  = help: it is not part of the site: remove it yourself, e.g. `rm -rf '[ROOT]/{leftover}'` (if that is refused, first make it writable: `chmod -R u+w '[ROOT]/{leftover}'`)\n"
