@@ -106,12 +106,12 @@ fn pipeline(
         }
     };
     diagnostics.extend(theme.warnings.iter().cloned());
-    let ((mut outputs, found), verified, index) = std::thread::scope(|scope| {
+    let ((mut outputs, found, _), verified, index) = std::thread::scope(|scope| {
         let index = with_search.then(|| scope.spawn(|| search::index(&site)));
         let rendered = render::render_with(&site, &theme, emit);
         // Checked while the index is still being made; `render_with` has
         // checked every path for collisions already.
-        let verified = link::check_links(&site, &rendered.0);
+        let verified = link::check_links(&site, &rendered.0, &rendered.2);
         let index = index.map(|thread| {
             thread
                 .join()

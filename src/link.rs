@@ -558,7 +558,7 @@ fn splice(html: &str, urls: &[String]) -> Option<String> {
 /// checks them here.
 ///
 /// [`render::render_with`]: crate::render::render_with
-pub fn verify(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
+pub fn verify(site: &Site, outputs: &[OutputFile], failed: &[String]) -> Vec<Diagnostic> {
     let scheduled = crate::render::scheduled_places(site);
     let mut diagnostics = collisions(
         site,
@@ -567,14 +567,20 @@ pub fn verify(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
             .map(Claim::from)
             .chain(scheduled.iter().map(Claim::from)),
     );
-    diagnostics.extend(check_links(site, outputs));
+    diagnostics.extend(check_links(site, outputs, failed));
     diagnostics
 }
 
 /// Root-relative links (`/areas/derby/`) to pages that were not built.
-pub fn check_links(site: &Site, outputs: &[OutputFile]) -> Vec<Diagnostic> {
+/// `failed` are the paths of pages whose templates failed: the site has
+/// them, and a link to one is not reported along with the template error.
+pub fn check_links(site: &Site, outputs: &[OutputFile], failed: &[String]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let built: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let built: HashSet<&str> = outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .chain(failed.iter().map(String::as_str))
+        .collect();
     let pages = PageList::new(|| {
         outputs
             .iter()

@@ -196,6 +196,50 @@ fn after_a_failed_rebuild_an_edit_elsewhere_keeps_the_errors() {
     assert!(built.only_rendered_changed);
 }
 
+/// Regression: a template that failed on the listing pages left them out
+/// of the set of pages, and every link to them was "a page this site does
+/// not have", in the content files, before the one real error.
+#[test]
+fn a_template_error_does_not_make_links_to_its_pages_broken() {
+    let site = real_site();
+    let root = site.path().canonicalize().expect("root");
+    let mut rebuilder = Rebuilder::new(options(&root));
+    assert!(rebuilder.rebuild(&Changes::default()).built.is_some());
+    let templates = root.join("themes/opportunity/templates");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    let list = templates.join("list.html");
+    std::fs::write(
+        &list,
+        "{% extends \"base.html\" %}{% block content %}{{ kind.nmae }}{% endblock content %}",
+    )
+    .expect("write");
+    let failed = rebuilder.rebuild(&changes(&[&list]));
+    assert!(failed.built.is_none());
+    let messages: Vec<&str> = failed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().all(|m| !m.contains("does not have")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("nmae")), "{messages:#?}");
+    // An edit to a document while the template is still broken: the same.
+    let plan = root.join("content/plans/derby.md");
+    append_to(&plan, "\nA new closing paragraph.\n");
+    let again = rebuilder.rebuild(&changes(&[&plan]));
+    assert!(again.built.is_none());
+    assert!(
+        again
+            .diagnostics
+            .iter()
+            .all(|d| !d.message.contains("does not have")),
+        "{:#?}",
+        again.diagnostics
+    );
+}
+
 #[test]
 fn a_title_edit_renders_the_pages_that_show_the_title() {
     let site = real_site();

@@ -85,13 +85,20 @@ impl OutputFile {
 
 /// Renders every page of the site, keeping every file in memory.
 pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    render_with(site, theme, &Ok)
+    let (outputs, diagnostics, _) = render_with(site, theme, &Ok);
+    (outputs, diagnostics)
 }
 
 /// Renders every page of the site and hands each file to `emit` as soon as
 /// it is made. `oasis build` writes it there and keeps only its path, so a
 /// big site's pages are never all in memory at once.
-pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Also returns the paths of the pages whose templates failed: they are
+/// the site's pages all the same, and links to them are not broken.
+pub fn render_with(
+    site: &Site,
+    theme: &Theme,
+    emit: &Emit,
+) -> (Vec<OutputFile>, Vec<Diagnostic>, Vec<String>) {
     let renderer = Renderer::new(site, theme, summaries(site));
     let jobs = renderer.jobs();
     let copied = copied_files(site, theme);
@@ -126,10 +133,14 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
         })
         .collect();
     let mut outputs = Vec::with_capacity(results.len() + copied.len() + 1);
-    for result in results {
+    let mut failed = Vec::new();
+    for (result, place) in results.into_iter().zip(places) {
         match result {
             Ok(output) => outputs.push(output),
-            Err(found) => diagnostics.extend(found),
+            Err(found) => {
+                diagnostics.extend(found);
+                failed.push(place.path);
+            }
         }
     }
     match renderer
@@ -146,7 +157,7 @@ pub fn render_with(site: &Site, theme: &Theme, emit: &Emit) -> (Vec<OutputFile>,
             Err(found) => diagnostics.push(found),
         }
     }
-    (outputs, diagnostics)
+    (outputs, diagnostics, failed)
 }
 
 /// Template errors with the page they were met on (`path` under the

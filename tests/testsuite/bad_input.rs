@@ -154,6 +154,7 @@ overlay_cases!(
     tab_indentation,
     template_component_cycle,
     template_components_too_deep,
+    template_error_beside_site_links,
     template_extend_cycle,
     template_include_cycle,
     template_loop_over_missing_list,

@@ -284,13 +284,20 @@ fn documents(
     let paths_before: HashSet<String> = last.memo.outputs.keys().cloned().collect();
     let mut rendering = pages::render(Some(&mut last.memo), &site, &last.theme, &changed);
     found.append(&mut rendering.diagnostics);
-    let same_paths = rendering.outputs.len() == paths_before.len()
+    let same_paths = rendering.outputs.len() + rendering.failed.len() == paths_before.len()
         && rendering
             .outputs
             .iter()
-            .all(|o| paths_before.contains(&o.path));
+            .map(|o| &o.path)
+            .chain(&rendering.failed)
+            .all(|path| paths_before.contains(path));
     if same_paths {
-        let built: HashSet<&str> = rendering.outputs.iter().map(|o| o.path.as_str()).collect();
+        let built: HashSet<&str> = rendering
+            .outputs
+            .iter()
+            .map(|o| o.path.as_str())
+            .chain(rendering.failed.iter().map(String::as_str))
+            .collect();
         let pages = link::PageList::new(|| {
             rendering
                 .outputs
@@ -308,7 +315,7 @@ fn documents(
     } else {
         // A timeline year came or went: check every link against the new
         // set of pages.
-        found.extend(link::verify(&site, &rendering.outputs));
+        found.extend(link::verify(&site, &rendering.outputs, &rendering.failed));
     }
 
     let diagnostics = merged(&last, &edits, found);

@@ -232,7 +232,7 @@ impl Rebuilder {
         );
         diagnostics.append(&mut rendering.diagnostics);
         timings.render = started.elapsed() - timings.load - timings.link;
-        diagnostics.extend(link::verify(&site, &rendering.outputs));
+        diagnostics.extend(link::verify(&site, &rendering.outputs, &rendering.failed));
         diagnostics::sort(&mut diagnostics);
         timings.verify = started.elapsed() - timings.load - timings.link - timings.render;
 

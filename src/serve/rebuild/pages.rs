@@ -103,6 +103,9 @@ pub(super) struct Rendering {
     pub kept: HashSet<String>,
     /// How many pages (jobs and the sitemap) there are.
     pub pages: usize,
+    /// The paths of the pages whose templates failed (see
+    /// [`render::render_with`]).
+    pub failed: Vec<String>,
     /// The memo of this rendering, but its outputs.
     memo: Memo,
 }
@@ -191,6 +194,7 @@ pub(super) fn render(
         rendered: HashSet::new(),
         kept: HashSet::new(),
         pages: 0,
+        failed: Vec::new(),
         memo: Memo {
             today: Some(site.today),
             global: Some(global),
@@ -205,8 +209,17 @@ pub(super) fn render(
         },
     };
     for (job, outcome) in jobs.iter().zip(outcomes) {
-        if !rendering.add(outcome, &mut previous) {
-            rendering.add_again(renderer.run(job));
+        let failed = matches!(outcome, JobOutcome::Failed(_));
+        let failed = if rendering.add(outcome, &mut previous) {
+            failed
+        } else {
+            let again = renderer.run(job);
+            let failed = again.is_err();
+            rendering.add_again(again);
+            failed
+        };
+        if failed {
+            rendering.failed.push(renderer.place(job).path);
         }
     }
     let sitemap = match renderer.prepare_sitemap(&rendering.outputs) {
