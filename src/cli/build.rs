@@ -14,11 +14,14 @@ pub fn execute(args: BuildArgs) -> u8 {
         .output
         .clone()
         .unwrap_or_else(|| args.site.root.join("public"));
-    if let Err(d) = write::check_output(&args.site.root, &output, args.force) {
-        report(std::slice::from_ref(&d), args.site.format);
-        report_failure("the site was not built", &[d], args.site.format);
-        return FAILURE;
-    }
+    let forced = match write::check_output(&args.site.root, &output, args.force) {
+        Ok(warnings) => warnings,
+        Err(d) => {
+            report(std::slice::from_ref(&d), args.site.format);
+            report_failure("the site was not built", &[d], args.site.format);
+            return FAILURE;
+        }
+    };
     let options = args.site.load_options(Overrides {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
@@ -42,6 +45,7 @@ pub fn execute(args: BuildArgs) -> u8 {
     } else {
         compile_with_search(&options, &emit)
     };
+    diagnostics.extend(forced);
     let Some(compiled) = compiled else {
         diagnostics.extend(staging.take_warnings());
         report(&diagnostics, args.site.format);

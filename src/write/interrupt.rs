@@ -9,14 +9,16 @@
 //! `sigwait` on a thread of its own rather than in a signal handler, where
 //! removing a folder is not allowed; so the clean-up may lock and allocate.
 
-/// Runs `clean_up` on the first SIGINT or SIGTERM, then ends the process.
+/// Runs `clean_up` on the first SIGINT or SIGTERM, then ends the process,
+/// unless `clean_up` returns false (the build is as good as finished and
+/// may end as it would have).
 ///
 /// Call it before the build starts its threads: the signals are blocked in
 /// the calling thread and so in every thread started after it, and only
 /// the waiting thread receives them. A signal the process was started to
 /// ignore (a background job's SIGINT) stays ignored.
 #[cfg(unix)]
-pub fn on_interrupt(clean_up: impl FnOnce() + Send + 'static) {
+pub fn on_interrupt(clean_up: impl FnOnce() -> bool + Send + 'static) {
     let signals: Vec<libc::c_int> = [libc::SIGINT, libc::SIGTERM]
         .into_iter()
         .filter(|signal| !ignored(*signal))
@@ -47,7 +49,9 @@ pub fn on_interrupt(clean_up: impl FnOnce() + Send + 'static) {
             if unsafe { libc::sigwait(&set, &mut signal) } != 0 {
                 return;
             }
-            clean_up();
+            if !clean_up() {
+                return;
+            }
             // SAFETY: the signal's default action (ending the process) is
             // restored, then the signal is unblocked in this thread and
             // raised in it.
@@ -79,4 +83,4 @@ fn ignored(signal: libc::c_int) -> bool {
 /// Elsewhere a stopped build leaves its staging folder for the next build
 /// to remove.
 #[cfg(not(unix))]
-pub fn on_interrupt(_clean_up: impl FnOnce() + Send + 'static) {}
+pub fn on_interrupt(_clean_up: impl FnOnce() -> bool + Send + 'static) {}

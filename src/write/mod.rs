@@ -10,6 +10,7 @@
 //! and any folder it made on the way to the output.
 
 mod interrupt;
+mod lock;
 pub mod output_folder;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,27 @@ pub use output_folder::check_output;
 /// The file that marks a folder as oasis output.
 pub const MARKER: &str = ".oasis-build";
 const MARKER_TEXT: &str = "This folder is written by `oasis build` and replaced on every build.\n";
+/// Before the list of what the build wrote at the top of the folder.
+const MARKER_LIST: &str = "It wrote these, at the top of the folder:\n";
+
+/// The marker's text for a build that wrote `entries` at the top of the
+/// folder.
+fn marker_text(mut entries: Vec<String>) -> String {
+    entries.sort();
+    let mut text = format!("{MARKER_TEXT}{MARKER_LIST}");
+    for entry in entries {
+        text.push_str(&entry);
+        text.push('\n');
+    }
+    text
+}
+
+/// What a marker says its build wrote at the top of the folder; `None`
+/// for the marker of an earlier oasis, which did not say.
+pub(crate) fn marker_entries(marker: &str) -> Option<std::collections::HashSet<&str>> {
+    let (_, list) = marker.split_once(MARKER_LIST)?;
+    Some(list.lines().collect())
+}
 
 /// Writes the files into a staging folder and swaps it in; returns the
 /// warnings (an old build that could not be removed).
@@ -43,6 +65,10 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     old: PathBuf,
+    /// The lock that says this build is running (see [`remove_abandoned`]),
+    /// given up when the staging is dropped, and its file.
+    _lock: lock::Lock,
+    lock_path: PathBuf,
     /// Shared with the thread that tidies up if the build is stopped
     /// ([`Staging::remove_on_interrupt`]).
     state: Arc<State>,
@@ -60,6 +86,8 @@ struct State {
     /// then ends the process, which the build's own thread must not do
     /// first (the staging folder would be left half removed).
     interrupted: AtomicBool,
+    /// Set once the new site is in place.
+    committed: AtomicBool,
     /// What a build that does not finish must remove; `None` once the new
     /// site is in place. Locked for the whole swap, so that a stopped build
     /// finishes swapping before it tidies up.
@@ -70,6 +98,8 @@ struct State {
 /// missing parents), deepest first.
 struct Undo {
     dir: PathBuf,
+    /// The build's lock file, removed with its folder.
+    lock: PathBuf,
     made: Vec<PathBuf>,
 }
 
@@ -85,10 +115,57 @@ impl Undo {
                 _ => break,
             }
         }
+        let _ = std::fs::remove_file(&self.lock);
         for folder in &self.made {
             // Only while empty: someone else may have put a file there.
             let _ = std::fs::remove_dir(folder);
         }
+    }
+}
+
+/// The output's name as the staging folders beside it take it: at most 100
+/// bytes of it, so that theirs (some 40 bytes longer) stay within the 255
+/// bytes a file name may have.
+fn staging_name(output: &Path) -> String {
+    let mut name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    if name.len() > 100 {
+        let mut end = 100;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+    name
+}
+
+/// A number no other build started at another moment has: the time in
+/// nanoseconds.
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Gives the staging folder the owner, group and permissions of the output
+/// folder it replaces: a private folder (`chmod 700`) stays private.
+/// Best effort: only the owner (or root) may change them.
+fn keep_owner_and_mode(output: &Path, staging: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(existing) = std::fs::metadata(output) else {
+            return;
+        };
+        let Ok(made) = std::fs::metadata(staging) else {
+            return;
+        };
+        if (existing.uid(), existing.gid()) != (made.uid(), made.gid()) {
+            let _ = std::os::unix::fs::chown(staging, Some(existing.uid()), Some(existing.gid()));
+        }
+        let _ = std::fs::set_permissions(staging, existing.permissions());
     }
 }
 
@@ -106,25 +183,32 @@ impl Staging {
             .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
             .map(Path::to_path_buf)
             .collect();
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".to_string());
-        let pid = std::process::id();
-        let dir = parent.join(format!(".{name}.oasis-new-{pid}"));
-        let old = parent.join(format!(".{name}.oasis-old-{pid}"));
+        let name = staging_name(&output);
+        // The process id and the time: two builds into one folder from
+        // containers of their own may both be process 1.
+        let tag = format!("{}-{:x}", std::process::id(), unique());
+        let dir = parent.join(format!(".{name}.oasis-new-{tag}"));
+        let old = parent.join(format!(".{name}.oasis-old-{tag}"));
+        let lock_path = parent.join(format!(".{name}.oasis-{tag}.lock"));
         let undo = Undo {
             dir: dir.clone(),
+            lock: lock_path.clone(),
             made,
         };
         if let Err(e) = std::fs::create_dir_all(parent) {
             undo.run();
             return Err(io_error("create", parent, &e));
         }
+        // Held until this build has finished with its folders: a build that
+        // finds the lock free knows they were left by one that was killed.
+        let lock = match lock::hold(&lock_path) {
+            Ok(lock) => lock,
+            Err(e) => {
+                undo.run();
+                return Err(io_error("create", &lock_path, &e));
+            }
+        };
         let warnings = remove_abandoned(parent, &name);
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| io_error("remove", &dir, &e))?;
-        }
         if let Err(e) = std::fs::create_dir(&dir) {
             undo.run();
             return Err(io_error("create", &dir, &e));
@@ -133,9 +217,12 @@ impl Staging {
             output,
             dir,
             old,
+            _lock: lock,
+            lock_path,
             state: Arc::new(State {
                 stopped: AtomicBool::new(false),
                 interrupted: AtomicBool::new(false),
+                committed: AtomicBool::new(false),
                 undo: Mutex::new(Some(undo)),
             }),
             warnings,
@@ -151,16 +238,30 @@ impl Staging {
         let state = Arc::clone(&self.state);
         let output = self.output.clone();
         interrupt::on_interrupt(move || {
+            use std::io::Write as _;
             state.interrupted.store(true, Ordering::SeqCst);
             state.stopped.store(true, Ordering::SeqCst);
-            if state.undo() {
-                use std::io::Write as _;
+            // Waits for a swap under way to finish.
+            let undone = state.undo();
+            if !undone && state.committed.load(Ordering::SeqCst) {
+                // The new site is in place: stopping now would only leave
+                // the old one behind and report a failure for a build that
+                // is published. It finishes, and says so.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: the build was asked to stop (Ctrl+C or SIGTERM) after the new site was in place in `{}`: finishing",
+                    output.display()
+                );
+                return false;
+            }
+            if undone {
                 let _ = writeln!(
                     std::io::stderr(),
                     "error: the site was not built: the build was stopped (Ctrl+C or SIGTERM) before it finished; `{}` is as it was",
                     output.display()
                 );
             }
+            true
         });
     }
 
@@ -211,7 +312,13 @@ impl Staging {
     /// Returns the warnings: an old build that could not be removed.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let marker = self.dir.join(MARKER);
-        std::fs::write(&marker, MARKER_TEXT).map_err(|e| io_error("write", &marker, &e))?;
+        let entries = std::fs::read_dir(&self.dir)
+            .map_err(|e| io_error("read", &self.dir, &e))?
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        std::fs::write(&marker, marker_text(entries))
+            .map_err(|e| io_error("write", &marker, &e))?;
         let mut warnings = std::mem::take(&mut self.warnings);
         let state = Arc::clone(&self.state);
         let mut undo = state.undo.lock().unwrap_or_else(PoisonError::into_inner);
@@ -222,6 +329,7 @@ impl Staging {
             return Err(Diagnostic::error("the build was stopped"));
         }
         let (output, staging, old) = (&self.output, &self.dir, &self.old);
+        keep_owner_and_mode(output, staging);
         // Checked again at the last moment: something else may have been
         // put there since `check_output`, and only a folder is replaced.
         let existing = match std::fs::symlink_metadata(output) {
@@ -256,9 +364,12 @@ impl Staging {
         } else {
             std::fs::rename(staging, output)
                 .map_err(|e| swap_error("move into place", output, &e))?;
+            state.committed.store(true, Ordering::SeqCst);
             *undo = None;
+            let _ = std::fs::remove_file(&self.lock_path);
             return Ok(warnings);
         };
+        state.committed.store(true, Ordering::SeqCst);
         *undo = None;
         drop(undo);
         // The new build is in place; the old one is only clean-up now.
@@ -271,6 +382,7 @@ impl Staging {
                 ),
             ));
         }
+        let _ = std::fs::remove_file(&self.lock_path);
         Ok(warnings)
     }
 
@@ -293,7 +405,8 @@ impl State {
     /// finish tidying up and end the process, rather than returning (and
     /// ending it before the staging folder is gone).
     fn wait_if_interrupted(&self) {
-        if self.interrupted.load(Ordering::SeqCst) {
+        // Not once the new site is in place: that build finishes.
+        if self.interrupted.load(Ordering::SeqCst) && !self.committed.load(Ordering::SeqCst) {
             loop {
                 std::thread::park();
             }
@@ -376,44 +489,69 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 }
 
 /// Removes the folders of earlier builds that did not finish tidying up:
-/// the staging folder of a build that was killed (`.public.oasis-new-<pid>`
-/// of a process that is gone), and an old site that could not be removed
-/// (`.public.oasis-old-<pid>`, or the `-new-` folder it was swapped into).
-/// Only on Linux, where `/proc` says which processes are running; a folder
-/// of a running build is left alone. One that cannot be removed is a
-/// warning: it is not published, but it takes room and would otherwise be
-/// kept for ever without anyone knowing.
+/// the staging folder of a build that was killed
+/// (`.public.oasis-new-<tag>`), and an old site that could not be removed
+/// (`.public.oasis-old-<tag>`), with their lock files. A folder is an
+/// earlier build's when the lock of its tag is free (see [`lock`]); folders
+/// named by an oasis that took no lock (`<tag>` a process id alone) when,
+/// on Linux, that process is not running. A folder of a running build is
+/// left alone. One that cannot be removed is a warning: it is not
+/// published, but it takes room and would otherwise be kept for ever
+/// without anyone knowing.
 fn remove_abandoned(parent: &Path, name: &str) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
-        return warnings;
-    }
     let Ok(entries) = std::fs::read_dir(parent) else {
         return warnings;
     };
     let prefixes = [format!(".{name}.oasis-new-"), format!(".{name}.oasis-old-")];
+    let lock_prefix = format!(".{name}.oasis-");
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
-    for path in entries {
-        let Some(pid) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| prefixes.iter().find_map(|p| n.strip_prefix(p.as_str())))
-            .and_then(|pid| pid.parse::<u32>().ok())
+    for path in &entries {
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        // A lock file whose build is gone, left without its folders.
+        if let Some(tag) = file_name
+            .strip_prefix(lock_prefix.as_str())
+            .and_then(|rest| rest.strip_suffix(".lock"))
+        {
+            let folders_left = prefixes
+                .iter()
+                .any(|prefix| parent.join(format!("{prefix}{tag}")).exists());
+            if !folders_left && lock::is_free(path) {
+                let _ = std::fs::remove_file(path);
+            }
+            continue;
+        }
+        let Some(tag) = prefixes
+            .iter()
+            .find_map(|prefix| file_name.strip_prefix(prefix.as_str()))
         else {
             continue;
         };
-        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+        let abandoned = match tag.parse::<u32>() {
+            Ok(pid) => {
+                cfg!(target_os = "linux")
+                    && Path::new("/proc/self").exists()
+                    && pid != std::process::id()
+                    && !Path::new(&format!("/proc/{pid}")).exists()
+            }
+            Err(_) => lock::is_free(&parent.join(format!("{lock_prefix}{tag}.lock"))),
+        };
+        if !abandoned {
             continue;
         }
-        if let Err(e) = std::fs::remove_dir_all(&path) {
+        if let Err(e) = std::fs::remove_dir_all(path) {
             warnings.push(leftover_warning(
-                &path,
+                path,
                 format!(
                     "`{}`, left by an earlier build, could not be removed: {e}",
                     path.display()
                 ),
             ));
+        } else {
+            let _ = std::fs::remove_file(parent.join(format!("{lock_prefix}{tag}.lock")));
         }
     }
     warnings

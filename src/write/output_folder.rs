@@ -16,8 +16,14 @@ use crate::diagnostics::Diagnostic;
 
 use super::MARKER;
 
-/// Checks that `output` may be written, before any work is done.
-pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
+/// Checks that `output` may be written, before any work is done. Returns
+/// a warning when `--force` lets the build replace a folder oasis did not
+/// make.
+pub fn check_output(
+    root: &Path,
+    output: &Path,
+    force: bool,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let root = root
         .canonicalize()
         .map_err(|e| crate::files::site_folder_error(root, &e))?;
@@ -56,23 +62,77 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), Diagn
     }
     check_the_way(&output)?;
     if !output.is_dir() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     if is_mount_point(&output) {
         return Err(mount_point_error(&output));
     }
-    if !force && !output.join(MARKER).is_file() {
-        let empty = std::fs::read_dir(&output)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty {
-            return Err(Diagnostic::error(format!(
-                "the output folder `{shown}` was not made by oasis, so it is not replaced"
-            ))
-            .hint("choose another folder, empty this one, or pass --force to replace it"));
-        }
+    if let Some(inside) = mount_point_inside(&output) {
+        return Err(Diagnostic::error(format!(
+            "`{}`, inside the output folder, is a mount point (a disk, share or volume is mounted there)",
+            inside.display()
+        ))
+        .hint("oasis replaces the whole output folder and would delete what is mounted there: unmount it or mount it elsewhere (files the site should publish go in content/)"));
     }
-    Ok(())
+    let entries: Vec<String> = std::fs::read_dir(&output)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != MARKER)
+                .collect()
+        })
+        .unwrap_or_default();
+    let marker = std::fs::read_to_string(output.join(MARKER)).ok();
+    let problem = match marker {
+        _ if entries.is_empty() && marker.is_none() => None,
+        None => Some("was not made by oasis".to_string()),
+        Some(marker) => {
+            // The marker lists what the build put there: anything else
+            // came from elsewhere (the marker copied with a build into a
+            // folder of one's own).
+            let written = super::marker_entries(&marker);
+            let mut foreign: Vec<&String> = entries
+                .iter()
+                .filter(|name| written.as_ref().is_some_and(|w| !w.contains(name.as_str())))
+                .collect();
+            foreign.sort();
+            match foreign.as_slice() {
+                [] => None,
+                [one] => Some(format!("holds `{one}`, which oasis did not write")),
+                [first, rest @ ..] => Some(format!(
+                    "holds `{first}` and {} other {}, which oasis did not write",
+                    rest.len(),
+                    if rest.len() == 1 { "entry" } else { "entries" }
+                )),
+            }
+        }
+    };
+    match problem {
+        None => Ok(Vec::new()),
+        Some(problem) if force => Ok(vec![Diagnostic::warning(format!(
+            "the output folder `{shown}` {problem}; --force: it is replaced, and what it held is deleted"
+        ))]),
+        Some(problem) => Err(Diagnostic::error(format!(
+            "the output folder `{shown}` {problem}, so it is not replaced"
+        ))
+        .hint("choose another folder, move what is yours out of this one (files the site should publish go in content/), or pass --force to replace it and everything in it")),
+    }
+}
+
+/// The first mount point strictly inside `folder` (canonical), on Linux,
+/// which lists them all.
+fn mount_point_inside(folder: &Path) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    if let Ok(mounts) = std::fs::read_to_string("/proc/self/mountinfo") {
+        return mounts
+            .lines()
+            .filter_map(|line| line.split(' ').nth(4))
+            .map(|point| PathBuf::from(unescape_mount_point(point)))
+            .find(|point| point != folder && point.starts_with(folder));
+    }
+    let _ = folder;
+    None
 }
 
 /// Checks the output path and each folder on the way to it, from the top:

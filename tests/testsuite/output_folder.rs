@@ -62,8 +62,65 @@ fn the_staging_folder_of_a_killed_build_is_removed_by_the_next() {
     let running = format!(".public.oasis-new-{}", std::process::id());
     site.write(&format!("{gone}/index.html"), "half a site");
     site.write(&format!("{running}/index.html"), "a build under way");
+    // Named by this oasis (`<pid>-<time>`, with a lock file): one whose
+    // lock is free, and a lock file left alone.
+    site.write(".public.oasis-new-1-18a2b3c4d5e6f/index.html", "killed");
+    site.write(".public.oasis-1-18a2b3c4d5e6f.lock", "");
+    site.write(".public.oasis-old-7-18a2b3c4d5e70/index.html", "old site");
+    site.write(".public.oasis-9-18a2b3c4d5e71.lock", "");
     site.expect(&["build"], 0);
     assert_eq!(staging_folders(&site), vec![running]);
+}
+
+/// Regression: the staging folder was `.public.oasis-new-<pid>`, and a
+/// folder whose process was not running was taken for abandoned. Builds in
+/// containers of their own, into one shared folder, are all process 1: the
+/// second removed the first's folder while it was writing, and the first
+/// published a site with files missing. A running build is known by its
+/// lock, whatever its process id.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_whose_build_holds_its_lock_is_left_alone() {
+    let site = SiteTest::base();
+    let lock = site.path(".public.oasis-1-18a2b3c4d5e6f.lock");
+    site.write(".public.oasis-1-18a2b3c4d5e6f.lock", "");
+    site.write(".public.oasis-new-1-18a2b3c4d5e6f/index.html", "writing");
+    // Another process holds the lock, as a running build does.
+    // `-o`: `sleep` does not inherit it, so killing `flock` frees it.
+    let mut holder = std::process::Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "30"])
+        .spawn();
+    let Ok(holder) = holder.as_mut() else {
+        eprintln!("skipped: flock(1) is not installed");
+        return;
+    };
+    let held = std::time::Instant::now();
+    // Until `flock` has the lock.
+    while std::process::Command::new("flock")
+        .args(["-n"])
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .is_ok_and(|status| status.success())
+    {
+        assert!(held.elapsed().as_secs() < 10, "flock never took the lock");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    site.expect(&["build"], 0);
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(
+        staging_folders(&site),
+        vec![
+            ".public.oasis-1-18a2b3c4d5e6f.lock".to_string(),
+            ".public.oasis-new-1-18a2b3c4d5e6f".to_string()
+        ]
+    );
+    // Once it is gone, the next build removes both.
+    site.expect(&["build"], 0);
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
 }
 
 #[test]
@@ -78,9 +135,76 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
     );
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(site.read("public/precious.txt"), "keep me");
-    site.expect(&["build", "--force"], 0);
+    // With --force it is replaced, and the build says so.
+    let run = site.expect(&["build", "--force"], 0);
+    assert!(
+        run.stderr.contains(
+            "was not made by oasis; --force: it is replaced, and what it held is deleted"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(!site.exists("public/precious.txt"));
     assert!(site.exists("public/index.html"));
+}
+
+/// Regression: the marker was a fixed text, so a build copied into a folder
+/// of one's own (`cp -r public/. www/`) brought it along, and the next
+/// build into `www` deleted what else was there without a word.
+#[test]
+fn a_copied_marker_does_not_give_away_a_folder_it_did_not_make() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let www = site.path("www");
+    std::fs::create_dir_all(&www).expect("mkdir");
+    site.write("www/mine.txt", "keep me");
+    for entry in walkdir::WalkDir::new(site.path("public")).min_depth(1) {
+        let entry = entry.expect("entry");
+        let to = www.join(
+            entry
+                .path()
+                .strip_prefix(site.path("public"))
+                .expect("inside"),
+        );
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    let run = site.expect(&["build", "--output", &www.to_string_lossy()], 1);
+    assert!(
+        run.stderr
+            .contains("holds `mine.txt`, which oasis did not write, so it is not replaced"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("www/mine.txt"), "keep me");
+    // A file put into the default output is named the same way, and a copy
+    // of the build alone (the site moved) is replaced as before.
+    site.write("public/notes.txt", "mine");
+    let run = site.expect(&["build"], 1);
+    assert!(run.stderr.contains("holds `notes.txt`"), "{}", run.stderr);
+    std::fs::remove_file(site.path("public/notes.txt")).expect("remove");
+    site.expect(&["build"], 0);
+}
+
+/// Regression: the output folder was replaced by one with the default
+/// permissions: a private folder (`chmod 700`) became readable by all.
+#[cfg(unix)]
+#[test]
+fn the_output_folder_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    std::fs::set_permissions(site.path("public"), std::fs::Permissions::from_mode(0o700))
+        .expect("chmod");
+    site.expect(&["build"], 0);
+    let mode = std::fs::metadata(site.path("public"))
+        .expect("public")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
 }
 
 #[test]

@@ -34,10 +34,16 @@ fn a_build_stopped_with_ctrl_c_leaves_no_staging_folder() {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("run oasis");
-        let staging = site.path(&format!(".public.oasis-new-{}", child.id()));
+        // `.public.oasis-new-<pid>-<time>`.
+        let prefix = format!(".public.oasis-new-{}-", child.id());
+        let writing = || {
+            staging_folders(&site).iter().any(|name| {
+                name.starts_with(&prefix) && site.path(name).join("announcements").exists()
+            })
+        };
         // Stopped once it is writing pages: its threads are running.
         let started = std::time::Instant::now();
-        while !staging.join("announcements").exists() {
+        while !writing() {
             assert!(
                 child.try_wait().expect("poll oasis").is_none(),
                 "the build ended before it could be stopped"
@@ -142,6 +148,8 @@ fn git_ignores_the_staging_folders() {
         for path in [
             ".public.oasis-new-4242/index.html",
             ".public.oasis-old-4242/index.html",
+            ".public.oasis-new-4242-18a2b3c4d5e6f/index.html",
+            ".public.oasis-4242-18a2b3c4d5e6f.lock",
             "public/index.html",
         ] {
             match git_ignores(&rules, path) {
