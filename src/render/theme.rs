@@ -166,6 +166,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
 
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".json"]);
+    tera.register_filter("json_encode", json_encode);
     // Add templates; after an error, drop the broken template and retry so
     // that one run reports every broken template.
     let mut pending: BTreeMap<String, TemplateSource> = sources.clone();
@@ -205,6 +206,40 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         static_files: statics.into_values().collect(),
         warnings: diagnostics,
     })
+}
+
+/// `{{ value | json_encode }}`: the value as JSON (Tera 2 has no such
+/// filter; Tera 1 and Zola had it), for structured data
+/// (`<script type="application/ld+json">`) and scripts. Auto-escaping
+/// would turn its quotes into `&quot;`, so its output is marked safe, and
+/// is made safe: `<`, `>`, `&` and `'` are written as `\u003c`… (the same
+/// JSON), so that no text in it can close the `<script>` or a
+/// single-quoted attribute. `pretty=true` indents it.
+fn json_encode(
+    value: &tera::Value,
+    kwargs: tera::Kwargs,
+    _: &tera::State,
+) -> tera::TeraResult<tera::Value> {
+    let pretty = kwargs.get::<bool>("pretty")?.unwrap_or(false);
+    let json = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .map_err(|e| tera::Error::message(format!("cannot write this value as JSON: {e}")))?;
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            '\'' => safe.push_str("\\u0027"),
+            '\u{2028}' => safe.push_str("\\u2028"),
+            '\u{2029}' => safe.push_str("\\u2029"),
+            c => safe.push(c),
+        }
+    }
+    Ok(tera::Value::safe_string(&safe))
 }
 
 /// A warning for each template of the site's own that oasis never renders

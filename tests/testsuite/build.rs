@@ -488,6 +488,30 @@ fn one_template_can_be_overridden() {
     );
 }
 
+/// Regression: Tera 2 has no `json_encode`, and auto-escaping is HTML
+/// escaping, so a theme could not write JSON (structured data): a title
+/// ending in `\` broke it, and quotes came out as `&quot;`.
+#[test]
+fn json_encode_writes_json_a_script_cannot_be_broken_out_of() {
+    let site = SiteTest::base();
+    site.write(
+        "themes/opportunity/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<script type=\"application/ld+json\">{{ {\"name\": doc.title, \"n\": 3} | json_encode }}</script><p data-x='{{ doc.title | json_encode }}'>x</p>{% endblock content %}",
+    );
+    site.write(
+        "content/pages/json.md",
+        "---\ntitle: \"Evil \\\\ </script><b>'x' & \\\"y\\\"\"\n---\nBody.\n",
+    );
+    site.expect(&["build", "--no-minify"], 0);
+    let page = site.read("public/json/index.html");
+    let start = page.find("ld+json\">").expect("script") + "ld+json\">".len();
+    let end = start + page[start..].find("</script>").expect("end");
+    let json: serde_json::Value = serde_json::from_str(&page[start..end]).expect("JSON");
+    assert_eq!(json["name"], "Evil \\ </script><b>'x' & \"y\"");
+    assert_eq!(json["n"], 3);
+    assert!(page.contains("data-x='\"Evil"), "{page}");
+}
+
 // Regression: looping over a map gave another order on every build, and
 // `[extra]` dates reached templates as an internal map.
 #[test]
