@@ -253,36 +253,62 @@ fn unused_templates(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnosti
         .collect();
     let mut warnings = Vec::new();
     for (name, source) in sources {
-        if source.display.ends_with("(built into oasis)") || builtin.contains(&name.as_str()) {
+        if source.display.ends_with("(built into oasis)") {
             continue;
         }
-        // Only pages' templates are looked for by name; a file of
-        // components is used by calling them (`{{ <card … /> }}`), not by
-        // its name, and a note (`README.md`) is not a template at all.
-        if !name.ends_with(".html")
+        if builtin.contains(&name.as_str()) {
+            // A page's template left empty makes empty pages (a partial
+            // may be emptied on purpose, to leave its part out).
+            if source.text.trim().is_empty() && !name.starts_with("partials/") {
+                warnings.push(
+                    Diagnostic::warning(format!("the template `{}` is empty", source.display))
+                        .in_file(source.display.clone())
+                        .hint("the pages it makes would be empty files: copy the built-in template to start from (docs/TEMPLATES.md), or delete this file to use it as it is"),
+                );
+            }
+            continue;
+        }
+        // Only templates are looked for by name; a file of components is
+        // used by calling them (`{{ <card … /> }}`), not by its name, and
+        // a note (`README.md`) is not a template at all.
+        let template = [".html", ".htm", ".xml", ".txt", ".json"]
+            .iter()
+            .any(|extension| name.to_ascii_lowercase().ends_with(extension));
+        if !template
             || source.text.contains("{% component")
             || source.text.contains("{%- component")
         {
             continue;
         }
-        let named = sources
-            .iter()
-            .any(|(other, s)| other != name && s.text.contains(name.as_str()));
+        // Named in quotes, as `include` and `extends` name it: not merely
+        // contained in a longer name (`data.html` in `metadata.html`).
+        let named = sources.iter().any(|(other, s)| {
+            other != name
+                && (s.text.contains(&format!("\"{name}\""))
+                    || s.text.contains(&format!("'{name}'")))
+        });
         if named {
             continue;
         }
         // `Page.html`, `pages.html`: close enough to be meant as it.
         let stem = |n: &str| {
-            n.to_ascii_lowercase()
-                .trim_end_matches(".html")
-                .trim_end_matches('s')
-                .to_string()
+            let lower = n.to_ascii_lowercase();
+            let without = lower
+                .rsplit_once('.')
+                .map_or(lower.as_str(), |(stem, _)| stem);
+            without.trim_end_matches('s').to_string()
         };
         let suggestion = builtin
             .iter()
             .copied()
             .find(|b| b.eq_ignore_ascii_case(name))
-            .or_else(|| builtin.iter().copied().find(|b| stem(b) == stem(name)));
+            .or_else(|| builtin.iter().copied().find(|b| stem(b) == stem(name)))
+            // The feed is `/feed.xml`, made by `atom.xml`.
+            .or_else(|| {
+                matches!(stem(name).as_str(), "feed" | "atom" | "rss")
+                    .then_some("atom.xml")
+                    .filter(|atom| builtin.contains(atom))
+            });
         warnings.push(
             Diagnostic::warning(format!(
                 "the template `{}` is not used: oasis renders its pages with templates of fixed names, and no template includes this one",

@@ -979,6 +979,31 @@ fn a_template_nothing_uses_is_warned_about() {
     assert!(!stderr.contains("notes.html"), "{stderr}");
 }
 
+/// Regression (review): only `.html` templates were looked at, and a name
+/// inside a longer one counted as a use (`data.html` in `metadata.html`);
+/// an empty page template made empty pages without a word.
+#[test]
+fn unused_feeds_named_parts_and_empty_templates_are_warned_about() {
+    let site = SiteTest::base();
+    let templates = "themes/opportunity/templates";
+    site.write(&format!("{templates}/feed.xml"), "<feed/>");
+    site.write(&format!("{templates}/data.html"), "<p>data</p>");
+    site.write(&format!("{templates}/404.html"), "\n");
+    // A partial emptied on purpose is fine.
+    site.write(&format!("{templates}/partials/contents.html"), "");
+    let run = site.expect(&["check"], 0);
+    let stderr = site.redact(&run.stderr);
+    for expected in [
+        "the template `themes/opportunity/templates/feed.xml` is not used",
+        "help: to replace the built-in `atom.xml`, name the file exactly so (names are case-sensitive): templates/atom.xml",
+        "the template `themes/opportunity/templates/data.html` is not used",
+        "warning: the template `themes/opportunity/templates/404.html` is empty",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("contents.html"), "{stderr}");
+}
+
 /// Regression: Markdown in a title, summary or change note was published
 /// with its marks as typed, without a word.
 #[test]
