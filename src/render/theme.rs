@@ -198,6 +198,10 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
+        // One error for a block the site's own parent lacks, not one for
+        // each built-in template that fills it.
+        crate::diagnostics::sort(&mut diagnostics);
+        diagnostics.dedup();
         return Err(diagnostics);
     }
     Ok(Theme {
@@ -1043,6 +1047,68 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
         }
         blocks.sort();
         blocks.dedup();
+        // A built-in template whose parent is the site's own (an emptied
+        // `base.html`): the fix is in that parent, which the built-in
+        // templates' errors did not name, one error for each of them.
+        let builtin = |t: &str| {
+            sources
+                .get(t)
+                .is_some_and(|s| s.display.ends_with("(built into oasis)"))
+        };
+        let own_parent = template.filter(|t| builtin(t)).and_then(|t| {
+            let mut parent = parent_of(sources, t);
+            let mut seen = 0;
+            while let Some(candidate) = parent
+                && seen < sources.len()
+            {
+                seen += 1;
+                if !builtin(candidate) {
+                    return sources
+                        .get_key_value(candidate)
+                        .map(|(n, s)| (n.as_str(), s));
+                }
+                parent = parent_of(sources, candidate);
+            }
+            None
+        });
+        if let Some((own_name, own)) = own_parent {
+            // Every block the built-in template it replaces has and it
+            // lacks, so that one error names them all.
+            let builtin_text = builtin::FILES
+                .iter()
+                .find(|(path, _)| path.strip_prefix("templates/") == Some(own_name))
+                .and_then(|(_, bytes)| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default();
+            let has = block_names(&own.text);
+            let mut missing: Vec<String> = block_names(builtin_text)
+                .into_iter()
+                .filter(|block| !has.contains(block))
+                .collect();
+            if !missing.iter().any(|block| block == name) {
+                missing.push(name.to_string());
+            }
+            missing.sort();
+            missing.dedup();
+            let listed = missing
+                .iter()
+                .map(|block| format!("`{block}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let example = missing
+                .iter()
+                .map(|block| format!("{{% block {block} %}}{{% endblock {block} %}}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            *d = Diagnostic::error(format!(
+                "`{}` lacks blocks that the built-in templates extending it fill: {listed}",
+                own.display
+            ))
+            .in_file(own.display.clone())
+            .hint(format!(
+                "it replaces the built-in `{own_name}`, which has them: add {example}, each where that part of the page goes (copy the built-in one to start from: docs/TEMPLATES.md)"
+            ));
+            return;
+        }
         let suggestion = did_you_mean(name, blocks.iter().map(String::as_str));
         d.label = suggestion.map(|s| format!("did you mean `{s}`?"));
         d.hint = Some(if blocks.is_empty() {

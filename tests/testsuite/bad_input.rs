@@ -152,6 +152,7 @@ overlay_cases!(
     several_files,
     slug_collision,
     tab_indentation,
+    template_base_without_blocks,
     template_component_cycle,
     template_components_too_deep,
     template_error_beside_site_links,
