@@ -9,6 +9,7 @@
 //! before it runs ([`Renderer::place`]), so the paths are checked for
 //! collisions ([`crate::link::collisions`]) before any file is handed on.
 
+mod arguments;
 pub mod context;
 pub mod format;
 pub mod minify;

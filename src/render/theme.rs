@@ -158,6 +158,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     diagnostics.extend(unused_templates(&sources));
+    diagnostics.extend(super::arguments::unknown_arguments(&sources));
     diagnostics.extend(component_cycles(&sources));
     diagnostics.extend(too_deep(&sources));
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -1119,6 +1120,60 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
                 blocks.join(", ")
             )
         });
+    } else if let Some((expected, got)) = message
+        .strip_prefix("Invalid type for the value, expected `")
+        .and_then(|rest| rest.split_once("` but got `"))
+        .map(|(expected, got)| (expected, got.trim_end_matches('`')))
+    {
+        // Tera names Rust's types, and not the filter: the filters of the
+        // expression at the caret are named instead.
+        let filters = d
+            .location
+            .as_ref()
+            .map(|at| filters_at(at.source_line.as_deref().unwrap_or(""), at.column))
+            .unwrap_or_default();
+        d.message = format!(
+            "a value of the wrong kind for {}: {} was expected, but it got {}",
+            match filters.as_slice() {
+                [] => "a filter".to_string(),
+                [one] => format!("the filter `{one}` or its arguments"),
+                many => format!(
+                    "one of the filters {} or their arguments",
+                    many.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+            kind_of_value(expected),
+            kind_of_value(got)
+        );
+        d.hint = Some("each filter takes one kind of value (text, a number, a list) and its arguments theirs: docs/TEMPLATES.md lists them; `| str` turns a value into text, `| int` and `| float` text into a number".to_string());
+    } else if let Some(kind) = message
+        .strip_prefix("Value of type ")
+        .and_then(|rest| rest.strip_suffix(" has no length"))
+    {
+        d.message = format!(
+            "`length` counts text, a list or a map, but it got {}",
+            kind_of_value(kind)
+        );
+        d.hint = Some("use `length` on a list (`doc.areas | length`) or on text".to_string());
+    } else if message.starts_with("Missing keyword argument `") {
+        let call = d.location.as_ref().and_then(|at| {
+            let line = at.source_line.as_deref()?;
+            let name: String = line
+                .chars()
+                .skip(at.column.saturating_sub(1))
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        });
+        d.hint = Some(match call {
+            Some(call) => format!(
+                "`{call}` needs `{name}=…` among its arguments (docs/TEMPLATES.md lists them)"
+            ),
+            None => format!("give `{name}=…` (docs/TEMPLATES.md lists each filter's arguments)"),
+        });
     } else if message.starts_with("Iteration not possible on type `undefined`") {
         // The caret is on the start of the list's name: name all of it.
         let list: Option<String> = d.location.as_ref().and_then(|at| {
@@ -1173,6 +1228,42 @@ fn add_template_hint(d: &mut Diagnostic, sources: &BTreeMap<String, TemplateSour
     } else {
         d.hint = Some("templates use Tera 2 syntax; see docs/TEMPLATES.md".to_string());
     }
+}
+
+/// What a type Tera names is, in words: `string` is text, `usize` a whole
+/// number.
+fn kind_of_value(kind: &str) -> String {
+    match kind {
+        "string" | "str" | "String" => "text".to_string(),
+        "array" | "list" | "vec" => "a list".to_string(),
+        "map" | "object" => "a map (keys and values)".to_string(),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" | "integer" => "a whole number".to_string(),
+        "f32" | "f64" | "float" | "number" => "a number".to_string(),
+        "bool" | "boolean" => "true or false".to_string(),
+        "none" | "null" => "none (no value)".to_string(),
+        "undefined" => "an undefined value".to_string(),
+        other => format!("`{other}`"),
+    }
+}
+
+/// The filters of the expression that starts at `column` (1-based, in
+/// characters) of `line`: `site.areas | upper | trim` → upper, trim.
+fn filters_at(line: &str, column: usize) -> Vec<String> {
+    let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
+    let expression = rest.split(['}', '%']).next().unwrap_or_default();
+    expression
+        .split('|')
+        .skip(1)
+        .filter_map(|part| {
+            let name: String = part
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .collect()
 }
 
 /// The names of the blocks a template defines (`{% block content %}`).

@@ -157,6 +157,7 @@ overlay_cases!(
     template_components_too_deep,
     template_error_beside_site_links,
     template_extend_cycle,
+    template_filter_wrong_kind,
     template_include_cycle,
     template_loop_over_missing_list,
     template_missing_include,

@@ -979,6 +979,29 @@ fn a_template_nothing_uses_is_warned_about() {
     assert!(!stderr.contains("notes.html"), "{stderr}");
 }
 
+/// Regression (review): Tera ignores an argument a filter does not take,
+/// so `join(sepp="-")` joined with nothing, without a word.
+#[test]
+fn a_misspelt_argument_of_a_filter_is_warned_about() {
+    let site = SiteTest::base();
+    site.write(
+        "themes/opportunity/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ [\"a\", \"b\"] | join(sepp=\"-\") }} {{ page.title | truncate(length=3, ending=\"..\") }} {% if 3 == 3 and page.title is starting_with(pat=\"P\") %}ok{% endif %}{% endblock content %}",
+    );
+    let run = site.expect(&["check"], 0);
+    let stderr = site.redact(&run.stderr);
+    for expected in [
+        "warning: `join` has no argument `sepp`, so it is ignored",
+        "did you mean `sep`?",
+        "warning: `truncate` has no argument `ending`, so it is ignored",
+        "help: the arguments `truncate` takes: `length`, `end` (docs/TEMPLATES.md)",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("`pat`"), "{stderr}");
+    assert!(run.stdout.contains("2 warnings"), "{}", run.stdout);
+}
+
 /// Regression (review): only `.html` templates were looked at, and a name
 /// inside a longer one counted as a use (`data.html` in `metadata.html`);
 /// an empty page template made empty pages without a word.
