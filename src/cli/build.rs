@@ -36,6 +36,15 @@ pub fn execute(args: BuildArgs) -> u8 {
     };
     // Before the build starts its threads (see `remove_on_interrupt`).
     staging.remove_on_interrupt();
+    let abandon = staging.abandon_handle();
+    let format = args.site.format;
+    crate::render::watchdog::on_timeout(move |d| {
+        abandon();
+        let found = [d];
+        report(&found, format);
+        report_failure("the site was not built", &found, format);
+        std::process::exit(i32::from(FAILURE));
+    });
     // Pages are written to the staging folder as they are rendered, so they
     // are never all in memory; a failed build drops (removes) the folder.
     // The search index's files go the same way once it is built.

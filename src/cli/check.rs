@@ -7,6 +7,13 @@ use super::{CheckArgs, FAILURE, SUCCESS, report, report_failure};
 
 pub fn execute(args: CheckArgs) -> u8 {
     let options = args.site.load_options(Overrides::default());
+    let format = args.site.format;
+    crate::render::watchdog::on_timeout(move |d| {
+        let found = [d];
+        report(&found, format);
+        report_failure("the site has errors", &found, format);
+        std::process::exit(i32::from(FAILURE));
+    });
     let (compiled, diagnostics) = compile(&options);
     report(&diagnostics, args.site.format);
     let failed = compiled.is_none() || (args.strict && !diagnostics.is_empty());

@@ -20,6 +20,14 @@ pub fn execute(args: ServeArgs) -> u8 {
     // not again on every rebuild.
     let warnings: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let reporter: Reporter = Arc::new(move |event| print(event, format, &warnings));
+    // A page that takes for ever stops the rebuilds; the writer is told.
+    crate::render::watchdog::on_timeout(move |mut d| {
+        d.hint = Some(format!(
+            "{}; the preview shows the last good build meanwhile: fix the template, then stop `oasis serve` (Ctrl+C) and start it again",
+            d.hint.as_deref().unwrap_or_default()
+        ));
+        report(&[d], format);
+    });
     match serve::run(options, reporter) {
         Ok(()) => SUCCESS,
         Err(problem) => {

@@ -14,6 +14,7 @@ pub mod context;
 pub mod format;
 pub mod minify;
 pub mod theme;
+pub mod watchdog;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -749,9 +750,12 @@ impl<'a> Renderer<'a> {
             owner,
             origin,
         } = prepared;
-        let html = self
-            .tera
-            .render(template, &context)
+        let shown = self
+            .theme
+            .sources
+            .get(template)
+            .map_or(template, |source| source.display.as_str());
+        let html = watchdog::watch(&path, shown, || self.tera.render(template, &context))
             .map_err(|e| on_page(self.theme.error(&e), &path, owner.as_deref()))?;
         let bytes = if self.site.config.minify && path.ends_with(".html") {
             minify(html.as_bytes())

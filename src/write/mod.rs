@@ -265,6 +265,17 @@ impl Staging {
         });
     }
 
+    /// A way to give the build up from another thread (a page that takes
+    /// for ever, see [`crate::render::watchdog`]): no file is written after
+    /// it, and the staging folder is removed.
+    pub fn abandon_handle(&self) -> impl Fn() + Send + Sync + 'static {
+        let state = Arc::clone(&self.state);
+        move || {
+            state.stopped.store(true, Ordering::SeqCst);
+            state.undo();
+        }
+    }
+
     /// Writes one file, and returns it without its bytes: the [`Emit`]
     /// callback of `oasis build`.
     ///

@@ -979,6 +979,41 @@ fn a_template_nothing_uses_is_warned_about() {
     assert!(!stderr.contains("notes.html"), "{stderr}");
 }
 
+/// Regression (review): loops inside loops over long ranges (ten billion
+/// passes) kept `check` and `build` running for ever without a word. A
+/// page that takes longer than the limit (a minute; here half a second) is
+/// an error naming the template and page, and the output is as it was.
+#[test]
+fn a_template_that_takes_for_ever_is_an_error() {
+    let site = SiteTest::base();
+    site.expect(&["build", "--no-search"], 0);
+    let before = site.snapshot_dir("public");
+    site.write(
+        "themes/opportunity/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    for (command, failure) in [
+        ("check", "error: the site has errors: 1 error"),
+        ("build", "error: the site was not built: 1 error"),
+    ] {
+        let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"));
+        run.args([command, "--root"]).arg(site.root());
+        let run = crate::support::run_with_env(run, &[("OASIS_RENDER_TIMEOUT", "0.5")]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let stderr = site.redact(&run.stderr);
+        assert!(
+            stderr.starts_with("error: the template `themes/opportunity/templates/404.html` has been making the page /404.html for 0.5 s, and is not done\n"),
+            "{stderr}"
+        );
+        assert!(stderr.contains(failure), "{stderr}");
+    }
+    assert!(site.snapshot_dir("public") == before);
+    assert_eq!(
+        crate::output_folder::staging_folders(&site),
+        Vec::<String>::new()
+    );
+}
+
 /// Regression (review): Tera ignores an argument a filter does not take,
 /// so `join(sepp="-")` joined with nothing, without a word.
 #[test]
