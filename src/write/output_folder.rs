@@ -94,6 +94,7 @@ pub fn check_output(
             let written = super::marker_entries(&marker);
             let mut foreign: Vec<&String> = entries
                 .iter()
+                .filter(|name| !is_desktop_file(name))
                 .filter(|name| written.as_ref().is_some_and(|w| !w.contains(name.as_str())))
                 .collect();
             foreign.sort();
@@ -118,6 +119,14 @@ pub fn check_output(
         ))
         .hint("choose another folder, move what is yours out of this one (files the site should publish go in content/), or pass --force to replace it and everything in it")),
     }
+}
+
+/// A file a desktop puts in any folder it shows (macOS's Finder, Windows'
+/// Explorer): not the writer's, and replaced with the folder without a
+/// word, or opening `public` in the Finder would stop the next build.
+fn is_desktop_file(name: &str) -> bool {
+    matches!(name, ".DS_Store" | "Thumbs.db" | "desktop.ini" | ".directory")
+        || name.starts_with("._")
 }
 
 /// The first mount point strictly inside `folder` (canonical), on Linux,

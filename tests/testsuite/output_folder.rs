@@ -186,6 +186,9 @@ fn a_copied_marker_does_not_give_away_a_folder_it_did_not_make() {
     let run = site.expect(&["build"], 1);
     assert!(run.stderr.contains("holds `notes.txt`"), "{}", run.stderr);
     std::fs::remove_file(site.path("public/notes.txt")).expect("remove");
+    // What a desktop adds when the folder is opened is not the writer's.
+    site.write("public/.DS_Store", "finder");
+    site.write("public/Thumbs.db", "explorer");
     site.expect(&["build"], 0);
 }
 
