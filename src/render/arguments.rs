@@ -60,6 +60,9 @@ const TAKES: &[(&str, &[&str])] = &[
     ("pairs", &[]),
 ];
 
+/// Tera's functions, called by name alone.
+const FUNCTIONS: &[&str] = &["range", "throw"];
+
 /// A warning for each argument of a built-in filter, test or function in
 /// the site's own templates that it does not take.
 pub fn unknown_arguments(sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
@@ -179,7 +182,19 @@ fn calls(text: &str, start: usize, end: usize) -> Vec<Call> {
                 .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .map_or(start, |p| start + p + 1);
             let name = text[name_start..i].trim_end();
-            if !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit()) {
+            // A filter (`| join(`), a test (`is divisible_by(`) or a
+            // function (`range(`): not a component's definition
+            // (`{% component title(level=2) %}`) or a call of one.
+            let before = text[start..name_start].trim_end();
+            let placed = before.ends_with('|')
+                || before.ends_with(" is")
+                || before.ends_with(" not")
+                || FUNCTIONS.contains(&name);
+            if placed
+                && !before.trim_start().starts_with("component")
+                && !name.is_empty()
+                && !name.starts_with(|c: char| c.is_ascii_digit())
+            {
                 found.push(Call {
                     name: name.to_string(),
                     arguments: arguments(text, i + 1, end),
@@ -272,9 +287,15 @@ mod tests {
         // Comparisons, strings, nested calls and raw text are not names.
         assert_eq!(
             named(
-                "{% if x == 1 and f(a=\"b=c\", d=[1, 2]) %}{# join(q=1) #}{% raw %}{{ join(z=1) }}{% endraw %}"
+                "{% if x == 1 and y | f(a=\"b=c\", d=[1, 2]) %}{# join(q=1) #}{% raw %}{{ join(z=1) }}{% endraw %}"
             ),
             [("f".to_string(), vec!["a".to_string(), "d".to_string()])]
+        );
+        // A component's definition is not a call of a filter.
+        assert!(named("{% component title(text, level=2) %}{% endcomponent title %}").is_empty());
+        assert_eq!(
+            named("{% if loop.index is divisible_by(divisor=3) %}"),
+            [("divisible_by".to_string(), vec!["divisor".to_string()])]
         );
         let text = "truncate(length=3, ending=\"..\")";
         assert_eq!(

@@ -26,8 +26,10 @@ static WATCHER: Once = Once::new();
 pub fn limit() -> Duration {
     std::env::var("OASIS_RENDER_TIMEOUT")
         .ok()
-        .and_then(|seconds| seconds.parse().ok())
-        .map_or(Duration::from_secs(60), Duration::from_secs_f64)
+        .and_then(|seconds| seconds.trim().parse::<f64>().ok())
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|limit| !limit.is_zero())
+        .unwrap_or(Duration::from_secs(60))
 }
 
 /// What to do with the error when a page takes too long: the command
@@ -63,8 +65,19 @@ fn start() {
     let _ = std::thread::Builder::new()
         .name("oasis-watchdog".to_string())
         .spawn(move || {
+            let mut last = Instant::now();
             loop {
                 std::thread::sleep(tick);
+                // A process stopped (Ctrl+Z) and resumed made no pages
+                // meanwhile: the time it was stopped is not counted.
+                let now = Instant::now();
+                let stopped = now.duration_since(last).saturating_sub(tick * 2);
+                last = now;
+                if !stopped.is_zero() {
+                    for running in lock().iter_mut() {
+                        running.1 += stopped;
+                    }
+                }
                 let stuck = lock()
                     .iter()
                     .find(|running| running.1.elapsed() > limit)

@@ -49,7 +49,9 @@ pub fn on_interrupt(clean_up: impl FnOnce() -> bool + Send + 'static) {
             if unsafe { libc::sigwait(&set, &mut signal) } != 0 {
                 return;
             }
-            if !clean_up() {
+            // A build that finishes after all still ends on a second signal.
+            // SAFETY: as above.
+            if !clean_up() && unsafe { libc::sigwait(&set, &mut signal) } != 0 {
                 return;
             }
             // SAFETY: the signal's default action (ending the process) is

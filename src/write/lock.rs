@@ -15,15 +15,56 @@ pub struct Lock {
     _file: File,
 }
 
-/// Creates the lock file at `path` and locks it.
+/// Creates the lock file at `path` and locks it. On a file system that
+/// cannot lock (NFS without its lock service, some network shares), the
+/// file is made all the same: no other build then takes this one's folders
+/// for abandoned, as no lock there is ever free.
 pub fn hold(path: &Path) -> io::Result<Lock> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)?;
-    lock(&file, true)?;
-    Ok(Lock { _file: file })
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        match lock(&file, true) {
+            Ok(()) => {}
+            Err(e) if cannot_lock(&e) => return Ok(Lock { _file: file }),
+            Err(e) => return Err(e),
+        }
+        // Another build may have taken the file for a dead build's and
+        // removed it between its making and its locking: then the lock is
+        // on a file no one else can find, and it is made again.
+        if same_file(&file, path) {
+            return Ok(Lock { _file: file });
+        }
+    }
+}
+
+/// Whether the error says the file system has no locks.
+fn cannot_lock(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(
+        error.raw_os_error(),
+        Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
+    ) {
+        return true;
+    }
+    error.kind() == io::ErrorKind::Unsupported
+}
+
+/// Whether `file` is the file at `path` now.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 /// Whether no running build holds the lock at `path` (or there is none).

@@ -165,7 +165,12 @@ fn keep_owner_and_mode(output: &Path, staging: &Path) {
         if (existing.uid(), existing.gid()) != (made.uid(), made.gid()) {
             let _ = std::os::unix::fs::chown(staging, Some(existing.uid()), Some(existing.gid()));
         }
-        let _ = std::fs::set_permissions(staging, existing.permissions());
+        // The owner keeps the right to read, write and enter it: without
+        // it the next build could not remove the old site (a `chmod 555`
+        // folder left a copy of the site behind on every build).
+        use std::os::unix::fs::PermissionsExt;
+        let mode = existing.permissions().mode() | 0o700;
+        let _ = std::fs::set_permissions(staging, std::fs::Permissions::from_mode(mode));
     }
 }
 

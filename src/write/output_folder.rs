@@ -124,9 +124,13 @@ pub fn check_output(
 /// A file a desktop puts in any folder it shows (macOS's Finder, Windows'
 /// Explorer): not the writer's, and replaced with the folder without a
 /// word, or opening `public` in the Finder would stop the next build.
+/// `.well-known`, which a web server's certificate tool (certbot) writes
+/// into the folder it serves, is the server's, and goes as it always did.
 fn is_desktop_file(name: &str) -> bool {
-    matches!(name, ".DS_Store" | "Thumbs.db" | "desktop.ini" | ".directory")
-        || name.starts_with("._")
+    matches!(
+        name,
+        ".DS_Store" | "Thumbs.db" | "desktop.ini" | ".directory" | ".well-known"
+    ) || name.starts_with("._")
 }
 
 /// The first mount point strictly inside `folder` (canonical), on Linux,
@@ -140,8 +144,24 @@ fn mount_point_inside(folder: &Path) -> Option<PathBuf> {
             .map(|point| PathBuf::from(unescape_mount_point(point)))
             .find(|point| point != folder && point.starts_with(folder));
     }
-    let _ = folder;
-    None
+    // Elsewhere (macOS has no bind mounts): a folder on another device.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let device = std::fs::metadata(folder).ok()?.dev();
+        return walkdir::WalkDir::new(folder)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry.file_type().is_dir())
+            .find(|entry| entry.metadata().is_ok_and(|m| m.dev() != device))
+            .map(|entry| entry.into_path());
+    }
+    #[allow(unreachable_code)]
+    {
+        let _ = folder;
+        None
+    }
 }
 
 /// Checks the output path and each folder on the way to it, from the top:

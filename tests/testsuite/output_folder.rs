@@ -208,6 +208,18 @@ fn the_output_folder_keeps_its_permissions() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o700);
+    // One its owner may not write to keeps the owner's rights: the next
+    // build must be able to remove the old site.
+    std::fs::set_permissions(site.path("public"), std::fs::Permissions::from_mode(0o555))
+        .expect("chmod");
+    site.expect(&["build"], 0);
+    let mode = std::fs::metadata(site.path("public"))
+        .expect("public")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o755);
+    site.expect(&["build"], 0);
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
 }
 
 #[test]
