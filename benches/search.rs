@@ -224,7 +224,7 @@ impl Summary {
 fn build(root: &Path, output: &Path, searchable: bool) -> Timings {
     let cpu_before = cpu_time();
     let started = Instant::now();
-    let staging = write::Staging::create(output).expect("a staging folder");
+    let staging = write::Staging::create(output, false).expect("a staging folder");
     let compiled = compiled(root, searchable, &|file| staging.emit(file));
     let search_files = compiled
         .outputs

@@ -26,7 +26,7 @@ pub fn execute(args: BuildArgs) -> u8 {
         base_url: args.base_url.clone(),
         no_minify: args.no_minify,
     });
-    let mut staging = match write::Staging::create(&output) {
+    let mut staging = match write::Staging::create(&output, args.force) {
         Ok(staging) => staging,
         Err(d) => {
             report(std::slice::from_ref(&d), args.site.format);

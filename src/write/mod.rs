@@ -30,8 +30,33 @@ const MARKER_TEXT: &str = "This folder is written by `oasis build` and replaced 
 /// Before the list of what the build wrote at the top of the folder.
 const MARKER_LIST: &str = "It wrote these, at the top of the folder:\n";
 
-/// The marker's text for a build that wrote `entries` at the top of the
-/// folder.
+/// A file name as the marker lists it, one to a line: a backslash, line
+/// breaks and other control characters, and bytes that are not UTF-8 are
+/// escaped (`\\`, `\u{a}`, `\xff`), so that any name a file system allows
+/// comes back the same.
+pub(crate) fn encoded_name(name: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name).to_vec();
+    #[cfg(not(unix))]
+    let bytes = name.to_string_lossy().into_owned().into_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// The marker's text for a build that wrote `entries` (encoded) at the
+/// top of the folder.
 fn marker_text(mut entries: Vec<String>) -> String {
     entries.sort();
     let mut text = format!("{MARKER_TEXT}{MARKER_LIST}");
@@ -52,7 +77,7 @@ pub(crate) fn marker_entries(marker: &str) -> Option<std::collections::HashSet<&
 /// Writes the files into a staging folder and swaps it in; returns the
 /// warnings (an old build that could not be removed).
 pub fn write(outputs: &[OutputFile], output: &Path) -> Result<Vec<Diagnostic>, Diagnostic> {
-    let staging = Staging::create(output)?;
+    let staging = Staging::create(output, false)?;
     outputs.par_iter().try_for_each(|file| staging.put(file))?;
     staging.commit()
 }
@@ -65,9 +90,11 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     old: PathBuf,
+    /// `--force`: the output is replaced whatever it holds.
+    force: bool,
     /// The lock that says this build is running (see [`remove_abandoned`]),
     /// given up when the staging is dropped, and its file.
-    _lock: lock::Lock,
+    lock: lock::Lock,
     lock_path: PathBuf,
     /// Shared with the thread that tidies up if the build is stopped
     /// ([`Staging::remove_on_interrupt`]).
@@ -175,7 +202,8 @@ fn keep_owner_and_mode(output: &Path, staging: &Path) {
 }
 
 impl Staging {
-    pub fn create(output: &Path) -> Result<Staging, Diagnostic> {
+    /// `force`: replace the output whatever it holds (`--force`).
+    pub fn create(output: &Path, force: bool) -> Result<Staging, Diagnostic> {
         let output = output_folder::absolute(output)?;
         let parent = output
             .parent()
@@ -218,11 +246,14 @@ impl Staging {
             undo.run();
             return Err(io_error("create", &dir, &e));
         }
+        // A private output's new site is private from the start.
+        keep_owner_and_mode(&output, &dir);
         Ok(Staging {
             output,
             dir,
             old,
-            _lock: lock,
+            force,
+            lock,
             lock_path,
             state: Arc::new(State {
                 stopped: AtomicBool::new(false),
@@ -328,12 +359,23 @@ impl Staging {
     /// Returns the warnings: an old build that could not be removed.
     pub fn commit(mut self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let marker = self.dir.join(MARKER);
-        let entries = std::fs::read_dir(&self.dir)
+        // Another build removes a build's folders only when its lock file
+        // is free or gone: this one's must still be there, held (someone
+        // may have removed it by hand; then the folder may have lost files,
+        // and a site with files missing is never published).
+        if !self.lock.is_at(&self.lock_path) {
+            return Err(Diagnostic::error(format!(
+                "the lock file `{}` was removed while the site was built, so other builds may have removed files of this one",
+                self.lock_path.display()
+            ))
+            .hint("nothing was published; build again, and leave the `.oasis-…` files beside the output folder alone while oasis runs"));
+        }
+        let entries: Vec<String> = std::fs::read_dir(&self.dir)
             .map_err(|e| io_error("read", &self.dir, &e))?
             .flatten()
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .map(|entry| encoded_name(&entry.file_name()))
             .collect();
-        std::fs::write(&marker, marker_text(entries))
+        std::fs::write(&marker, marker_text(entries.clone()))
             .map_err(|e| io_error("write", &marker, &e))?;
         let mut warnings = std::mem::take(&mut self.warnings);
         let state = Arc::clone(&self.state);
@@ -360,6 +402,18 @@ impl Staging {
             }
             Err(_) => false,
         };
+        // What may have been put there while the site was built, and what
+        // an older oasis's marker could not say: checked against what this
+        // build wrote, at the last moment.
+        if existing
+            && !self.force
+            && let Some(problem) = output_folder::what_is_in_the_way(output, Some(&entries))
+        {
+            return Err(output_folder::refusal(
+                &output.display().to_string(),
+                &problem,
+            ));
+        }
         // The folder that holds the old site once the new one is in place.
         let previous = if existing && exchange(staging, output).is_ok() {
             // One step: there is no moment without an output folder. The
@@ -527,37 +581,51 @@ fn remove_abandoned(parent: &Path, name: &str) -> Vec<Diagnostic> {
         let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        // A lock file whose build is gone, left without its folders.
+        // A lock file whose build is gone, left without its folders:
+        // removed while its lock is held, so that no build starting now
+        // can be holding it.
         if let Some(tag) = file_name
             .strip_prefix(lock_prefix.as_str())
             .and_then(|rest| rest.strip_suffix(".lock"))
+            .filter(|tag| is_tag(tag))
         {
             let folders_left = prefixes
                 .iter()
                 .any(|prefix| parent.join(format!("{prefix}{tag}")).exists());
-            if !folders_left && lock::is_free(path) {
+            if !folders_left && let lock::Taken::Free(guard) = lock::take(path) {
                 let _ = std::fs::remove_file(path);
+                drop(guard);
             }
             continue;
         }
+        // Only names oasis makes: a tag of digits (an older oasis's
+        // process id) or digits, `-` and hexadecimal digits.
         let Some(tag) = prefixes
             .iter()
             .find_map(|prefix| file_name.strip_prefix(prefix.as_str()))
+            .filter(|tag| is_tag(tag))
         else {
             continue;
         };
-        let abandoned = match tag.parse::<u32>() {
-            Ok(pid) => {
-                cfg!(target_os = "linux")
-                    && Path::new("/proc/self").exists()
-                    && pid != std::process::id()
-                    && !Path::new(&format!("/proc/{pid}")).exists()
-            }
-            Err(_) => lock::is_free(&parent.join(format!("{lock_prefix}{tag}.lock"))),
+        let lock_path = parent.join(format!("{lock_prefix}{tag}.lock"));
+        let pid_gone = || {
+            tag.split('-')
+                .next()
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| {
+                    cfg!(target_os = "linux")
+                        && Path::new("/proc/self").exists()
+                        && pid != std::process::id()
+                        && !Path::new(&format!("/proc/{pid}")).exists()
+                })
         };
-        if !abandoned {
-            continue;
-        }
+        let guard = match lock::take(&lock_path) {
+            lock::Taken::Free(guard) => Some(guard),
+            // An older oasis's folder, or one whose lock file someone
+            // removed: by its process, where the system says.
+            lock::Taken::Missing if pid_gone() => None,
+            _ => continue,
+        };
         if let Err(e) = std::fs::remove_dir_all(path) {
             warnings.push(leftover_warning(
                 path,
@@ -566,11 +634,22 @@ fn remove_abandoned(parent: &Path, name: &str) -> Vec<Diagnostic> {
                     path.display()
                 ),
             ));
-        } else {
-            let _ = std::fs::remove_file(parent.join(format!("{lock_prefix}{tag}.lock")));
+        } else if guard.is_some() {
+            let _ = std::fs::remove_file(&lock_path);
         }
+        drop(guard);
     }
     warnings
+}
+
+/// Whether `tag` is one oasis names its folders with: `1234` or
+/// `1234-18a2b3c4d5e6f`.
+fn is_tag(tag: &str) -> bool {
+    let (pid, time) = tag.split_once('-').unwrap_or((tag, "0"));
+    !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && !time.is_empty()
+        && time.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The warning for a folder oasis meant to remove and could not, with

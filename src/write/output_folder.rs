@@ -74,51 +74,86 @@ pub fn check_output(
         ))
         .hint("oasis replaces the whole output folder and would delete what is mounted there: unmount it or mount it elsewhere (files the site should publish go in content/)"));
     }
-    let entries: Vec<String> = std::fs::read_dir(&output)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|entry| entry.file_name().to_string_lossy().into_owned())
-                .filter(|name| name != MARKER)
-                .collect()
-        })
-        .unwrap_or_default();
-    let marker = std::fs::read_to_string(output.join(MARKER)).ok();
-    let problem = match marker {
-        _ if entries.is_empty() && marker.is_none() => None,
-        None => Some("was not made by oasis".to_string()),
-        Some(marker) => {
-            // The marker lists what the build put there: anything else
-            // came from elsewhere (the marker copied with a build into a
-            // folder of one's own).
-            let written = super::marker_entries(&marker);
-            let mut foreign: Vec<&String> = entries
-                .iter()
-                .filter(|name| !is_desktop_file(name))
-                .filter(|name| written.as_ref().is_some_and(|w| !w.contains(name.as_str())))
-                .collect();
-            foreign.sort();
-            match foreign.as_slice() {
-                [] => None,
-                [one] => Some(format!("holds `{one}`, which oasis did not write")),
-                [first, rest @ ..] => Some(format!(
-                    "holds `{first}` and {} other {}, which oasis did not write",
-                    rest.len(),
-                    if rest.len() == 1 { "entry" } else { "entries" }
-                )),
-            }
-        }
-    };
-    match problem {
+    match what_is_in_the_way(&output, None) {
         None => Ok(Vec::new()),
         Some(problem) if force => Ok(vec![Diagnostic::warning(format!(
             "the output folder `{shown}` {problem}; --force: it is replaced, and what it held is deleted"
         ))]),
-        Some(problem) => Err(Diagnostic::error(format!(
-            "the output folder `{shown}` {problem}, so it is not replaced"
-        ))
-        .hint("choose another folder, move what is yours out of this one (files the site should publish go in content/), or pass --force to replace it and everything in it")),
+        Some(problem) => Err(refusal(&shown, &problem)),
     }
+}
+
+/// The error for an output folder that holds what oasis did not write.
+pub(super) fn refusal(shown: &str, problem: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the output folder `{shown}` {problem}, so it is not replaced"
+    ))
+    .hint("choose another folder, move what is yours out of this one (files the site should publish go in content/), or pass --force to replace it and everything in it")
+}
+
+/// What in the existing folder `output` oasis may not replace, said as
+/// the end of a sentence ("holds `notes.txt`, which oasis did not write"),
+/// or `None`. Its marker lists what the build that made it wrote at the
+/// top; anything else came from elsewhere (a file put there, or the marker
+/// copied with a build into a folder of one's own). `new` lists what the
+/// build about to replace it wrote, once known: a marker of an older
+/// oasis, which listed nothing, lets only that through.
+pub(super) fn what_is_in_the_way(output: &Path, new: Option<&[String]>) -> Option<String> {
+    let Ok(entries) = std::fs::read_dir(output) else {
+        return None;
+    };
+    let entries: Vec<String> = entries
+        .flatten()
+        .map(|entry| super::encoded_name(&entry.file_name()))
+        .filter(|name| name != MARKER)
+        .collect();
+    let marker = read_marker(&output.join(MARKER));
+    let marker = match marker {
+        None if entries.is_empty() => return None,
+        None => return Some("was not made by oasis".to_string()),
+        Some(marker) => marker,
+    };
+    let written = super::marker_entries(&marker);
+    let mut foreign: Vec<&String> = entries
+        .iter()
+        .filter(|name| !is_desktop_file(name))
+        .filter(|name| match (&written, new) {
+            (Some(written), _) => !written.contains(name.as_str()),
+            (None, Some(new)) => !new.contains(name),
+            // An older oasis's marker: known once the build is done.
+            (None, None) => false,
+        })
+        .collect();
+    foreign.sort();
+    match foreign.as_slice() {
+        [] => None,
+        [one] => Some(format!("holds `{one}`, which oasis did not write")),
+        [first, rest @ ..] => Some(format!(
+            "holds `{first}` and {} other {}, which oasis did not write",
+            rest.len(),
+            if rest.len() == 1 { "entry" } else { "entries" }
+        )),
+    }
+}
+
+/// The marker's text, if it is a plain file (not a named pipe, which would
+/// block the read) of reasonable size; an empty text for one that is not
+/// readable text.
+fn read_marker(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let found = std::fs::symlink_metadata(path).ok()?;
+    if !found.is_file() {
+        // A folder or link of that name: a marker all the same, which lists
+        // nothing.
+        return Some(String::new());
+    }
+    let mut text = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut text)
+        .ok()?;
+    Some(String::from_utf8(text).unwrap_or_default())
 }
 
 /// A file a desktop puts in any folder it shows (macOS's Finder, Windows'

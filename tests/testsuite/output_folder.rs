@@ -66,10 +66,21 @@ fn the_staging_folder_of_a_killed_build_is_removed_by_the_next() {
     // lock is free, and a lock file left alone.
     site.write(".public.oasis-new-1-18a2b3c4d5e6f/index.html", "killed");
     site.write(".public.oasis-1-18a2b3c4d5e6f.lock", "");
-    site.write(".public.oasis-old-7-18a2b3c4d5e70/index.html", "old site");
+    // Without its lock file: by its process, which is gone…
+    site.write(
+        ".public.oasis-old-4294967293-18a2b3c4d5e70/index.html",
+        "old site",
+    );
     site.write(".public.oasis-9-18a2b3c4d5e71.lock", "");
+    // …or running (this test's): left alone, as is a name oasis does not
+    // make.
+    let unlocked = format!(".public.oasis-new-{}-18a2b3c4d5e72", std::process::id());
+    site.write(&format!("{unlocked}/index.html"), "a build under way");
+    site.write(".public.oasis-new-notes/index.html", "the writer's");
     site.expect(&["build"], 0);
-    assert_eq!(staging_folders(&site), vec![running]);
+    let mut left = vec![".public.oasis-new-notes".to_string(), running, unlocked];
+    left.sort();
+    assert_eq!(staging_folders(&site), left);
 }
 
 /// Regression: the staging folder was `.public.oasis-new-<pid>`, and a
@@ -190,6 +201,68 @@ fn a_copied_marker_does_not_give_away_a_folder_it_did_not_make() {
     site.write("public/.DS_Store", "finder");
     site.write("public/Thumbs.db", "explorer");
     site.expect(&["build"], 0);
+}
+
+/// Regression (review): a marker that lists nothing (an older oasis's, an
+/// empty file, a folder) turned the check off, so `thesis.docx` beside an
+/// empty `.oasis-build` was deleted. What such a marker cannot say is
+/// checked against what the build wrote, just before the swap.
+#[test]
+fn a_marker_that_lists_nothing_does_not_give_away_other_files() {
+    let site = SiteTest::base();
+    for marker in [
+        "",
+        "This folder is written by `oasis build` and replaced on every build.\n",
+    ] {
+        site.write("www/thesis.docx", "precious");
+        site.write("www/.oasis-build", marker);
+        let run = site.expect(
+            &["build", "--output", &site.path("www").to_string_lossy()],
+            1,
+        );
+        assert!(
+            run.stderr
+                .contains("holds `thesis.docx`, which oasis did not write, so it is not replaced"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(site.read("www/thesis.docx"), "precious");
+    }
+    // What the build itself writes is fine: an older oasis's output is
+    // replaced, once, as before.
+    std::fs::remove_file(site.path("www/thesis.docx")).expect("remove");
+    site.write("www/index.html", "an older build");
+    site.expect(
+        &["build", "--output", &site.path("www").to_string_lossy()],
+        0,
+    );
+    site.expect(
+        &["build", "--output", &site.path("www").to_string_lossy()],
+        0,
+    );
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}
+
+/// Regression (review): the marker listed one name to a line, so a file
+/// named with a line break made every later build refuse its own output;
+/// a named pipe for a marker blocked the build for ever.
+#[cfg(unix)]
+#[test]
+fn odd_names_and_markers_do_not_stop_the_next_build() {
+    let site = SiteTest::base();
+    site.write("content/a\nb.txt", "two lines");
+    site.expect(&["build"], 0);
+    assert!(site.exists("public/a\nb.txt"));
+    site.expect(&["build"], 0);
+    let marker = site.path("public/.oasis-build");
+    std::fs::remove_file(&marker).expect("remove");
+    let made = std::process::Command::new("mkfifo").arg(&marker).status();
+    if made.is_ok_and(|status| status.success()) {
+        // A marker that is not a file lists nothing: the build goes on,
+        // and replaces what it wrote itself.
+        site.expect(&["build"], 0);
+        assert!(site.path("public/.oasis-build").is_file());
+    }
 }
 
 /// Regression: the output folder was replaced by one with the default

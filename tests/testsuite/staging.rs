@@ -168,3 +168,51 @@ fn git_ignores_the_staging_folders() {
         );
     }
 }
+
+/// Regression (review): with its lock file removed by hand, a build's
+/// folder counted as abandoned, another build removed files from it, and
+/// the first published a site with files missing, with exit 0. A build
+/// whose lock file is gone when it is done publishes nothing.
+#[test]
+fn a_build_whose_lock_file_was_removed_publishes_nothing() {
+    let site = SiteTest::base();
+    site.expect(&["build"], 0);
+    let before = site.snapshot_dir("public");
+    for n in 0..3000 {
+        site.write(
+            &format!("content/announcements/news-{n}.md"),
+            format!(
+                "---\ntitle: \"News {n}\"\ndate: 2019-11-01\nsummary: \"Number {n}.\"\nareas: all\n---\n\nThe news.\n"
+            ),
+        );
+    }
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
+        .args(["build", "--no-search", "--root"])
+        .arg(site.root())
+        .env("OASIS_TODAY", crate::support::TODAY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run oasis");
+    let prefix = format!(".public.oasis-{}-", child.id());
+    let started = std::time::Instant::now();
+    let lock = loop {
+        let found = staging_folders(&site)
+            .into_iter()
+            .find(|name| name.starts_with(&prefix) && name.ends_with(".lock"));
+        if let Some(lock) = found {
+            break lock;
+        }
+        assert!(started.elapsed().as_secs() < 60, "no lock file");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    std::fs::remove_file(site.path(&lock)).expect("remove the lock file");
+    let run = child.wait_with_output().expect("wait for oasis");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("was removed while the site was built"),
+        "{stderr}"
+    );
+    assert!(site.snapshot_dir("public") == before);
+}
