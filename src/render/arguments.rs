@@ -156,27 +156,14 @@ struct Call {
 fn calls(text: &str, start: usize, end: usize) -> Vec<Call> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut i = start;
     let mut quote: Option<u8> = None;
+    let mut i = start;
     while i < end {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
+        if let Some(next) = in_quotes(bytes, i, &mut quote) {
+            i = next;
             continue;
         }
-        if matches!(b, b'"' | b'\'' | b'`') {
-            quote = Some(b);
-            i += 1;
-            continue;
-        }
-        if b == b'(' {
+        if bytes[i] == b'(' {
             let name_start = text[start..i]
                 .trim_end()
                 .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -206,6 +193,26 @@ fn calls(text: &str, start: usize, end: usize) -> Vec<Call> {
     found
 }
 
+/// Steps through quoted text: the index to go on from when `bytes[i]` is
+/// in quotes (`quote` is the open one) or opens them, or `None`.
+fn in_quotes(bytes: &[u8], i: usize, quote: &mut Option<u8>) -> Option<usize> {
+    let b = bytes[i];
+    match *quote {
+        Some(_) if b == b'\\' => Some(i + 2),
+        Some(q) => {
+            if b == q {
+                *quote = None;
+            }
+            Some(i + 1)
+        }
+        None if matches!(b, b'"' | b'\'' | b'`') => {
+            *quote = Some(b);
+            Some(i + 1)
+        }
+        None => None,
+    }
+}
+
 /// The names given to arguments (`name=`, not `==`) at the top level of the
 /// parentheses opened just before `from`.
 fn arguments(text: &str, from: usize, end: usize) -> Vec<(String, usize)> {
@@ -215,20 +222,11 @@ fn arguments(text: &str, from: usize, end: usize) -> Vec<(String, usize)> {
     let mut quote: Option<u8> = None;
     let mut i = from;
     while i < end {
-        let b = bytes[i];
-        if let Some(q) = quote {
-            if b == b'\\' {
-                i += 2;
-                continue;
-            }
-            if b == q {
-                quote = None;
-            }
-            i += 1;
+        if let Some(next) = in_quotes(bytes, i, &mut quote) {
+            i = next;
             continue;
         }
-        match b {
-            b'"' | b'\'' | b'`' => quote = Some(b),
+        match bytes[i] {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' if depth == 0 => break,
             b')' | b']' | b'}' => depth -= 1,

@@ -126,13 +126,15 @@ impl AsyncRead for Connection {
     }
 }
 
-impl AsyncWrite for Connection {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
+impl Connection {
+    /// A write's result, the connection made active by bytes written or
+    /// timed out while it waits.
+    fn written(
+        &mut self,
         cx: &mut Context<'_>,
-        buf: &[u8],
+        polled: Poll<io::Result<usize>>,
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.stream).poll_write(cx, buf) {
+        match polled {
             Poll::Ready(Ok(written)) => {
                 if written > 0 {
                     self.active();
@@ -144,23 +146,25 @@ impl AsyncWrite for Connection {
             Poll::Pending => Poll::Pending,
         }
     }
+}
+
+impl AsyncWrite for Connection {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.written(cx, polled)
+    }
 
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.stream).poll_write_vectored(cx, bufs) {
-            Poll::Ready(Ok(written)) => {
-                if written > 0 {
-                    self.active();
-                }
-                Poll::Ready(Ok(written))
-            }
-            Poll::Ready(error) => Poll::Ready(error),
-            Poll::Pending if self.timed_out(cx) => Poll::Ready(Err(idle_error())),
-            Poll::Pending => Poll::Pending,
-        }
+        let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.written(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {

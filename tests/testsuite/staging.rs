@@ -16,15 +16,7 @@ fn a_build_stopped_with_ctrl_c_leaves_no_staging_folder() {
     let site = SiteTest::base();
     site.expect(&["build"], 0);
     let before = site.snapshot_dir("public");
-    // Enough pages that the build is still writing when it is stopped.
-    for n in 0..3000 {
-        site.write(
-            &format!("content/announcements/news-{n}.md"),
-            format!(
-                "---\ntitle: \"News {n}\"\ndate: 2019-11-01\nsummary: \"Number {n}.\"\nareas: all\n---\n\nThe news.\n"
-            ),
-        );
-    }
+    add_many_announcements(&site);
     for (signal, name) in [(libc::SIGINT, "INT"), (libc::SIGTERM, "TERM")] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
             .args(["build", "--root"])
@@ -178,14 +170,7 @@ fn a_build_whose_lock_file_was_removed_publishes_nothing() {
     let site = SiteTest::base();
     site.expect(&["build"], 0);
     let before = site.snapshot_dir("public");
-    for n in 0..3000 {
-        site.write(
-            &format!("content/announcements/news-{n}.md"),
-            format!(
-                "---\ntitle: \"News {n}\"\ndate: 2019-11-01\nsummary: \"Number {n}.\"\nareas: all\n---\n\nThe news.\n"
-            ),
-        );
-    }
+    add_many_announcements(&site);
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
         .args(["build", "--no-search", "--root"])
         .arg(site.root())
@@ -215,4 +200,16 @@ fn a_build_whose_lock_file_was_removed_publishes_nothing() {
         "{stderr}"
     );
     assert!(site.snapshot_dir("public") == before);
+}
+
+/// Enough pages that a build is still writing when it is stopped.
+fn add_many_announcements(site: &SiteTest) {
+    for n in 0..3000 {
+        site.write(
+            &format!("content/announcements/news-{n}.md"),
+            format!(
+                "---\ntitle: \"News {n}\"\ndate: 2019-11-01\nsummary: \"Number {n}.\"\nareas: all\n---\n\nThe news.\n"
+            ),
+        );
+    }
 }
