@@ -57,11 +57,12 @@ pub(crate) fn encoded_name(name: &std::ffi::OsStr) -> String {
 
 /// The marker's text for a build that wrote `entries` (encoded) at the
 /// top of the folder.
-fn marker_text(mut entries: Vec<String>) -> String {
+fn marker_text(entries: &[String]) -> String {
+    let mut entries: Vec<&String> = entries.iter().collect();
     entries.sort();
     let mut text = format!("{MARKER_TEXT}{MARKER_LIST}");
     for entry in entries {
-        text.push_str(&entry);
+        text.push_str(entry);
         text.push('\n');
     }
     text
@@ -375,7 +376,7 @@ impl Staging {
             .flatten()
             .map(|entry| encoded_name(&entry.file_name()))
             .collect();
-        std::fs::write(&marker, marker_text(entries.clone()))
+        std::fs::write(&marker, marker_text(&entries))
             .map_err(|e| io_error("write", &marker, &e))?;
         let mut warnings = std::mem::take(&mut self.warnings);
         let state = Arc::clone(&self.state);

@@ -18,14 +18,7 @@ fn a_build_stopped_with_ctrl_c_leaves_no_staging_folder() {
     let before = site.snapshot_dir("public");
     add_many_announcements(&site);
     for (signal, name) in [(libc::SIGINT, "INT"), (libc::SIGTERM, "TERM")] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
-            .args(["build", "--root"])
-            .arg(site.root())
-            .env("OASIS_TODAY", crate::support::TODAY)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("run oasis");
+        let mut child = spawn_build(&site, &[]);
         // `.public.oasis-new-<pid>-<time>`.
         let prefix = format!(".public.oasis-new-{}-", child.id());
         let writing = || {
@@ -171,14 +164,7 @@ fn a_build_whose_lock_file_was_removed_publishes_nothing() {
     site.expect(&["build"], 0);
     let before = site.snapshot_dir("public");
     add_many_announcements(&site);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
-        .args(["build", "--no-search", "--root"])
-        .arg(site.root())
-        .env("OASIS_TODAY", crate::support::TODAY)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run oasis");
+    let child = spawn_build(&site, &["--no-search"]);
     let prefix = format!(".public.oasis-{}-", child.id());
     let started = std::time::Instant::now();
     let lock = loop {
@@ -212,4 +198,18 @@ fn add_many_announcements(site: &SiteTest) {
             ),
         );
     }
+}
+
+/// Starts `oasis build` on `site` in the background, its errors captured.
+fn spawn_build(site: &SiteTest, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_oasis"))
+        .arg("build")
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .env("OASIS_TODAY", crate::support::TODAY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run oasis")
 }
